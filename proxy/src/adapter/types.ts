@@ -1,0 +1,63 @@
+import type {
+  CrmEntry,
+  CrmFieldValue,
+  CrmStageValue,
+  EntityDefinition,
+  EntityDefinitionInput,
+  FieldValue,
+  GetCrmEntriesArgs,
+  GetCrmFieldArgs,
+  GetCrmStageArgs,
+  SetCrmFieldArgs,
+  SetCrmStageArgs,
+} from "#domain";
+
+/** Arguments of `createCrmEntry`, for entities with several entries per reference. */
+export interface CreateCrmEntryArgs {
+  slug: string;
+  values?: Record<string, FieldValue>;
+  referenceType?: string;
+  referenceId?: string;
+}
+
+/**
+ * The CRM operations. The same names, arguments and defaults exist in the HTTP
+ * API and in the widget runtime. Failures are `CrmError`s with stable codes.
+ */
+export interface CrmOperations {
+  getCrmEntries(args: GetCrmEntriesArgs): Promise<CrmEntry[]>;
+  getCrmField(args: GetCrmFieldArgs): Promise<CrmFieldValue>;
+  setCrmField(args: SetCrmFieldArgs): Promise<CrmFieldValue>;
+  getCrmStage(args: GetCrmStageArgs): Promise<CrmStageValue>;
+  setCrmStage(args: SetCrmStageArgs): Promise<CrmStageValue>;
+  createCrmEntry(args: CreateCrmEntryArgs): Promise<CrmEntry>;
+  /** The entity definition as this caller may see it (customers: readable fields only). */
+  getCrmEntity(args: { slug: string }): Promise<EntityDefinition>;
+}
+
+/** A customer document: one per verified identity (token issuer + subject). */
+export interface Customer {
+  id: string;
+  issuer: string;
+  subject: string;
+  createdAt: string;
+}
+
+export interface CrmAdapter extends CrmOperations {
+  /**
+   * The operations as one customer may use them: the reference defaults to
+   * `customer` + this id and may name no other; fields and pipelines enforce
+   * their customer access rules.
+   */
+  forCustomer(customerId: string): CrmOperations;
+  /** Finds or creates (race-free) the customer for a verified identity. */
+  resolveCustomer(identity: { issuer: string; subject: string }): Promise<Customer>;
+  /** Every entry of one reference across all entities: the back office CRM tab. */
+  getReferenceEntries(reference: { type: string; id: string }): Promise<CrmEntry[]>;
+  entities: {
+    list(): Promise<EntityDefinition[]>;
+    get(slug: string): Promise<EntityDefinition>;
+    create(definition: EntityDefinitionInput): Promise<EntityDefinition>;
+    update(slug: string, definition: EntityDefinitionInput): Promise<EntityDefinition>;
+  };
+}
