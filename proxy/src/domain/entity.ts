@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isCalendarDate } from "./calendar.ts";
 import { DEFAULT_TEXT_MAX_LENGTH, MAX_FIELDS_PER_ENTITY, TEXT_MAX_LENGTH_LIMIT } from "./defaults.ts";
 
 /** An entity's machine-readable identifier, used in URLs and in every operation. */
@@ -11,17 +12,11 @@ export const keySchema = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,63}$/, "Must be 1-64 lowercase letters, digits or underscores, starting with a letter");
 
+export { isCalendarDate };
+
 export const isoDateSchema = z.iso
   .date("Must be a date written YYYY-MM-DD")
   .refine(isCalendarDate, "Must be a real calendar date");
-
-/** `2025-02-30` matches the pattern but is no day of any calendar. */
-export function isCalendarDate(value: string): boolean {
-  const [year, month, day] = value.split("-").map(Number);
-  if (year === undefined || month === undefined || day === undefined) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
 
 const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, "Must be a hex color such as #22c55e");
 
