@@ -1,0 +1,69 @@
+/**
+ * Helpers for tests that talk to the real Elasticsearch started by the globalSetup.
+ *
+ * Each test file takes its own index prefix from `uniquePrefix()`, so files never see each
+ * other's data, and everything under that prefix is deleted after the file.
+ */
+import { randomBytes } from "node:crypto";
+import { Client } from "@elastic/elasticsearch";
+import { afterAll, inject } from "vitest";
+
+/** Base URL of the test Elasticsearch, e.g. `http://127.0.0.1:9200`. */
+export function elasticsearchUrl(): string {
+  return inject("elasticsearchUrl");
+}
+
+let client: Client | undefined;
+
+/**
+ * An `@elastic/elasticsearch` client for the test Elasticsearch, shared within the test file
+ * and closed after it.
+ */
+export function testClient(): Client {
+  if (!client) {
+    const created = new Client({ node: elasticsearchUrl(), requestTimeout: 30_000, maxRetries: 0 });
+    client = created;
+    afterAll(async () => {
+      await created.close();
+      client = undefined;
+    });
+  }
+  return client;
+}
+
+/**
+ * A fresh index prefix such as `t-adapter-lq3k9x2a-`, valid in index and template names.
+ * Call it at the top of a test file or `describe` block: it registers an `afterAll` that
+ * deletes every index and index template whose name starts with the prefix.
+ */
+export function uniquePrefix(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+  const prefix = `t-${slug || "test"}-${randomBytes(4).toString("hex")}-`;
+  afterAll(() => deleteWithPrefix(prefix));
+  return prefix;
+}
+
+/** Deletes the indices and index templates named `<prefix>*` (by name: wildcard deletes are refused by default). */
+export async function deleteWithPrefix(prefix: string): Promise<void> {
+  const es = new Client({ node: elasticsearchUrl(), requestTimeout: 30_000 });
+  try {
+    const indices = await es.cat.indices({
+      index: `${prefix}*`,
+      expand_wildcards: "all",
+      format: "json",
+      h: "index",
+    });
+    const names = indices.flatMap((row) => (row.index ? [row.index] : []));
+    if (names.length > 0) await es.indices.delete({ index: names, ignore_unavailable: true });
+    const templates = await es.indices.getIndexTemplate({ name: `${prefix}*` }, { ignore: [404] });
+    for (const template of templates.index_templates ?? []) {
+      await es.indices.deleteIndexTemplate({ name: template.name });
+    }
+  } finally {
+    await es.close();
+  }
+}

@@ -1,0 +1,44 @@
+import { defineConfig } from "vitest/config";
+
+const globalSetup = ["test/support/elasticsearch-global-setup.ts"];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "proxy",
+          environment: "node",
+          include: ["test/proxy/**/*.test.ts"],
+          globalSetup,
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "worker",
+          environment: "node",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup,
+          // Starting workerd through wrangler takes seconds on two cores.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // One workerd at a time: parallel instances fight over two cores.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
