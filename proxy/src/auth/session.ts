@@ -1,0 +1,110 @@
+import {
+  type CompactJWSHeaderParameters,
+  createRemoteJWKSet,
+  errors,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from "jose";
+import { CrmError } from "#domain";
+
+/** Who the visitor is, as the site owner's backend vouched for it in a verified token. */
+export interface Session {
+  issuer: string;
+  subject: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+export interface SessionOptions {
+  issuer: string;
+  audience: string;
+  /** HS256 shared secret. */
+  secret?: string | undefined;
+  /** JWKS URL for RS256 / ES256 keys. */
+  jwksUrl?: string | undefined;
+  maxAgeSeconds: number;
+  /** For tests: replaces the remote key set (e.g. a local JWKS). */
+  keySet?: JWTVerifyGetKey;
+}
+
+export type SessionVerifier = (token: string) => Promise<Session>;
+
+const SHARED_SECRET_ALGORITHMS = ["HS256"];
+const KEY_SET_ALGORITHMS = ["RS256", "ES256"];
+/** Seconds of clock skew tolerated between the token issuer and this proxy. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+const MAX_SUBJECT_LENGTH = 256;
+
+/**
+ * Verifies session JWTs with jose. Algorithms are pinned per key kind and the
+ * key is chosen by the algorithm, so an HS256 token can never be checked
+ * against a public key (HS/RS confusion) and `alg: none` is never accepted.
+ *
+ * The remote key set is jose's `createRemoteJWKSet`: it caches the keys for 10
+ * minutes and refetches on an unknown `kid`, at most once per 30 s cooldown;
+ * concurrent refetches share one request.
+ */
+export function createSessionVerifier(options: SessionOptions): SessionVerifier {
+  const secret =
+    options.secret === undefined ? undefined : new TextEncoder().encode(options.secret);
+  const keySet =
+    options.keySet ??
+    (options.jwksUrl === undefined
+      ? undefined
+      : createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 3_000 }));
+  if (secret === undefined && keySet === undefined) {
+    throw new Error("A session secret or a JWKS URL is required");
+  }
+  const algorithms = [
+    ...(secret ? SHARED_SECRET_ALGORITHMS : []),
+    ...(keySet ? KEY_SET_ALGORITHMS : []),
+  ];
+
+  const getKey: JWTVerifyGetKey = (header: CompactJWSHeaderParameters, token) => {
+    if (secret && SHARED_SECRET_ALGORITHMS.includes(header.alg)) return secret;
+    if (keySet && KEY_SET_ALGORITHMS.includes(header.alg)) return keySet(header, token);
+    // Unreachable while `algorithms` is passed to jwtVerify; kept so a key is never guessed.
+    throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
+  };
+
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, getKey, {
+        algorithms,
+        issuer: options.issuer,
+        audience: options.audience,
+        maxTokenAge: options.maxAgeSeconds,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ["exp", "iat", "iss", "aud", "sub"],
+      });
+      const subject = payload.sub;
+      if (!subject || subject.length > MAX_SUBJECT_LENGTH) {
+        throw new CrmError("unauthenticated", "Session token has no usable subject");
+      }
+      return { issuer: options.issuer, subject, expiresAt: payload.exp as number };
+    } catch (error) {
+      throw sessionError(error);
+    }
+  };
+}
+
+function sessionError(error: unknown): CrmError {
+  if (error instanceof CrmError) return error;
+  if (error instanceof errors.JWTExpired) {
+    return new CrmError("unauthenticated", "Session token has expired");
+  }
+  // Key set unreachable or unusable: the token may be fine, we cannot tell yet.
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
+    return new CrmError("unavailable", "Session keys are unavailable, try again shortly");
+  }
+  if (error instanceof errors.JOSEError) {
+    return new CrmError("unauthenticated", "Session token is invalid");
+  }
+  return new CrmError("unavailable", "Session keys are unavailable, try again shortly");
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header ?? "");
+  return match?.[1];
+}

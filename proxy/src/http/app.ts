@@ -1,0 +1,82 @@
+import type { CrmAdapter } from "../adapter/types.ts";
+import { adminAuth } from "../auth/admin.ts";
+import { customerAuth } from "../auth/customer.ts";
+import { createSessionVerifier, type SessionVerifier } from "../auth/session.ts";
+import type { ProxyConfig } from "../config.ts";
+import { notFound, onError } from "./errors.ts";
+import { bodySizeLimit } from "./middleware/body-limit.ts";
+import { corsAllowList } from "./middleware/cors.ts";
+import { requireJsonBody } from "./middleware/json-body.ts";
+import { customerRateLimit } from "./middleware/rate-limit.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
+import { createRouter } from "./router.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { batchRoutes } from "./routes/batch.ts";
+import { entityRoutes } from "./routes/entities.ts";
+import { entryRoutes } from "./routes/entries.ts";
+import { metaRoutes } from "./routes/meta.ts";
+
+export interface AppOptions {
+  config: ProxyConfig;
+  adapter: CrmAdapter;
+  /** Replaces the verifier built from `config.session` (tests use a local key set). */
+  verifySession?: SessionVerifier;
+}
+
+/** Paths of the routes that act for the session customer. */
+export const CUSTOMER_PATHS = ["/v1/batch", "/v1/entries/*", "/v1/entities/*"] as const;
+
+/**
+ * The proxy as one Hono app, the same on Node and Workers. Order matters:
+ * request id and headers first so every answer (errors included) carries
+ * them, then CORS (preflights end there), size and content checks before
+ * anything reads a body, then authentication and the rate limit per customer.
+ */
+export function createApp({ config, adapter, verifySession }: AppOptions) {
+  const verify = verifySession ?? createSessionVerifier(config.session);
+  const app = createRouter();
+
+  app.use("*", requestId(), ...securityHeaders());
+  app.use("/v1/*", corsAllowList(config.corsOrigins));
+  app.use("/v1/*", bodySizeLimit(config.bodyLimitBytes), requireJsonBody());
+
+  const customerOnly = [
+    customerAuth(verify, adapter),
+    customerRateLimit(config.rateLimitPerMinute),
+  ];
+  for (const path of CUSTOMER_PATHS) app.use(path, ...customerOnly);
+  app.use("/v1/admin/*", adminAuth(config.adminToken));
+
+  app.route("/v1", metaRoutes());
+  app.route("/v1", batchRoutes(adapter));
+  app.route("/v1", entityRoutes(adapter));
+  app.route("/v1", entryRoutes(adapter));
+  app.route("/v1", adminRoutes(adapter));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "The visitor's session token, signed by the site owner's backend",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "admin", {
+    type: "http",
+    scheme: "bearer",
+    description: "The ADMIN_TOKEN of this proxy",
+  });
+  app.doc31("/v1/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "crm-widgets proxy",
+      version: "1.0.0",
+      description: "The customer's own CRM data for embedded widgets, and back office routes.",
+    },
+  });
+
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}
+
+export type ProxyApp = ReturnType<typeof createApp>;

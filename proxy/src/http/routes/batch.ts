@@ -1,0 +1,116 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  type BatchCall,
+  type BatchResult,
+  batchRequestSchema,
+  CrmError,
+  isOperationName,
+  OPERATION_NAMES,
+  operationArgsSchemas,
+} from "#domain";
+import type { CrmAdapter, CrmOperations } from "../../adapter/types.ts";
+import { validationError } from "../errors.ts";
+import { createRouter } from "../router.ts";
+import { CUSTOMER_ERRORS, errorResponses, errorSchema } from "../schemas.ts";
+
+const callSchema = z.strictObject({
+  op: z.string(),
+  args: z.record(z.string(), z.unknown()),
+});
+
+const batchResultSchema = z
+  .union([
+    z.object({ ok: z.literal(true), data: z.unknown() }),
+    z.object({ ok: z.literal(false), error: errorSchema.shape.error }),
+  ])
+  .openapi("BatchResult");
+
+const batch = createRoute({
+  method: "post",
+  path: "/batch",
+  summary: "Many operations in one request; each call succeeds or fails on its own",
+  description: `Operations: ${OPERATION_NAMES.join(", ")}. Results come back in call order.`,
+  security: [{ session: [] }],
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: batchRequestSchema.extend({
+            calls: batchRequestSchema.shape.calls.openapi({
+              items: {
+                type: "object",
+                properties: { op: { enum: OPERATION_NAMES }, args: { type: "object" } },
+              },
+            }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "One result per call, in order",
+      content: {
+        "application/json": { schema: z.object({ results: z.array(batchResultSchema) }) },
+      },
+    },
+    ...errorResponses(...CUSTOMER_ERRORS),
+  },
+});
+
+/** Checks one call on its own: a bad call becomes that call's error, not the batch's. */
+export function parseCall(input: unknown): BatchCall | CrmError {
+  const shape = callSchema.safeParse(input);
+  if (!shape.success) return validationError(shape.error.issues);
+  const { op, args } = shape.data;
+  if (!isOperationName(op)) {
+    return new CrmError("invalid_request", `Unknown operation "${op}"`, "op");
+  }
+  const parsed = operationArgsSchemas[op].safeParse(args);
+  if (!parsed.success) return validationError(parsed.error.issues);
+  return { op, args: parsed.data } as BatchCall;
+}
+
+function run(ops: CrmOperations, call: BatchCall): Promise<unknown> {
+  switch (call.op) {
+    case "getCrmEntries":
+      return ops.getCrmEntries(call.args);
+    case "getCrmField":
+      return ops.getCrmField(call.args);
+    case "setCrmField":
+      return ops.setCrmField(call.args);
+    case "getCrmStage":
+      return ops.getCrmStage(call.args);
+    case "setCrmStage":
+      return ops.setCrmStage(call.args);
+    case "getCrmEntity":
+      return ops.getCrmEntity(call.args);
+  }
+}
+
+async function settle(ops: CrmOperations, input: unknown, requestId: string): Promise<BatchResult> {
+  const call = parseCall(input);
+  if (call instanceof CrmError) return { ok: false, error: call.toJSON() };
+  try {
+    return { ok: true, data: await run(ops, call) };
+  } catch (error) {
+    if (error instanceof CrmError) return { ok: false, error: error.toJSON() };
+    console.error(`[${requestId}] batch call ${call.op} failed`, error);
+    return { ok: false, error: { code: "internal", message: "Internal error" } };
+  }
+}
+
+export function batchRoutes(adapter: CrmAdapter) {
+  return createRouter().openapi(batch, async (c) => {
+    const ops = adapter.forCustomer(c.var.customer.id);
+    const { calls } = c.req.valid("json");
+    // Calls are independent (each addresses its own field or stage), so they run concurrently.
+    const results = await Promise.all(calls.map((call) => settle(ops, call, c.var.requestId)));
+    // When the store is down for every call, say so for the whole request so clients back off.
+    if (results.every((result) => !result.ok && result.error.code === "unavailable")) {
+      throw new CrmError("unavailable", "The CRM store is unavailable, try again shortly");
+    }
+    return c.json({ results }, 200);
+  });
+}

@@ -1,0 +1,166 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  getCrmEntriesArgsSchema,
+  getCrmFieldArgsSchema,
+  getCrmStageArgsSchema,
+  setCrmFieldArgsSchema,
+  setCrmStageArgsSchema,
+  wireValueSchema,
+} from "#domain";
+import type { CrmAdapter } from "../../adapter/types.ts";
+import { createRouter } from "../router.ts";
+import {
+  CUSTOMER_ERRORS,
+  crmEntrySchema,
+  crmFieldValueSchema,
+  crmStageValueSchema,
+  errorResponses,
+  fieldParamsSchema,
+  slugParamSchema,
+  stageParamsSchema,
+} from "../schemas.ts";
+
+const security = [{ session: [] }];
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+
+const listEntries = createRoute({
+  method: "get",
+  path: "/entries/{slug}",
+  summary: "getCrmEntries: the entries of one entity for the session customer",
+  security,
+  request: { params: slugParamSchema, query: getCrmEntriesArgsSchema.omit({ slug: true }) },
+  responses: {
+    200: {
+      description: "The entries",
+      content: json(z.object({ entries: z.array(crmEntrySchema) })),
+    },
+    ...errorResponses(...CUSTOMER_ERRORS),
+  },
+});
+
+const createEntry = createRoute({
+  method: "post",
+  path: "/entries/{slug}",
+  summary: "createCrmEntry: a new entry of an entity with several entries per reference",
+  security,
+  request: {
+    params: slugParamSchema,
+    body: {
+      required: true,
+      content: json(z.strictObject({ values: z.record(z.string(), wireValueSchema).default({}) })),
+    },
+  },
+  responses: {
+    201: { description: "The created entry", content: json(z.object({ entry: crmEntrySchema })) },
+    ...errorResponses(...CUSTOMER_ERRORS),
+  },
+});
+
+const getField = createRoute({
+  method: "get",
+  path: "/entries/{slug}/fields/{fieldKey}",
+  summary: "getCrmField: one field of the session customer's entry",
+  security,
+  request: {
+    params: fieldParamsSchema,
+    query: getCrmFieldArgsSchema.omit({ slug: true, fieldKey: true }),
+  },
+  responses: {
+    200: { description: "The field value", content: json(crmFieldValueSchema) },
+    ...errorResponses(...CUSTOMER_ERRORS),
+  },
+});
+
+const setField = createRoute({
+  method: "put",
+  path: "/entries/{slug}/fields/{fieldKey}",
+  summary: "setCrmField: sets one field, creating the entry if there is none",
+  security,
+  request: {
+    params: fieldParamsSchema,
+    body: {
+      required: true,
+      content: json(setCrmFieldArgsSchema.omit({ slug: true, fieldKey: true })),
+    },
+  },
+  responses: {
+    200: { description: "The stored value", content: json(crmFieldValueSchema) },
+    ...errorResponses(...CUSTOMER_ERRORS),
+  },
+});
+
+const getStage = createRoute({
+  method: "get",
+  path: "/entries/{slug}/stages/{pipeline}",
+  summary: "getCrmStage: where the session customer's entry stands in a pipeline",
+  security,
+  request: {
+    params: stageParamsSchema,
+    query: getCrmStageArgsSchema.omit({ slug: true, pipeline: true }),
+  },
+  responses: {
+    200: { description: "The current stage", content: json(crmStageValueSchema) },
+    ...errorResponses(...CUSTOMER_ERRORS),
+  },
+});
+
+const setStage = createRoute({
+  method: "put",
+  path: "/entries/{slug}/stages/{pipeline}",
+  summary: "setCrmStage: moves the entry to a stage (pipelines customers may move)",
+  security,
+  request: {
+    params: stageParamsSchema,
+    body: {
+      required: true,
+      content: json(setCrmStageArgsSchema.omit({ slug: true, pipeline: true })),
+    },
+  },
+  responses: {
+    200: { description: "The new stage", content: json(crmStageValueSchema) },
+    ...errorResponses(...CUSTOMER_ERRORS),
+  },
+});
+
+/** The customer's entries, fields and stages: thin calls into the customer-scoped adapter. */
+export function entryRoutes(adapter: CrmAdapter) {
+  return createRouter()
+    .openapi(listEntries, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      const entries = await ops.getCrmEntries({ ...c.req.valid("query"), ...c.req.valid("param") });
+      return c.json({ entries }, 200);
+    })
+    .openapi(createEntry, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      const entry = await ops.createCrmEntry({ ...c.req.valid("json"), ...c.req.valid("param") });
+      return c.json({ entry }, 201);
+    })
+    .openapi(getField, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      return c.json(
+        await ops.getCrmField({ ...c.req.valid("query"), ...c.req.valid("param") }),
+        200,
+      );
+    })
+    .openapi(setField, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      return c.json(
+        await ops.setCrmField({ ...c.req.valid("json"), ...c.req.valid("param") }),
+        200,
+      );
+    })
+    .openapi(getStage, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      return c.json(
+        await ops.getCrmStage({ ...c.req.valid("query"), ...c.req.valid("param") }),
+        200,
+      );
+    })
+    .openapi(setStage, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      return c.json(
+        await ops.setCrmStage({ ...c.req.valid("json"), ...c.req.valid("param") }),
+        200,
+      );
+    });
+}

@@ -1,0 +1,18 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../router.ts";
+
+const health = createRoute({
+  method: "get",
+  path: "/health",
+  summary: "Liveness: the proxy answers (Elasticsearch is not queried)",
+  responses: {
+    200: {
+      description: "The proxy is up",
+      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
+    },
+  },
+});
+
+export function metaRoutes() {
+  return createRouter().openapi(health, (c) => c.json({ status: "ok" as const }, 200));
+}

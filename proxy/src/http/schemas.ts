@@ -1,0 +1,96 @@
+import { z } from "@hono/zod-openapi";
+import {
+  ERROR_STATUS,
+  type ErrorCode,
+  entityDefinitionSchema,
+  keySchema,
+  slugSchema,
+  wireValueSchema,
+} from "#domain";
+
+/**
+ * Response shapes for the OpenAPI document. Requests are validated with the
+ * domain's own (strict) schemas; these describe what the proxy answers.
+ */
+
+export const fieldValueResponseSchema = wireValueSchema.openapi("FieldValue");
+
+export const stagePositionSchema = z
+  .object({ stage: z.string(), enteredAt: z.string().openapi({ format: "date-time" }) })
+  .openapi("StagePosition");
+
+export const crmEntrySchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    reference: z.object({ type: z.string(), id: z.string() }),
+    values: z.record(z.string(), fieldValueResponseSchema),
+    stages: z.record(z.string(), stagePositionSchema),
+    createdAt: z.string().openapi({ format: "date-time" }),
+    updatedAt: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("CrmEntry");
+
+export const crmFieldValueSchema = z
+  .object({
+    slug: z.string(),
+    fieldKey: z.string(),
+    value: fieldValueResponseSchema,
+    entryId: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi("CrmFieldValue");
+
+export const crmStageValueSchema = z
+  .object({
+    slug: z.string(),
+    pipeline: z.string(),
+    position: stagePositionSchema.nullable(),
+    entryId: z.string().nullable(),
+  })
+  .openapi("CrmStageValue");
+
+export const entitySchema = entityDefinitionSchema.openapi("EntityDefinition");
+
+export const customerSchema = z
+  .object({ id: z.string(), issuer: z.string(), subject: z.string(), createdAt: z.string() })
+  .openapi("Customer");
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      field: z.string().optional(),
+    }),
+  })
+  .openapi("Error");
+
+export const slugParamSchema = z.object({ slug: slugSchema });
+export const fieldParamsSchema = z.object({ slug: slugSchema, fieldKey: keySchema });
+export const stageParamsSchema = z.object({ slug: slugSchema, pipeline: keySchema });
+
+const errorContent = { "application/json": { schema: errorSchema } } as const;
+
+/** The error responses every route documents. */
+export function errorResponses(...statuses: number[]) {
+  const descriptions: Record<number, string> = {
+    400: "Invalid request or value (`invalid_request`, `invalid_value`, `unknown_field`)",
+    401: "Missing or invalid credential (`unauthenticated`)",
+    403: "Not allowed (`forbidden`, `field_not_writable`, `stage_not_movable`)",
+    404: "Unknown entity, field, pipeline, stage or entry (also another customer's)",
+    409: "Conflict",
+    413: "Request body too large (`payload_too_large`)",
+    429: "Rate limited (`rate_limited`), see `Retry-After`",
+    503: "Elasticsearch unavailable (`unavailable`), see `Retry-After`",
+  };
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: descriptions[status] ?? "Error", content: errorContent },
+    ]),
+  );
+}
+
+export const CUSTOMER_ERRORS = [400, 401, 403, 404, 413, 429, 503];
+export const ADMIN_ERRORS = [400, 401, 403, 404, 409, 413, 503];
