@@ -52,6 +52,8 @@ export interface CrmAdapter extends CrmOperations {
   forCustomer(customerId: string): CrmOperations;
   /** Finds or creates (race-free) the customer for a verified identity. */
   resolveCustomer(identity: { issuer: string; subject: string }): Promise<Customer>;
+  /** The customer with this id, or null if none was ever resolved (back office views). */
+  getCustomer(customerId: string): Promise<Customer | null>;
   /** Every entry of one reference across all entities: the back office CRM tab. */
   getReferenceEntries(reference: { type: string; id: string }): Promise<CrmEntry[]>;
   entities: {

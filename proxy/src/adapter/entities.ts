@@ -1,0 +1,173 @@
+import type { Client } from "@elastic/elasticsearch";
+import {
+  CrmError,
+  type EntityDefinition,
+  type EntityDefinitionInput,
+  entityDefinitionSchema,
+  errorFromIssues,
+  slugSchema,
+} from "#domain";
+import { responseStatus, toCrmError } from "../elasticsearch/errors.ts";
+import type { EntityDocument } from "../elasticsearch/schema.ts";
+import type { TtlCache } from "./cache.ts";
+import type { AdapterContext } from "./context.ts";
+
+/** Most entity definitions `list` returns. */
+const MAX_ENTITIES = 1_000;
+
+/**
+ * Entity definitions, one document per slug (the slug is the id). Reads go
+ * through a cache: a warm CRM operation then costs no definition lookup.
+ * Another process's update shows up here within the cache's TTL.
+ */
+export class EntityStore {
+  private readonly client: Client;
+  private readonly index: string;
+  private readonly context: AdapterContext;
+  private readonly cache: TtlCache<string, EntityDefinition>;
+  /** Concurrent cold reads of one slug share one request. */
+  private readonly pending = new Map<string, Promise<EntityDefinition>>();
+
+  constructor(context: AdapterContext, cache: TtlCache<string, EntityDefinition>) {
+    this.client = context.client;
+    this.index = context.indices.entities;
+    this.context = context;
+    this.cache = cache;
+  }
+
+  async get(slug: string): Promise<EntityDefinition> {
+    if (!slugSchema.safeParse(slug).success) throw entityNotFound(slug);
+    const cached = this.cache.get(slug);
+    if (cached) return cached;
+    const running = this.pending.get(slug);
+    if (running) return running;
+    const load = this.load(slug).finally(() => this.pending.delete(slug));
+    this.pending.set(slug, load);
+    return load;
+  }
+
+  async list(): Promise<EntityDefinition[]> {
+    try {
+      const result = await this.client.search<EntityDocument>({
+        index: this.index,
+        size: MAX_ENTITIES,
+        sort: [{ slug: "asc" }],
+        query: { match_all: {} },
+      });
+      return result.hits.hits.flatMap((hit) =>
+        hit._source ? [storedDefinition(hit._source)] : [],
+      );
+    } catch (error) {
+      throw toCrmError(error);
+    }
+  }
+
+  async create(input: EntityDefinitionInput): Promise<EntityDefinition> {
+    const definition = validDefinition(input);
+    const now = this.context.now().toISOString();
+    try {
+      await this.client.create<EntityDocument>({
+        index: this.index,
+        id: definition.slug,
+        refresh: this.context.refresh,
+        document: {
+          slug: definition.slug,
+          name: definition.name,
+          definition,
+          created_at: now,
+          updated_at: now,
+        },
+      });
+    } catch (error) {
+      if (responseStatus(error) === 409) {
+        throw new CrmError(
+          "conflict",
+          `An entity with slug "${definition.slug}" already exists`,
+          "slug",
+        );
+      }
+      throw toCrmError(error);
+    }
+    this.cache.set(definition.slug, definition);
+    return definition;
+  }
+
+  /** Replaces a definition. Compare-and-set on the stored version: a concurrent update yields `conflict`. */
+  async update(slug: string, input: EntityDefinitionInput): Promise<EntityDefinition> {
+    const definition = validDefinition(input);
+    if (definition.slug !== slug) {
+      throw new CrmError("invalid_request", "slug: Must match the entity being updated", "slug");
+    }
+    try {
+      const current = await this.client.get<EntityDocument>(
+        { index: this.index, id: slug },
+        { ignore: [404] },
+      );
+      if (!current.found || !current._source) throw entityNotFound(slug);
+      const stored = storedDefinition(current._source);
+      if (stored.entriesPerReference !== definition.entriesPerReference) {
+        // Entry ids are derived differently for the two kinds; existing entries would be lost.
+        throw new CrmError(
+          "invalid_request",
+          "entriesPerReference: Cannot change once the entity exists",
+          "entriesPerReference",
+        );
+      }
+      await this.client.index<EntityDocument>({
+        index: this.index,
+        id: slug,
+        if_seq_no: current._seq_no,
+        if_primary_term: current._primary_term,
+        refresh: this.context.refresh,
+        document: {
+          slug,
+          name: definition.name,
+          definition,
+          created_at: current._source.created_at,
+          updated_at: this.context.now().toISOString(),
+        },
+      });
+    } catch (error) {
+      throw toCrmError(error);
+    }
+    this.cache.set(slug, definition);
+    return definition;
+  }
+
+  private async load(slug: string): Promise<EntityDefinition> {
+    let found: EntityDocument | undefined;
+    try {
+      const result = await this.client.get<EntityDocument>(
+        { index: this.index, id: slug },
+        { ignore: [404] },
+      );
+      found = result.found ? result._source : undefined;
+    } catch (error) {
+      throw toCrmError(error);
+    }
+    if (!found) throw entityNotFound(slug);
+    const definition = storedDefinition(found);
+    this.cache.set(slug, definition);
+    return definition;
+  }
+}
+
+function entityNotFound(slug: string): CrmError {
+  return new CrmError("entity_not_found", `No entity with slug "${slug}"`);
+}
+
+function validDefinition(input: unknown): EntityDefinition {
+  const result = entityDefinitionSchema.safeParse(input);
+  if (!result.success) throw errorFromIssues(result.error.issues);
+  return result.data;
+}
+
+/** Stored definitions passed the schema when written; parsing again applies defaults added since. */
+function storedDefinition(document: EntityDocument): EntityDefinition {
+  const result = entityDefinitionSchema.safeParse(document.definition);
+  if (!result.success) {
+    console.error(`Stored entity definition "${document.slug}" is invalid:`, result.error.issues);
+    throw new CrmError("internal", "Something went wrong");
+  }
+  return result.data;
+}

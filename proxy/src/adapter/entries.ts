@@ -1,0 +1,239 @@
+import type { Client, estypes } from "@elastic/elasticsearch";
+import type { CrmEntry, FieldValue, Reference, StagePosition } from "#domain";
+import { responseErrorType, responseStatus, toCrmError } from "../elasticsearch/errors.ts";
+import type { EntryDocument } from "../elasticsearch/schema.ts";
+import type { AdapterContext } from "./context.ts";
+import { routingOf } from "./ids.ts";
+
+/**
+ * Partial updates of one entry race with each other (100 widgets saving
+ * different fields at once); Elasticsearch re-applies a `doc` merge on a
+ * version conflict this many times before giving up.
+ */
+const RETRY_ON_CONFLICT = 10;
+
+/** Most entries `getReferenceEntries` returns for one reference across all entities. */
+export const MAX_REFERENCE_ENTRIES = 1_000;
+
+/** One entry's stored document, as read by id. */
+export interface StoredEntry {
+  id: string;
+  document: EntryDocument;
+}
+
+/** What a write changes: some values and/or some pipeline positions. */
+export interface EntryChange {
+  values?: Record<string, FieldValue>;
+  stages?: Record<string, { stage: string; entered_at: string }>;
+}
+
+/**
+ * Reads and writes of entry documents. Every call is routed by the entry's
+ * reference; reads by id are realtime GETs, writes are single partial updates.
+ */
+export class EntryStore {
+  private readonly client: Client;
+  private readonly index: string;
+  private readonly refresh: AdapterContext["refresh"];
+
+  constructor(context: AdapterContext) {
+    this.client = context.client;
+    this.index = context.indices.entries;
+    this.refresh = context.refresh;
+  }
+
+  /**
+   * The entry with this id if it belongs to this entity and reference.
+   * `fields` narrows `_source` to what the caller needs (e.g. one value).
+   */
+  async get(
+    id: string,
+    slug: string,
+    reference: Reference,
+    fields?: string[],
+  ): Promise<StoredEntry | null> {
+    let result: estypes.GetGetResult<EntryDocument>;
+    try {
+      result = await this.client.get<EntryDocument>(
+        {
+          index: this.index,
+          id,
+          routing: routingOf(reference),
+          ...(fields
+            ? {
+                _source_includes: [
+                  "slug",
+                  "reference_type",
+                  "reference_id",
+                  "created_at",
+                  "updated_at",
+                  ...fields,
+                ],
+              }
+            : {}),
+        },
+        { ignore: [404] },
+      );
+    } catch (error) {
+      throw toCrmError(error);
+    }
+    const document = result.found ? result._source : undefined;
+    if (!document) return null;
+    // Ids derive from slug and reference, so this holds unless documents were written by hand.
+    if (
+      document.slug !== slug ||
+      document.reference_type !== reference.type ||
+      document.reference_id !== reference.id
+    ) {
+      return null;
+    }
+    return { id, document };
+  }
+
+  /** Entries of one reference (optionally of one entity), from one shard thanks to routing. */
+  async search(
+    reference: Reference,
+    options: { slug?: string; size: number; sort: estypes.Sort },
+  ): Promise<StoredEntry[]> {
+    const filter: estypes.QueryDslQueryContainer[] = [
+      { term: { reference_type: reference.type } },
+      { term: { reference_id: reference.id } },
+    ];
+    if (options.slug !== undefined) filter.push({ term: { slug: options.slug } });
+    try {
+      const result = await this.client.search<EntryDocument>({
+        index: this.index,
+        routing: routingOf(reference),
+        size: options.size,
+        sort: options.sort,
+        query: { bool: { filter } },
+      });
+      return result.hits.hits.flatMap((hit) =>
+        hit._id !== undefined && hit._source ? [{ id: hit._id, document: hit._source }] : [],
+      );
+    } catch (error) {
+      throw toCrmError(error);
+    }
+  }
+
+  /**
+   * Applies a change to the reference's one entry, creating it if missing: one
+   * atomic request, race-free (concurrent creations settle as updates).
+   * Returns the timestamp written as `updated_at`.
+   */
+  async upsert(
+    id: string,
+    slug: string,
+    reference: Reference,
+    change: EntryChange,
+    now: string,
+  ): Promise<void> {
+    try {
+      await this.client.update<EntryDocument, Partial<EntryDocument>>({
+        index: this.index,
+        id,
+        routing: routingOf(reference),
+        refresh: this.refresh,
+        retry_on_conflict: RETRY_ON_CONFLICT,
+        _source: false,
+        doc: { ...change, updated_at: now },
+        upsert: {
+          slug,
+          reference_type: reference.type,
+          reference_id: reference.id,
+          values: change.values ?? {},
+          stages: change.stages ?? {},
+          created_at: now,
+          updated_at: now,
+        },
+      });
+    } catch (error) {
+      throw toCrmError(error);
+    }
+  }
+
+  /** Applies a change to an existing entry; false if there is no such entry. */
+  async update(
+    id: string,
+    reference: Reference,
+    change: EntryChange,
+    now: string,
+  ): Promise<boolean> {
+    try {
+      await this.client.update<EntryDocument, Partial<EntryDocument>>({
+        index: this.index,
+        id,
+        routing: routingOf(reference),
+        refresh: this.refresh,
+        retry_on_conflict: RETRY_ON_CONFLICT,
+        _source: false,
+        doc: { ...change, updated_at: now },
+      });
+    } catch (error) {
+      if (
+        responseStatus(error) === 404 &&
+        responseErrorType(error) === "document_missing_exception"
+      ) {
+        return false;
+      }
+      throw toCrmError(error);
+    }
+    return true;
+  }
+
+  /** Stores a new entry under a fresh id. */
+  async create(
+    id: string,
+    slug: string,
+    reference: Reference,
+    values: Record<string, FieldValue>,
+    now: string,
+  ): Promise<StoredEntry> {
+    const document: EntryDocument = {
+      slug,
+      reference_type: reference.type,
+      reference_id: reference.id,
+      values,
+      stages: {},
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.client.create<EntryDocument>({
+        index: this.index,
+        id,
+        routing: routingOf(reference),
+        refresh: this.refresh,
+        document,
+      });
+    } catch (error) {
+      throw toCrmError(error);
+    }
+    return { id, document };
+  }
+}
+
+/** The entry as every layer returns it; `keepValue` decides which stored values the caller may see. */
+export function toCrmEntry(
+  stored: StoredEntry,
+  keepValue: (key: string) => boolean = () => true,
+): CrmEntry {
+  const { document } = stored;
+  const values: Record<string, FieldValue> = {};
+  for (const [key, value] of Object.entries(document.values ?? {})) {
+    if (keepValue(key)) values[key] = value;
+  }
+  const stages: Record<string, StagePosition> = {};
+  for (const [pipeline, position] of Object.entries(document.stages ?? {})) {
+    stages[pipeline] = { stage: position.stage, enteredAt: position.entered_at };
+  }
+  return {
+    id: stored.id,
+    slug: document.slug,
+    reference: { type: document.reference_type, id: document.reference_id },
+    values,
+    stages,
+    createdAt: document.created_at,
+    updatedAt: document.updated_at,
+  };
+}

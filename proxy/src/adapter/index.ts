@@ -1,0 +1,86 @@
+import type { Client } from "@elastic/elasticsearch";
+import { z } from "zod";
+import { type CrmEntry, CrmError, type EntityDefinition, getCrmEntriesArgsSchema } from "#domain";
+import type { CrmIndices } from "../elasticsearch/indices.ts";
+import { TtlCache } from "./cache.ts";
+import type { AdapterContext, RefreshPolicy } from "./context.ts";
+import { CustomerStore } from "./customers.ts";
+import { EntityStore } from "./entities.ts";
+import { EntryStore, MAX_REFERENCE_ENTRIES, toCrmEntry } from "./entries.ts";
+import { crmOperations, parseArgs } from "./operations.ts";
+import type { CrmAdapter, Customer } from "./types.ts";
+
+export type { RefreshPolicy } from "./context.ts";
+export { createCrmEntryArgsSchema } from "./operations.ts";
+export type * from "./types.ts";
+
+export interface CrmAdapterOptions {
+  client: Client;
+  indices: CrmIndices;
+  /** Resolved customers and entity definitions kept in memory (defaults: 60 s, 10,000 each). */
+  cache?: { ttlMs: number; maxEntries: number };
+  /** Refresh policy of writes; the default `wait_for` makes each write visible to the next search. */
+  refresh?: RefreshPolicy;
+  now?: () => Date;
+}
+
+const DEFAULT_CACHE = { ttlMs: 60_000, maxEntries: 10_000 };
+
+const referenceSchema = z.strictObject({
+  type: getCrmEntriesArgsSchema.shape.referenceType.unwrap(),
+  id: getCrmEntriesArgsSchema.shape.referenceId.unwrap(),
+});
+
+/**
+ * The CRM adapter: the three operations, stages, entity definitions and
+ * customers over Elasticsearch. The adapter itself is the unscoped backend
+ * view (scripts, admin routes); `forCustomer` gives one customer's view.
+ */
+export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
+  const context: AdapterContext = {
+    client: options.client,
+    indices: options.indices,
+    refresh: options.refresh ?? "wait_for",
+    now: options.now ?? (() => new Date()),
+  };
+  const cacheOptions = options.cache ?? DEFAULT_CACHE;
+  const entities = new EntityStore(context, new TtlCache<string, EntityDefinition>(cacheOptions));
+  const customers = new CustomerStore(context, new TtlCache<string, Customer>(cacheOptions));
+  const entries = new EntryStore(context);
+  const deps = { entities, entries, now: context.now };
+
+  return {
+    ...crmOperations({ kind: "backend" }, deps),
+
+    forCustomer(customerId) {
+      const id = parseArgs(getCrmEntriesArgsSchema.shape.referenceId, customerId);
+      if (id === undefined) throw new CrmError("invalid_request", "A customer id is required");
+      return crmOperations({ kind: "customer", customerId: id }, deps);
+    },
+
+    resolveCustomer: (identity) => customers.resolve(identity),
+
+    getCustomer(customerId) {
+      if (typeof customerId !== "string" || customerId.length === 0) {
+        return Promise.reject(new CrmError("invalid_request", "A customer id is required"));
+      }
+      return customers.get(customerId);
+    },
+
+    async getReferenceEntries(reference): Promise<CrmEntry[]> {
+      const ref = parseArgs(referenceSchema, reference);
+      const found = await entries.search(ref, {
+        size: MAX_REFERENCE_ENTRIES,
+        sort: [{ slug: "asc" }, { created_at: "asc" }],
+      });
+      return found.map((stored) => toCrmEntry(stored));
+    },
+
+    entities: {
+      list: () => entities.list(),
+      get: (slug) => entities.get(slug),
+      create: (definition) => entities.create(definition),
+      update: (slug, definition) => entities.update(slug, definition),
+    },
+  };
+}

@@ -1,0 +1,252 @@
+import { z } from "zod";
+import {
+  type CrmEntry,
+  CrmError,
+  type CrmFieldValue,
+  type CrmStageValue,
+  checkFieldValue,
+  customerView,
+  type EntityDefinition,
+  errorFromIssues,
+  type FieldDefinition,
+  type FieldValue,
+  getCrmEntityArgsSchema,
+  getCrmEntriesArgsSchema,
+  getCrmFieldArgsSchema,
+  getCrmStageArgsSchema,
+  MAX_ENTRIES_PER_READ,
+  type Reference,
+  setCrmFieldArgsSchema,
+  setCrmStageArgsSchema,
+  wireValueSchema,
+} from "#domain";
+import type { EntityStore } from "./entities.ts";
+import { type EntryStore, toCrmEntry } from "./entries.ts";
+import { isEntryIdOf, newEntryId, referenceEntryId } from "./ids.ts";
+import {
+  type Caller,
+  entryNotFound,
+  movablePipeline,
+  pipelineOf,
+  readableField,
+  referenceFor,
+  valueFilter,
+  writableField,
+} from "./scope.ts";
+import type { CrmOperations } from "./types.ts";
+
+export const createCrmEntryArgsSchema = getCrmEntriesArgsSchema.extend({
+  values: z.record(z.string(), wireValueSchema).optional(),
+});
+
+export interface OperationDeps {
+  entities: EntityStore;
+  entries: EntryStore;
+  now: () => Date;
+}
+
+/** Arguments that fail their operation's strict schema are refused, naming the first bad one. */
+export function parseArgs<T>(schema: z.ZodType<T>, args: unknown): T {
+  const result = schema.safeParse(args);
+  if (!result.success) throw errorFromIssues(result.error.issues);
+  return result.data;
+}
+
+/**
+ * Which entry an operation addresses. An entity with one entry per reference
+ * has a deterministic entry id, so no lookup is needed; with many entries the
+ * caller names the entry, and its id must carry this entity and reference.
+ */
+async function entryIdFor(
+  entity: EntityDefinition,
+  reference: Reference,
+  entryId: string | undefined,
+): Promise<string> {
+  if (entity.entriesPerReference === "one") {
+    const id = await referenceEntryId(entity.slug, reference);
+    if (entryId !== undefined && entryId !== id) throw entryNotFound();
+    return id;
+  }
+  if (entryId === undefined) {
+    throw new CrmError(
+      "invalid_request",
+      `entryId: Required, entity "${entity.slug}" has several entries per reference`,
+      "entryId",
+    );
+  }
+  if (!(await isEntryIdOf(entryId, entity.slug, reference))) throw entryNotFound();
+  return entryId;
+}
+
+function checkedValue(field: FieldDefinition, input: unknown): FieldValue {
+  const check = checkFieldValue(field, input);
+  if (!check.ok) throw new CrmError("invalid_value", `${field.key}: ${check.message}`, field.key);
+  return check.value;
+}
+
+/** The CRM operations as one caller may use them. */
+export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperations {
+  const { entities, entries } = deps;
+  const now = () => deps.now().toISOString();
+
+  return {
+    async getCrmEntries(args): Promise<CrmEntry[]> {
+      const a = parseArgs(getCrmEntriesArgsSchema, args);
+      const reference = referenceFor(caller, a);
+      const entity = await entities.get(a.slug);
+      const keep = valueFilter(caller, entity);
+      if (entity.entriesPerReference === "one") {
+        const stored = await entries.get(
+          await referenceEntryId(entity.slug, reference),
+          entity.slug,
+          reference,
+        );
+        return stored ? [toCrmEntry(stored, keep)] : [];
+      }
+      const found = await entries.search(reference, {
+        slug: entity.slug,
+        size: MAX_ENTRIES_PER_READ,
+        sort: [{ created_at: "asc" }],
+      });
+      return found.map((stored) => toCrmEntry(stored, keep));
+    },
+
+    async getCrmField(args): Promise<CrmFieldValue> {
+      const a = parseArgs(getCrmFieldArgsSchema, args);
+      const reference = referenceFor(caller, a);
+      const entity = await entities.get(a.slug);
+      readableField(caller, entity, a.fieldKey);
+      const id = await entryIdFor(entity, reference, a.entryId);
+      const stored = await entries.get(id, entity.slug, reference, [`values.${a.fieldKey}`]);
+      if (!stored) {
+        if (entity.entriesPerReference === "many") throw entryNotFound();
+        return {
+          slug: entity.slug,
+          fieldKey: a.fieldKey,
+          value: null,
+          entryId: null,
+          updatedAt: null,
+        };
+      }
+      return {
+        slug: entity.slug,
+        fieldKey: a.fieldKey,
+        value: stored.document.values?.[a.fieldKey] ?? null,
+        entryId: id,
+        updatedAt: stored.document.updated_at,
+      };
+    },
+
+    async setCrmField(args): Promise<CrmFieldValue> {
+      const a = parseArgs(setCrmFieldArgsSchema, args);
+      const reference = referenceFor(caller, a);
+      const entity = await entities.get(a.slug);
+      const field = writableField(caller, entity, a.fieldKey);
+      const value = checkedValue(field, a.value);
+      const id = await entryIdFor(entity, reference, a.entryId);
+      const updatedAt = now();
+      const change = { values: { [field.key]: value } };
+      if (entity.entriesPerReference === "one") {
+        await entries.upsert(id, entity.slug, reference, change, updatedAt);
+      } else if (!(await entries.update(id, reference, change, updatedAt))) {
+        throw entryNotFound();
+      }
+      return { slug: entity.slug, fieldKey: field.key, value, entryId: id, updatedAt };
+    },
+
+    async getCrmStage(args): Promise<CrmStageValue> {
+      const a = parseArgs(getCrmStageArgsSchema, args);
+      const reference = referenceFor(caller, a);
+      const entity = await entities.get(a.slug);
+      const pipeline = pipelineOf(entity, a.pipeline);
+      const id = await entryIdFor(entity, reference, a.entryId);
+      const stored = await entries.get(id, entity.slug, reference, [`stages.${pipeline.key}`]);
+      if (!stored) {
+        if (entity.entriesPerReference === "many") throw entryNotFound();
+        return { slug: entity.slug, pipeline: pipeline.key, position: null, entryId: null };
+      }
+      const position = stored.document.stages?.[pipeline.key];
+      return {
+        slug: entity.slug,
+        pipeline: pipeline.key,
+        position: position ? { stage: position.stage, enteredAt: position.entered_at } : null,
+        entryId: id,
+      };
+    },
+
+    /**
+     * Moves an entry to a stage and records when it entered it. Moving to the
+     * stage it is already in changes nothing, so `enteredAt` keeps meaning
+     * "since when"; that check costs one realtime read before the write.
+     */
+    async setCrmStage(args): Promise<CrmStageValue> {
+      const a = parseArgs(setCrmStageArgsSchema, args);
+      const reference = referenceFor(caller, a);
+      const entity = await entities.get(a.slug);
+      const pipeline = movablePipeline(caller, entity, a.pipeline);
+      if (!pipeline.stages.some((stage) => stage.key === a.stage)) {
+        throw new CrmError(
+          "stage_not_found",
+          `No stage "${a.stage}" in pipeline "${pipeline.key}"`,
+          "stage",
+        );
+      }
+      const id = await entryIdFor(entity, reference, a.entryId);
+      const stored = await entries.get(id, entity.slug, reference, [`stages.${pipeline.key}`]);
+      if (!stored && entity.entriesPerReference === "many") throw entryNotFound();
+      const current = stored?.document.stages?.[pipeline.key];
+      if (current?.stage === a.stage) {
+        return {
+          slug: entity.slug,
+          pipeline: pipeline.key,
+          position: { stage: current.stage, enteredAt: current.entered_at },
+          entryId: id,
+        };
+      }
+      const enteredAt = now();
+      const change = { stages: { [pipeline.key]: { stage: a.stage, entered_at: enteredAt } } };
+      if (entity.entriesPerReference === "one") {
+        await entries.upsert(id, entity.slug, reference, change, enteredAt);
+      } else if (!(await entries.update(id, reference, change, enteredAt))) {
+        throw entryNotFound();
+      }
+      return {
+        slug: entity.slug,
+        pipeline: pipeline.key,
+        position: { stage: a.stage, enteredAt },
+        entryId: id,
+      };
+    },
+
+    async createCrmEntry(args): Promise<CrmEntry> {
+      const a = parseArgs(createCrmEntryArgsSchema, args);
+      const reference = referenceFor(caller, a);
+      const entity = await entities.get(a.slug);
+      if (entity.entriesPerReference !== "many") {
+        throw new CrmError(
+          "invalid_request",
+          `Entity "${entity.slug}" has one entry per reference; set its fields instead`,
+        );
+      }
+      const values: Record<string, FieldValue> = {};
+      for (const [key, input] of Object.entries(a.values ?? {})) {
+        values[key] = checkedValue(writableField(caller, entity, key), input);
+      }
+      for (const field of entity.fields) {
+        const writable = caller.kind === "backend" || field.customerAccess === "write";
+        if (field.required && writable && !(field.key in values)) {
+          throw new CrmError("invalid_value", `${field.key}: Required`, field.key);
+        }
+      }
+      const id = await newEntryId(entity.slug, reference);
+      const stored = await entries.create(id, entity.slug, reference, values, now());
+      return toCrmEntry(stored, valueFilter(caller, entity));
+    },
+
+    async getCrmEntity(args): Promise<EntityDefinition> {
+      const a = parseArgs(getCrmEntityArgsSchema, args);
+      const entity = await entities.get(a.slug);
+      return caller.kind === "customer" ? customerView(entity) : entity;
+    },
+  };
+}
