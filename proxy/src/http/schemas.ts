@@ -13,7 +13,9 @@ import {
  * domain's own (strict) schemas; these describe what the proxy answers.
  */
 
-export const fieldValueResponseSchema = wireValueSchema.openapi("FieldValue");
+// Domain schemas may be created before @hono/zod-openapi patches zod, so they get
+// their component names through zod's own `.meta()`, which the generator reads too.
+export const fieldValueResponseSchema = wireValueSchema.meta({ id: "FieldValue" });
 
 export const stagePositionSchema = z
   .object({ stage: z.string(), enteredAt: z.string().openapi({ format: "date-time" }) })
@@ -50,7 +52,7 @@ export const crmStageValueSchema = z
   })
   .openapi("CrmStageValue");
 
-export const entitySchema = entityDefinitionSchema.openapi("EntityDefinition");
+export const entitySchema = entityDefinitionSchema.meta({ id: "EntityDefinition" });
 
 export const customerSchema = z
   .object({ id: z.string(), issuer: z.string(), subject: z.string(), createdAt: z.string() })

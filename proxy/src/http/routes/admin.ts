@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CrmError, entityDefinitionSchema } from "#domain";
-import type { CrmAdapter, Customer } from "../../adapter/types.ts";
+import type { CrmAdapter } from "../../adapter/types.ts";
 import { createRouter } from "../router.ts";
 import {
   ADMIN_ERRORS,
@@ -117,7 +117,7 @@ export function adminRoutes(adapter: CrmAdapter) {
     .openapi(customerEntries, async (c) => {
       const { customerId } = c.req.valid("param");
       const [customer, entries, entities] = await Promise.all([
-        findCustomer(adapter, customerId),
+        adapter.getCustomer(customerId),
         adapter.getReferenceEntries({ type: "customer", id: customerId }),
         adapter.entities.list(),
       ]);
@@ -127,11 +127,4 @@ export function adminRoutes(adapter: CrmAdapter) {
         200,
       );
     });
-}
-
-/** The customer record, if the adapter can look one up by id. */
-async function findCustomer(adapter: CrmAdapter, customerId: string): Promise<Customer | null> {
-  const lookup = (adapter as { getCustomer?: (id: string) => Promise<Customer | null> })
-    .getCustomer;
-  return lookup ? lookup.call(adapter, customerId) : null;
 }

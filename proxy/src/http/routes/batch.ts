@@ -36,13 +36,8 @@ const batch = createRoute({
       required: true,
       content: {
         "application/json": {
-          schema: batchRequestSchema.extend({
-            calls: batchRequestSchema.shape.calls.openapi({
-              items: {
-                type: "object",
-                properties: { op: { enum: OPERATION_NAMES }, args: { type: "object" } },
-              },
-            }),
+          schema: batchRequestSchema.meta({
+            description: `Each call is { "op": ${OPERATION_NAMES.join(" | ")}, "args": {...} }; a bad call fails alone.`,
           }),
         },
       },

@@ -1,0 +1,79 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { ConfigError, type EnvRecord, loadConfig } from "./config.ts";
+import { ensureCrmIndices } from "./elasticsearch/setup.ts";
+import { createApp } from "./http/app.ts";
+import { createServices } from "./http/services.ts";
+
+export interface RunningProxy {
+  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the proxy on Node: validates the configuration, creates the CRM
+ * indices if missing, and listens on PORT (0 picks a free port). Tests, the
+ * demo and the bench start it in-process with their own env record.
+ */
+export async function startProxy(
+  env: EnvRecord,
+  options: { hostname?: string } = {},
+): Promise<RunningProxy> {
+  const config = loadConfig(env);
+  const { client, indices, adapter } = createServices(config);
+  try {
+    await ensureCrmIndices(client, indices);
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  const app = createApp({ config, adapter });
+  const hostname = options.hostname ?? "127.0.0.1";
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname }, () =>
+      resolve(started),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          // Idle keep-alive sockets would hold close() open until they time out.
+          if ("closeIdleConnections" in server) server.closeIdleConnections();
+        });
+        await client.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let proxy: RunningProxy;
+  try {
+    proxy = await startProxy(process.env, { hostname: process.env.HOST ?? "127.0.0.1" });
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+  console.log(`crm-widgets proxy listening on ${proxy.url}/v1`);
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: closing the proxy`);
+    proxy.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+if (import.meta.main) await main();
