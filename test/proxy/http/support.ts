@@ -1,0 +1,254 @@
+/**
+ * Helpers for the HTTP tests: session tokens signed with jose (a shared HS256
+ * secret, and an RSA key served as a JWKS by a tiny local HTTP server), and a
+ * proxy app wired to the real test Elasticsearch under a unique index prefix.
+ */
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { afterAll } from "vitest";
+import type { EntityDefinitionInput } from "#domain";
+import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
+import { type EnvRecord, loadConfig, type ProxyConfig } from "../../../proxy/src/config.ts";
+import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
+import { createApp, type ProxyApp } from "../../../proxy/src/http/app.ts";
+import { createServices } from "../../../proxy/src/http/services.ts";
+import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
+
+export const ISSUER = "https://shop.test";
+export const AUDIENCE = "crm-widgets-test";
+export const SESSION_SECRET = "test-session-secret-0123456789abcdef";
+export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123";
+export const ALLOWED_ORIGIN = "https://shop.test";
+
+const encoder = new TextEncoder();
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A valid HS256 session for `subject`; `claims` overrides or (with undefined) removes claims. */
+export async function hsToken(
+  subject: string,
+  claims: Partial<Record<keyof JWTPayload, unknown>> = {},
+  secret: string | Uint8Array = SESSION_SECRET,
+): Promise<string> {
+  const payload: Record<string, unknown> = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: subject,
+    iat: nowSeconds(),
+    exp: nowSeconds() + 300,
+    ...claims,
+  };
+  for (const [key, value] of Object.entries(payload)) if (value === undefined) delete payload[key];
+  const key = typeof secret === "string" ? encoder.encode(secret) : secret;
+  return new SignJWT(payload).setProtectedHeader({ alg: "HS256" }).sign(key);
+}
+
+export interface JwksServer {
+  url: string;
+  /** An RS256 session signed by the key the JWKS publishes. */
+  rsToken(subject: string, claims?: Partial<Record<keyof JWTPayload, unknown>>): Promise<string>;
+  /** The public key as PEM text: the "secret" of an HS/RS confusion attack. */
+  publicKeyPem: string;
+  /** How many times the key set was fetched. */
+  fetches(): number;
+}
+
+/** Serves one RSA public key as a JWKS on 127.0.0.1; closed after the test file. */
+export async function startJwksServer(): Promise<JwksServer> {
+  const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: "test-key-1", alg: "RS256", use: "sig" };
+  let fetches = 0;
+  const server: Server = createServer((_request, response) => {
+    fetches += 1;
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ keys: [jwk] }));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/jwks.json`,
+    publicKeyPem: await exportSPKI(publicKey),
+    fetches: () => fetches,
+    rsToken: (subject, claims = {}) => {
+      const payload: Record<string, unknown> = {
+        iss: ISSUER,
+        aud: AUDIENCE,
+        sub: subject,
+        iat: nowSeconds(),
+        exp: nowSeconds() + 300,
+        ...claims,
+      };
+      return new SignJWT(payload)
+        .setProtectedHeader({ alg: "RS256", kid: "test-key-1" })
+        .sign(privateKey);
+    },
+  };
+}
+
+/** The env record of a test proxy: real Elasticsearch, unique prefix, test credentials. */
+export function testEnv(prefix: string, overrides: EnvRecord = {}): Record<string, string> {
+  const env: Record<string, unknown> = {
+    ELASTICSEARCH_URL: elasticsearchUrl(),
+    ELASTICSEARCH_TIMEOUT_MS: "10000",
+    CRM_INDEX_PREFIX: prefix,
+    SESSION_ISSUER: ISSUER,
+    SESSION_AUDIENCE: AUDIENCE,
+    SESSION_SECRET,
+    ADMIN_TOKEN,
+    CORS_ORIGINS: ALLOWED_ORIGIN,
+    ...overrides,
+  };
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+}
+
+export interface TestProxy {
+  app: ProxyApp;
+  config: ProxyConfig;
+  adapter: CrmAdapter;
+  /** `app.request` with JSON bodies and an optional bearer token. */
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
+}
+
+/**
+ * A proxy app over the real test Elasticsearch. Pass `prefix` to share one
+ * set of indices between several apps of one file (e.g. different auth setups).
+ */
+export async function createTestProxy(
+  options: { name?: string; prefix?: string; env?: EnvRecord } = {},
+): Promise<TestProxy> {
+  const prefix = options.prefix ?? uniquePrefix(options.name ?? "http");
+  const config = loadConfig(testEnv(prefix, options.env));
+  const { client, indices, adapter } = createServices(config);
+  await ensureCrmIndices(client, indices);
+  // Writes wait for a refresh (read-your-writes); a short interval keeps the suite fast.
+  await client.indices.putSettings({
+    index: [indices.entries, indices.entities, indices.customers],
+    settings: { refresh_interval: "50ms" },
+  });
+  afterAll(() => client.close());
+  const app = createApp({ config, adapter });
+  return {
+    app,
+    config,
+    adapter,
+    call(method, path, { token, body, headers = {} } = {}) {
+      const init: RequestInit = { method, headers: { ...headers } };
+      const requestHeaders = init.headers as Record<string, string>;
+      if (token !== undefined) requestHeaders.Authorization = `Bearer ${token}`;
+      if (body !== undefined) {
+        requestHeaders["Content-Type"] ??= "application/json";
+        init.body = typeof body === "string" ? body : JSON.stringify(body);
+      }
+      return app.request(path, init);
+    },
+  };
+}
+
+/**
+ * A tracker with one entry per customer and every field type and access
+ * level, and deals with many entries per customer.
+ */
+export const trackerEntity: EntityDefinitionInput = {
+  slug: "tracker",
+  name: "Weight Tracker",
+  fields: [
+    {
+      key: "current_weight",
+      label: "Current weight",
+      type: "number",
+      min: 0,
+      max: 500,
+      customerAccess: "write",
+    },
+    { key: "goal_weight", label: "Goal weight", type: "number", customerAccess: "read" },
+    { key: "nickname", label: "Nickname", type: "text", maxLength: 20, customerAccess: "write" },
+    { key: "last_checkin", label: "Last check-in", type: "date", customerAccess: "write" },
+    { key: "newsletter", label: "Newsletter", type: "boolean", customerAccess: "write" },
+    {
+      key: "plan",
+      label: "Plan",
+      type: "select",
+      customerAccess: "write",
+      options: [
+        { value: "basic", label: "Basic" },
+        { value: "premium", label: "Premium", color: "#22c55e" },
+      ],
+    },
+    { key: "coach_note", label: "Coach note", type: "text", customerAccess: "none" },
+  ],
+  pipelines: [
+    {
+      key: "progress",
+      label: "Progress",
+      customerCanMove: true,
+      stages: [
+        { key: "starting", label: "Starting" },
+        { key: "in_progress", label: "In progress" },
+        { key: "goal_reached", label: "Goal reached", status: "won" },
+      ],
+    },
+    {
+      key: "review",
+      label: "Coach review",
+      customerCanMove: false,
+      stages: [
+        { key: "open", label: "Open" },
+        { key: "done", label: "Done", status: "won" },
+      ],
+    },
+  ],
+};
+
+export const dealsEntity: EntityDefinitionInput = {
+  slug: "deals",
+  name: "Deals",
+  entriesPerReference: "many",
+  fields: [
+    { key: "title", label: "Title", type: "text", customerAccess: "write" },
+    { key: "amount", label: "Amount", type: "number", customerAccess: "write" },
+  ],
+  pipelines: [
+    {
+      key: "sales",
+      label: "Sales",
+      customerCanMove: true,
+      stages: [
+        { key: "lead", label: "Lead" },
+        { key: "won", label: "Won", status: "won" },
+        { key: "lost", label: "Lost", status: "lost" },
+      ],
+    },
+  ],
+};
+
+/** Creates the test entities through the adapter (the admin routes are tested on their own). */
+export async function seedEntities(adapter: CrmAdapter): Promise<void> {
+  await adapter.entities.create(trackerEntity);
+  await adapter.entities.create(dealsEntity);
+}
+
+let subjects = 0;
+/** A subject no other test uses, so each test starts with a new customer. */
+export function newSubject(label = "visitor"): string {
+  subjects += 1;
+  return `${label}-${subjects}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Reads a JSON error body and checks its shape. */
+export async function errorOf(
+  response: Response,
+): Promise<{ code: string; message: string; field?: string }> {
+  const body = (await response.json()) as {
+    error: { code: string; message: string; field?: string };
+  };
+  return body.error;
+}
