@@ -140,9 +140,9 @@ export async function createTestProxy(
     app,
     config,
     adapter,
-    call(method, path, { token, body, headers = {} } = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
-      const requestHeaders = init.headers as Record<string, string>;
+    async call(method, path, { token, body, headers = {} } = {}) {
+      const requestHeaders: Record<string, string> = { ...headers };
+      const init: RequestInit = { method, headers: requestHeaders };
       if (token !== undefined) requestHeaders.Authorization = `Bearer ${token}`;
       if (body !== undefined) {
         requestHeaders["Content-Type"] ??= "application/json";
