@@ -204,6 +204,8 @@ function obtainDistribution(): { version: string; dir: string } {
       `-DoutputDirectory=${paths.downloads}`,
     ];
     const result = spawnSync("mvn", args, { stdio: "inherit" });
+    // Maven ends its output with colour resets but no newline.
+    process.stdout.write("\n");
     const zip = join(paths.downloads, `elasticsearch-${version}.zip`);
     if (result.status !== 0 || !existsSync(zip)) {
       log(`Elasticsearch ${version} did not resolve; trying the next candidate`);
@@ -319,7 +321,12 @@ function readOwner(): string {
 
 async function startLocalNode(): Promise<ElasticsearchInfo> {
   const running = await runningLocalNode();
-  if (running) return { url: running.url, version: running.version, started: false };
+  if (running) {
+    if (process.env.ES_PORT && !running.url.endsWith(`:${process.env.ES_PORT}`)) {
+      log(`ES_PORT=${process.env.ES_PORT} ignored: the local node already runs at ${running.url}`);
+    }
+    return { url: running.url, version: running.version, started: false };
+  }
 
   const port = Number(process.env.ES_PORT ?? 9200);
   const url = `http://127.0.0.1:${port}`;
