@@ -1,0 +1,134 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import {
+  ALLOWED_ORIGIN,
+  createTestProxy,
+  errorOf,
+  hsToken,
+  newSubject,
+  seedEntities,
+  type TestProxy,
+} from "./support.ts";
+
+const RATE_LIMIT = 3;
+let proxy: TestProxy;
+
+beforeAll(async () => {
+  proxy = await createTestProxy({
+    name: "http middleware",
+    env: {
+      RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+      CORS_ORIGINS: `${ALLOWED_ORIGIN},https://other-shop.test`,
+    },
+  });
+  await seedEntities(proxy.adapter);
+});
+
+describe("CORS allow-list", () => {
+  test("a preflight from an allowed origin is answered with that origin and the needed headers", async () => {
+    const response = await proxy.call("OPTIONS", "/v1/batch", {
+      headers: {
+        Origin: ALLOWED_ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type",
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(ALLOWED_ORIGIN);
+    expect(response.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain(
+      "authorization",
+    );
+    expect(response.headers.get("Access-Control-Allow-Methods")).toContain("PUT");
+    expect(response.headers.get("Access-Control-Allow-Credentials")).toBeNull();
+  });
+
+  test("a request from an allowed origin may read Retry-After and X-Request-Id", async () => {
+    const response = await proxy.call("GET", "/v1/entities/tracker", {
+      token: await hsToken(newSubject()),
+      headers: { Origin: ALLOWED_ORIGIN },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(ALLOWED_ORIGIN);
+    const exposed = response.headers.get("Access-Control-Expose-Headers")?.toLowerCase() ?? "";
+    expect(exposed).toContain("retry-after");
+    expect(exposed).toContain("x-request-id");
+  });
+
+  test("another origin gets no Access-Control-Allow-Origin, for preflights and requests", async () => {
+    for (const origin of ["https://evil.test", "https://shop.test.evil.test", "null"]) {
+      const preflight = await proxy.call("OPTIONS", "/v1/batch", {
+        headers: { Origin: origin, "Access-Control-Request-Method": "POST" },
+      });
+      expect(preflight.headers.get("Access-Control-Allow-Origin"), origin).toBeNull();
+      const response = await proxy.call("GET", "/v1/health", { headers: { Origin: origin } });
+      expect(response.headers.get("Access-Control-Allow-Origin"), origin).toBeNull();
+    }
+  });
+
+  test("every listed origin is allowed", async () => {
+    const response = await proxy.call("GET", "/v1/health", {
+      headers: { Origin: "https://other-shop.test" },
+    });
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("https://other-shop.test");
+  });
+});
+
+describe("security headers", () => {
+  test("successes and errors alike carry the security headers and are not cached", async () => {
+    for (const response of [
+      await proxy.call("GET", "/v1/health"),
+      await proxy.call("GET", "/v1/entries/tracker"),
+      await proxy.call("GET", "/v1/nowhere"),
+    ]) {
+      expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(response.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(response.headers.get("Content-Security-Policy")).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(response.headers.get("Referrer-Policy")).toBe("no-referrer");
+      expect(response.headers.get("Strict-Transport-Security")).toContain("max-age=");
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+    }
+  });
+});
+
+describe("request ids", () => {
+  test("each response carries a fresh server-generated id, never the client's", async () => {
+    const first = await proxy.call("GET", "/v1/health", {
+      headers: { "X-Request-Id": "client-chosen-id" },
+    });
+    const second = await proxy.call("GET", "/v1/health", {
+      headers: { "X-Request-Id": "client-chosen-id" },
+    });
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(first.headers.get("X-Request-Id")).toMatch(uuid);
+    expect(second.headers.get("X-Request-Id")).toMatch(uuid);
+    expect(first.headers.get("X-Request-Id")).not.toBe(second.headers.get("X-Request-Id"));
+  });
+});
+
+describe("rate limit per customer", () => {
+  test(`request ${RATE_LIMIT + 1} of one customer within a minute → 429 with Retry-After; others are unaffected`, async () => {
+    const busy = await hsToken(newSubject("busy"));
+    for (let i = 0; i < RATE_LIMIT; i++) {
+      expect((await proxy.call("GET", "/v1/entities/tracker", { token: busy })).status).toBe(200);
+    }
+    const limited = await proxy.call("GET", "/v1/entities/tracker", { token: busy });
+    expect(limited.status).toBe(429);
+    expect(await errorOf(limited)).toMatchObject({ code: "rate_limited" });
+    const retryAfter = Number(limited.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+
+    // A new token of the same subject is the same customer: still limited.
+    const sameCustomer = await proxy.call("POST", "/v1/batch", {
+      token: await hsToken(JSON.parse(atob(busy.split(".")[1] ?? "")).sub),
+      body: { calls: [{ op: "getCrmEntity", args: { slug: "tracker" } }] },
+    });
+    expect(sameCustomer.status).toBe(429);
+
+    const calm = await proxy.call("GET", "/v1/entities/tracker", {
+      token: await hsToken(newSubject("calm")),
+    });
+    expect(calm.status).toBe(200);
+  });
+});
