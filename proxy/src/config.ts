@@ -62,7 +62,7 @@ function integer(fallback: number, min: number, max: number) {
       .string()
       .regex(/^\d+$/, "must be a whole number")
       .transform(Number)
-      .pipe(z.int().min(min).max(max))
+      .pipe(z.int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
       .optional()
       .transform((value) => value ?? fallback),
   );

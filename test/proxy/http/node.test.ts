@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { CrmFieldValue } from "#domain";
+import { ConfigError } from "../../../proxy/src/config.ts";
+import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
+import { uniquePrefix } from "../../support/elasticsearch.ts";
+import { ADMIN_TOKEN, hsToken, newSubject, testEnv, trackerEntity } from "./support.ts";
+
+describe("the Node entry", () => {
+  let proxy: RunningProxy;
+
+  beforeAll(async () => {
+    proxy = await startProxy(testEnv(uniquePrefix("http node"), { PORT: "0" }));
+  });
+  afterAll(() => proxy.close());
+
+  test("startProxy creates the indices and serves the API over real HTTP", async () => {
+    expect(proxy.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${proxy.url}/v1/health`);
+    expect(await health.json()).toEqual({ status: "ok" });
+
+    const created = await fetch(`${proxy.url}/v1/admin/entities`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify(trackerEntity),
+    });
+    expect(created.status).toBe(201);
+
+    const token = await hsToken(newSubject());
+    const put = await fetch(`${proxy.url}/v1/entries/tracker/fields/nickname`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ value: "Over HTTP" }),
+    });
+    expect(put.status).toBe(200);
+    const get = await fetch(`${proxy.url}/v1/entries/tracker/fields/nickname`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(((await get.json()) as CrmFieldValue).value).toBe("Over HTTP");
+  });
+
+  test("an invalid environment is refused before listening, listing the problems", async () => {
+    await expect(startProxy({ PORT: "0" })).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  test("close() stops listening", async () => {
+    const other = await startProxy(testEnv(uniquePrefix("http node close"), { PORT: "0" }));
+    expect((await fetch(`${other.url}/v1/health`)).status).toBe(200);
+    await other.close();
+    await expect(fetch(`${other.url}/v1/health`)).rejects.toThrow();
+  });
+});
