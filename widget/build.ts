@@ -1,0 +1,145 @@
+/**
+ * `npm run build`: the widget bundles, type declarations and the
+ * custom-elements manifest, into dist/.
+ *
+ * - dist/crm-widgets.js: one minified ES module with the runtime, every component and Lit;
+ * - dist/components/*.js: one module per component (shared code in chunks), for pages that
+ *   want only some; they share the page runtime with each other;
+ * - dist/types/: declarations; dist/custom-elements.json: the manifest.
+ *
+ * Fails when the bundle's min+gzip size exceeds the budget, or when any server code
+ * (HTTP layer, adapter, Elasticsearch client, classic zod) slipped into it.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { type BuildOptions, build, type Metafile } from "esbuild";
+import { minify } from "terser";
+import { minifyTemplatesPlugin } from "./minify-templates.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const dist = join(root, "dist");
+const budgetBytes = 25 * 1024;
+const components = [
+  "crm-field",
+  "crm-pipeline-progress",
+  "crm-form",
+  "crm-entries",
+  "crm-customer-details",
+];
+
+/** Inputs that must never reach the browser. */
+const forbidden = [
+  /proxy\/src\/(http|adapter|elasticsearch|auth)\//,
+  /proxy\/src\/(node|worker|config)\.ts$/,
+  /node_modules\/(@elastic|hono|@hono|jose)\//,
+  /node_modules\/zod\/v4\/classic\//,
+];
+
+const common: BuildOptions & { metafile: true } = {
+  bundle: true,
+  format: "esm",
+  target: "es2022",
+  minify: true,
+  legalComments: "linked",
+  metafile: true,
+  logLevel: "warning",
+  absWorkingDir: root,
+  tsconfig: join(root, "tsconfig.json"),
+  plugins: [minifyTemplatesPlugin()],
+};
+
+function checkInputs(metafile: Metafile): void {
+  const leaked = Object.keys(metafile.inputs).filter((input) =>
+    forbidden.some((re) => re.test(input)),
+  );
+  if (leaked.length > 0) {
+    throw new Error(`Server code in the widget bundle:\n  ${leaked.join("\n  ")}`);
+  }
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const bundle = await build({
+  ...common,
+  entryPoints: { "crm-widgets": "widget/src/index.ts" },
+  outdir: dist,
+});
+checkInputs(bundle.metafile);
+
+const split = await build({
+  ...common,
+  entryPoints: {
+    ...Object.fromEntries(
+      components.map((name) => [name, `widget/src/components/${name}/${name}.ts`]),
+    ),
+    // The runtime functions and `provideRuntime` (another runtime for part of a page).
+    runtime: "widget/src/runtime/index.ts",
+    context: "widget/src/components/context.ts",
+  },
+  outdir: join(dist, "components"),
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+});
+checkInputs(split.metafile);
+
+execFileSync(
+  process.execPath,
+  [join(root, "node_modules/typescript/bin/tsc"), "-p", "widget/tsconfig.build.json"],
+  { cwd: root, stdio: "inherit" },
+);
+
+execFileSync(
+  process.execPath,
+  [
+    join(root, "node_modules/@custom-elements-manifest/analyzer/cem.js"),
+    "analyze",
+    "--litelement",
+    "--globs",
+    "widget/src/components/**/*.ts",
+    "--exclude",
+    "widget/src/components/**/*.styles.ts",
+    "--outdir",
+    "dist",
+    "--quiet",
+  ],
+  { cwd: root, stdio: "inherit" },
+);
+
+// terser compresses a few percent beyond esbuild (two passes, safe options only).
+for (const file of [join(dist, "crm-widgets.js")]) {
+  const result = await minify(readFileSync(file, "utf8"), {
+    module: true,
+    ecma: 2020,
+    compress: { passes: 2 },
+    mangle: true,
+    format: { comments: "some" },
+  });
+  if (result.code === undefined) throw new Error(`terser produced nothing for ${file}`);
+  writeFileSync(file, result.code);
+}
+
+const source = readFileSync(join(dist, "crm-widgets.js"));
+const gzipped = gzipSync(source, { level: 9 }).length;
+console.log(
+  `dist/crm-widgets.js  ${kb(source.length)} min, ${kb(gzipped)} min+gzip (budget ${kb(budgetBytes)})`,
+);
+for (const [file, output] of Object.entries(split.metafile.outputs)) {
+  if (!file.endsWith(".js") || file.includes("/chunks/")) continue;
+  const bytes = readFileSync(join(root, file));
+  console.log(
+    `${relative(root, join(root, file)).padEnd(45)} ${kb(gzipSync(bytes, { level: 9 }).length)} min+gzip (+ shared chunks; ${output.imports.length} imports)`,
+  );
+}
+if (gzipped > budgetBytes) {
+  console.error(
+    `The widget bundle is ${kb(gzipped)} min+gzip, over the ${kb(budgetBytes)} budget.`,
+  );
+  process.exit(1);
+}

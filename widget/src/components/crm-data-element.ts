@@ -1,0 +1,148 @@
+import { consume } from "@lit/context";
+import { Task, TaskStatus } from "@lit/task";
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
+import { state } from "lit/decorators.js";
+import type { CrmError } from "../domain.ts";
+import { pageRuntime } from "../runtime/index.ts";
+import { type CrmRuntime, toCrmError } from "../runtime/runtime.ts";
+import { runtimeContext } from "./context.ts";
+import { emit } from "./events.ts";
+import { type MessageKey, message } from "./messages.ts";
+
+/**
+ * The shared base of every data-bound component: it finds the page runtime
+ * (context, else the page's one), loads with `@lit/task`, re-reads when the
+ * runtime's cache changes (a write elsewhere on the page), and renders the
+ * loading, error-with-retry and empty states the same way everywhere.
+ */
+export abstract class CrmDataElement<T> extends LitElement {
+  @consume({ context: runtimeContext, subscribe: true })
+  @state()
+  protected runtime: CrmRuntime = pageRuntime();
+
+  /** Last value shown: kept while a re-read is pending so nothing flickers. */
+  protected current: T | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #reloadScheduled = false;
+
+  protected readonly data = new Task<unknown[], T>(this, {
+    task: ([runtime]) => this.load(runtime as CrmRuntime),
+    args: () => [this.runtime, ...this.loadArgs()],
+    onComplete: (value) => {
+      this.current = value;
+    },
+    onError: (error) => {
+      this.current = undefined;
+      emit(this, "crm-load-error", { error: toCrmError(error).toJSON() });
+    },
+  });
+
+  /** Reads what the component shows; runs again when `loadArgs()` change. */
+  protected abstract load(runtime: CrmRuntime): Promise<T>;
+
+  /** The inputs of `load` besides the runtime, e.g. slug and field. */
+  protected abstract loadArgs(): unknown[];
+
+  /** Whether a loaded value counts as empty (renders `renderEmpty`). */
+  protected isEmpty(_value: T): boolean {
+    return false;
+  }
+
+  protected abstract renderValue(value: T): TemplateResult | typeof nothing;
+
+  protected abstract renderLoading(): TemplateResult;
+
+  protected renderEmpty(): TemplateResult {
+    return html`<span part="empty" class="empty">${this.t("empty")}</span>`;
+  }
+
+  protected renderError(error: CrmError): TemplateResult {
+    return html`<span part="error" class="error" role="alert"
+      >${error.message || this.t("loadFailed")}<button
+        part="retry"
+        class="retry"
+        type="button"
+        @click=${this.retry}
+      >
+        ${this.t("retry")}
+      </button></span
+    >`;
+  }
+
+  /** The "Saving…" status and the refusal message shared by components that write. */
+  protected renderSaveState(saving: boolean, saveError: string): TemplateResult {
+    return html`${
+      saving
+        ? html`<span part="status" class="status" role="status"
+            ><span class="spinner" aria-hidden="true"></span> ${this.t("saving")}</span
+          >`
+        : nothing
+    }${
+      saveError
+        ? html`<span part="error" class="error" role="alert"
+            >${this.t("saveFailed", { message: saveError })}</span
+          >`
+        : nothing
+    }`;
+  }
+
+  /** Reads again after an error. */
+  retry(): void {
+    void this.data.run();
+  }
+
+  /** Own `lang` attribute, then the configured locale, then the page's, then the browser's. */
+  get locale(): string {
+    return (
+      this.getAttribute("lang") ||
+      this.runtime.locale ||
+      this.parentElement?.closest("[lang]")?.getAttribute("lang") ||
+      navigator.language ||
+      "en"
+    );
+  }
+
+  protected t(key: MessageKey, params?: Record<string, string | number>): string {
+    return message(this.locale, key, params);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#subscribe();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (changed.has("runtime") && changed.get("runtime") !== undefined) this.#subscribe();
+  }
+
+  #subscribe(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = this.runtime.subscribe(() => this.#scheduleReload());
+  }
+
+  /** Cache changes come in bursts (one write patches several reads): re-read once. */
+  #scheduleReload(): void {
+    if (this.#reloadScheduled) return;
+    this.#reloadScheduled = true;
+    queueMicrotask(() => {
+      this.#reloadScheduled = false;
+      if (this.isConnected && this.data.status !== TaskStatus.INITIAL) void this.data.run();
+    });
+  }
+
+  /** Renders the task's state; a pending re-read keeps showing the last value. */
+  protected renderData(): TemplateResult | typeof nothing {
+    const status = this.data.status;
+    if (status === TaskStatus.ERROR) return this.renderError(toCrmError(this.data.error));
+    const value = status === TaskStatus.COMPLETE ? this.data.value : this.current;
+    if (value === undefined) return this.renderLoading();
+    return this.isEmpty(value) ? this.renderEmpty() : this.renderValue(value);
+  }
+}

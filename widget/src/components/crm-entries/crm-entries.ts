@@ -1,0 +1,110 @@
+import { html, type nothing, type TemplateResult } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain";
+import type { CrmRuntime } from "../../runtime/runtime.ts";
+import { CrmDataElement } from "../crm-data-element.ts";
+import { renderEntryCard } from "../entry-card.ts";
+import { styles } from "./crm-entries.styles.ts";
+
+interface EntriesData {
+  entity: EntityDefinition;
+  entries: CrmEntry[];
+  fields: FieldDefinition[];
+}
+
+/**
+ * Lists the session customer's entries of one entity (deals, orders…): each
+ * entry's fields and where it stands in each pipeline. Updates when a widget
+ * on the page changes one of them.
+ *
+ * @summary The customer's entries of one entity.
+ *
+ * @event crm-load-error - The entries could not be loaded; `detail: { error }`.
+ *
+ * @csspart list - The list of entries.
+ * @csspart entry - One entry's card.
+ * @csspart values - The entry's fields (a description list).
+ * @csspart field-label - A field's label.
+ * @csspart field-value - A field's formatted value.
+ * @csspart stage-chips - The entry's stages, one chip per pipeline.
+ * @csspart stage-chip - One pipeline's current stage.
+ * @csspart updated - When the entry last changed.
+ * @csspart empty - Shown when there are no entries.
+ * @csspart error - A load error.
+ * @csspart retry - The retry button of the load error.
+ * @csspart skeleton - The loading placeholder.
+ *
+ * @cssproperty --crm-spacing - Gap between entries.
+ * @cssproperty --crm-color-text - Text color.
+ * @cssproperty --crm-color-muted - Labels and secondary text.
+ * @cssproperty --crm-color-surface - Card background.
+ * @cssproperty --crm-color-border - Card borders.
+ * @cssproperty --crm-radius - Corner radius.
+ * @cssproperty --crm-color-skeleton - Loading placeholder.
+ */
+@customElement("crm-entries")
+export class CrmEntries extends CrmDataElement<EntriesData> {
+  static override styles = styles;
+
+  /** The entity's slug, as in CRM settings. */
+  @property({ reflect: true }) slug = "";
+
+  /** Comma-separated field keys to show, in order; default: the first four readable fields. */
+  @property({ reflect: true }) fields = "";
+
+  protected override loadArgs(): unknown[] {
+    return [this.slug, this.fields];
+  }
+
+  protected override async load(runtime: CrmRuntime): Promise<EntriesData> {
+    const [entity, entries] = await Promise.all([
+      runtime.getCrmEntity({ slug: this.slug }),
+      runtime.getCrmEntries({ slug: this.slug }),
+    ]);
+    const keys = this.fields
+      .split(",")
+      .map((key) => key.trim())
+      .filter(Boolean);
+    const fields = keys.length
+      ? keys.flatMap((key) => entity.fields.filter((field) => field.key === key))
+      : entity.fields.slice(0, 4);
+    return { entity, entries, fields };
+  }
+
+  protected override isEmpty(value: EntriesData): boolean {
+    return value.entries.length === 0;
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    return this.renderData();
+  }
+
+  protected override renderLoading(): TemplateResult {
+    return html`<div part="skeleton" class="list" aria-busy="true">
+      ${[1, 2].map(
+        () => html`<div class="sk-card">
+          <span class="skeleton sk-wide"></span><span class="skeleton sk-narrow"></span>
+        </div>`,
+      )}
+      <span class="sr-only">${this.t("loading")}</span>
+    </div>`;
+  }
+
+  protected override renderEmpty(): TemplateResult {
+    return html`<p part="empty" class="empty-box">${this.t("noEntries")}</p>`;
+  }
+
+  protected override renderValue({ entity, entries, fields }: EntriesData): TemplateResult {
+    return html`<ul part="list" class="list" aria-label=${entity.name}>
+      ${entries.map(
+        (entry) => html`<li>${renderEntryCard(entity, entry, fields, this.locale, "chips")}</li>`,
+      )}
+    </ul>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "crm-entries": CrmEntries;
+  }
+}

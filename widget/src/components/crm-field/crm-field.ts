@@ -1,0 +1,269 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { styleMap } from "lit/directives/style-map.js";
+import type { CrmFieldValue, EntityDefinition, FieldDefinition, FieldValue } from "#domain";
+import { checkFieldValue } from "../../domain.ts";
+import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { CrmDataElement } from "../crm-data-element.ts";
+import { emit } from "../events.ts";
+import { formatValue, isEmptyValue } from "../format.ts";
+import { draftFromValue, renderFieldControl, valueFromDraft } from "../inputs.ts";
+import { styles } from "./crm-field.styles.ts";
+
+interface FieldData {
+  entity: EntityDefinition;
+  field: FieldDefinition;
+  value: CrmFieldValue;
+}
+
+const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentColor">
+  <path d="M11.5 1.6a1.6 1.6 0 0 1 2.3 0l.6.6a1.6 1.6 0 0 1 0 2.3L5.2 13.7 1.5 14.5l.8-3.7z" />
+</svg>`;
+
+/**
+ * Shows one CRM field of the session customer, formatted for the locale, and
+ * optionally lets them edit it in place (Enter or leaving the input saves,
+ * Escape cancels).
+ *
+ * @summary One CRM field value, read-only or inline-editable.
+ *
+ * @event crm-change - The user committed a new value; `detail: { slug, fieldKey, value, previousValue }`.
+ * @event crm-save - The proxy saved it; `detail: { slug, fields: [CrmFieldValue] }`.
+ * @event crm-save-error - The proxy refused it (the previous value is shown again); `detail: { slug, error, errors }`.
+ * @event crm-load-error - The value could not be loaded; `detail: { error }`.
+ *
+ * @csspart base - The wrapper of value, button and messages.
+ * @csspart value - The formatted value.
+ * @csspart placeholder - Shown instead of the value when the field is empty.
+ * @csspart edit-button - The pencil button that starts editing.
+ * @csspart input - The input, select or textarea while editing.
+ * @csspart message - The validation message while editing.
+ * @csspart status - The "Saving…" status.
+ * @csspart error - A load or save error.
+ * @csspart retry - The retry button of the load error.
+ * @csspart skeleton - The loading placeholder.
+ *
+ * @cssproperty --crm-color-text - Text color of inputs (the value inherits the page's color).
+ * @cssproperty --crm-color-muted - Placeholder and secondary text.
+ * @cssproperty --crm-color-accent - Focus ring and hover accent.
+ * @cssproperty --crm-color-danger - Validation and error messages.
+ * @cssproperty --crm-color-border - Input borders and the editable underline.
+ * @cssproperty --crm-color-surface - Input background.
+ * @cssproperty --crm-color-skeleton - Loading placeholder.
+ * @cssproperty --crm-radius - Corner radius.
+ * @cssproperty --crm-field-value-weight - Font weight of the value.
+ * @cssproperty --crm-field-skeleton-width - Width of the loading placeholder (match your typical value).
+ */
+@customElement("crm-field")
+export class CrmField extends CrmDataElement<FieldData> {
+  static override styles = styles;
+
+  /** The entity's slug, as in CRM settings. */
+  @property({ reflect: true }) slug = "";
+
+  /** The field's key. */
+  @property({ reflect: true }) field = "";
+
+  /** The entry to show, for entities with several entries per customer. */
+  @property({ attribute: "entry-id", reflect: true }) entryId = "";
+
+  /** Lets the customer edit the value in place (when the field is writable for them). */
+  @property({ type: Boolean, reflect: true }) editable = false;
+
+  /** Text shown when the field has no value (default: a localized "Not set"). */
+  @property({ reflect: true }) placeholder = "";
+
+  @state() private editing = false;
+  @state() private draft = "";
+  @state() private badInput = false;
+  @state() private validation = "";
+  @state() private saving = false;
+  @state() private saveError = "";
+
+  protected override loadArgs(): unknown[] {
+    return [this.slug, this.field, this.entryId];
+  }
+
+  protected override async load(runtime: CrmRuntime): Promise<FieldData> {
+    const entryId = this.entryId || undefined;
+    const [entity, value] = await Promise.all([
+      runtime.getCrmEntity({ slug: this.slug }),
+      runtime.getCrmField({ slug: this.slug, fieldKey: this.field, entryId }),
+    ]);
+    const field = entity.fields.find((candidate) => candidate.key === this.field);
+    if (!field)
+      throw toCrmError({ code: "field_not_found", message: `Unknown field ${this.field}` });
+    return { entity, field, value };
+  }
+
+  /** The field's current value, as last loaded (or optimistically written). */
+  get value(): FieldValue | undefined {
+    return this.current?.value.value;
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    return this.renderData();
+  }
+
+  protected override renderLoading(): TemplateResult {
+    return html`<span part="base" class="field" aria-busy="true"
+      ><span part="skeleton" class="skeleton"></span><span class="sr-only">${this.t("loading")}</span></span
+    >`;
+  }
+
+  protected override renderValue({ field, value }: FieldData): TemplateResult {
+    const canEdit = this.editable && field.customerAccess === "write";
+    return html`<span part="base" class="field ${canEdit ? "editable" : ""}" aria-busy=${this.saving}>
+      ${this.editing ? this.renderEditor(field) : this.renderDisplay(field, value.value, canEdit)}
+      ${this.renderSaveState(this.saving, this.saveError)}
+    </span>`;
+  }
+
+  private renderDisplay(
+    field: FieldDefinition,
+    value: FieldValue,
+    canEdit: boolean,
+  ): TemplateResult {
+    const text = formatValue(field, value, this.locale);
+    const option =
+      field.type === "select"
+        ? field.options.find((candidate) => candidate.value === value)
+        : undefined;
+    const shown = isEmptyValue(value)
+      ? html`<span part="placeholder" class="placeholder" @click=${canEdit ? this.startEditing : nothing}
+          >${this.placeholder || this.t("empty")}</span
+        >`
+      : html`<span part="value" class="value" @click=${canEdit ? this.startEditing : nothing}
+          >${
+            option?.color
+              ? html`<span class="swatch" style=${styleMap({ "--_swatch": option.color })}></span>`
+              : nothing
+          }${text}</span
+        >`;
+    if (!canEdit) return shown;
+    return html`${shown}<button
+        part="edit-button"
+        class="edit-button"
+        type="button"
+        aria-label=${this.t("edit", { label: field.label })}
+        title=${this.t("edit", { label: field.label })}
+        ?disabled=${this.saving}
+        @click=${this.startEditing}
+      >
+        ${pencil}
+      </button>`;
+  }
+
+  private renderEditor(field: FieldDefinition): TemplateResult {
+    return html`<span class="editor">
+      ${renderFieldControl(field, {
+        id: "input",
+        draft: this.draft,
+        locale: this.locale,
+        label: field.label,
+        invalid: this.validation !== "",
+        describedBy: "message",
+        onInput: this.onInput,
+        onKeyDown: this.onKeyDown,
+        onBlur: this.onBlur,
+      })}
+      <span id="message" part="message" class="message" aria-live="polite">${this.validation}</span>
+    </span>`;
+  }
+
+  /** Opens the inline editor (when `editable` and the field is writable). */
+  startEditing = (): void => {
+    const data = this.current;
+    if (!data || this.saving || !this.editable || data.field.customerAccess !== "write") return;
+    this.draft = draftFromValue(data.value.value);
+    this.badInput = false;
+    this.validation = "";
+    this.saveError = "";
+    this.editing = true;
+  };
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (changed.has("editing")) {
+      const target = this.editing ? "input" : changed.get("editing") ? "edit-button" : "";
+      if (target) this.renderRoot.querySelector<HTMLElement>(`[part=${target}]`)?.focus();
+    }
+  }
+
+  private onInput = (event: Event): void => {
+    const control = event.target as HTMLInputElement;
+    this.draft = control.value;
+    this.badInput = control.validity?.badInput ?? false;
+    const field = this.current?.field;
+    if (!field) return;
+    const check = checkFieldValue(field, valueFromDraft(field, this.draft, this.badInput));
+    this.validation = check.ok ? "" : check.message;
+  };
+
+  private onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      this.cancel();
+    } else if (event.key === "Enter" && !event.isComposing) {
+      const multiline = (event.target as Element).localName === "textarea";
+      if (multiline && !(event.ctrlKey || event.metaKey)) return;
+      event.preventDefault();
+      void this.commit();
+    }
+  };
+
+  private onBlur = (): void => {
+    if (this.editing) void this.commit();
+  };
+
+  /** Closes the editor without saving. */
+  cancel(): void {
+    this.editing = false;
+    this.validation = "";
+  }
+
+  /** Validates the draft with the shared schema and saves it if it changed. */
+  async commit(): Promise<void> {
+    const data = this.current;
+    if (!data || !this.editing) return;
+    const check = checkFieldValue(
+      data.field,
+      valueFromDraft(data.field, this.draft, this.badInput),
+    );
+    if (!check.ok) {
+      this.validation = check.message;
+      return;
+    }
+    this.editing = false;
+    const previousValue = data.value.value;
+    const value = check.value;
+    if (value === previousValue || (isEmptyValue(value) && isEmptyValue(previousValue))) return;
+    const detail = { slug: this.slug, fieldKey: this.field };
+    emit(this, "crm-change", { ...detail, value, previousValue });
+    this.saving = true;
+    try {
+      const saved = await this.runtime.setCrmField({
+        ...detail,
+        value,
+        entryId: this.entryId || undefined,
+      });
+      emit(this, "crm-save", { slug: this.slug, fields: [saved] });
+    } catch (error) {
+      const body = toCrmError(error).toJSON();
+      this.saveError = body.message;
+      emit(this, "crm-save-error", {
+        slug: this.slug,
+        error: body,
+        errors: { [this.field]: body },
+      });
+    } finally {
+      this.saving = false;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "crm-field": CrmField;
+  }
+}

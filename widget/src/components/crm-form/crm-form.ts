@@ -1,0 +1,358 @@
+import { html, nothing, type TemplateResult } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type {
+  CrmEntry,
+  CrmErrorBody,
+  CrmFieldValue,
+  EntityDefinition,
+  FieldDefinition,
+  FieldValue,
+} from "#domain";
+import { CrmError, checkFieldValue } from "../../domain.ts";
+import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { CrmDataElement } from "../crm-data-element.ts";
+import { emit } from "../events.ts";
+import { formatValue } from "../format.ts";
+import { draftFromValue, renderFieldControl, valueFromDraft } from "../inputs.ts";
+import type { MessageKey } from "../messages.ts";
+import { styles } from "./crm-form.styles.ts";
+
+interface FormData {
+  entity: EntityDefinition;
+  entry: CrmEntry | undefined;
+  fields: FieldDefinition[];
+}
+
+type FormStatus = "idle" | "saving" | "saved" | "failed" | "invalid" | "unchanged";
+
+const statusMessages: Partial<Record<FormStatus, MessageKey>> = {
+  saved: "saved",
+  failed: "formFailed",
+  invalid: "formInvalid",
+  unchanged: "formNothing",
+};
+
+/**
+ * A self-service form generated from an entity's field definitions (text,
+ * number, date, yes/no, select), prefilled with the customer's current values
+ * and validated as they type with the same rules and messages as the proxy.
+ * Submitting saves every changed field in one request; fields the proxy
+ * refuses show its message, keep the input, and the first gets focus.
+ *
+ * @summary A check-in form for the session customer's entry.
+ *
+ * @event crm-change - A field's value was committed by the user; `detail: { slug, fieldKey, value, previousValue }` (once per changed field on submit).
+ * @event crm-save - Every changed field was saved; `detail: { slug, fields: CrmFieldValue[] }`.
+ * @event crm-save-error - Some or all fields were refused; `detail: { slug, error, errors: { [fieldKey]: error } }`.
+ * @event crm-load-error - The form could not be loaded; `detail: { error }`.
+ *
+ * @slot heading - Replaces the heading (default: the entity's name).
+ * @slot submit-label - Replaces the submit button's text.
+ *
+ * @csspart form - The form box.
+ * @csspart heading - The heading.
+ * @csspart field - One label + input + messages group.
+ * @csspart label - A field's label.
+ * @csspart description - A field's description.
+ * @csspart input - A field's input, select or textarea.
+ * @csspart field-error - A field's validation or server message.
+ * @csspart actions - The row with the submit button and the status.
+ * @csspart submit - The submit button.
+ * @csspart form-status - "Saved", or the failure summary.
+ * @csspart error - A load error.
+ * @csspart retry - The retry button of the load error.
+ * @csspart skeleton - The loading placeholder.
+ *
+ * @cssproperty --crm-form-padding - Inner spacing of the form box.
+ * @cssproperty --crm-form-input-width - Maximum width of inputs.
+ * @cssproperty --crm-spacing - Gap between fields.
+ * @cssproperty --crm-color-text - Text color.
+ * @cssproperty --crm-color-muted - Descriptions and units.
+ * @cssproperty --crm-color-surface - Form background.
+ * @cssproperty --crm-color-border - Borders.
+ * @cssproperty --crm-color-accent - Submit button and focus ring.
+ * @cssproperty --crm-color-on-accent - Submit button text.
+ * @cssproperty --crm-color-danger - Errors and the required mark.
+ * @cssproperty --crm-color-success - The "Saved" status.
+ * @cssproperty --crm-radius - Corner radius.
+ */
+@customElement("crm-form")
+export class CrmForm extends CrmDataElement<FormData> {
+  static override styles = styles;
+
+  /** The entity's slug, as in CRM settings. */
+  @property({ reflect: true }) slug = "";
+
+  /** Comma-separated field keys, in order; default: every field the customer may write. */
+  @property({ reflect: true }) fields = "";
+
+  /** The entry to edit, for entities with several entries per customer. */
+  @property({ attribute: "entry-id", reflect: true }) entryId = "";
+
+  /** Hides the heading (the entity's name). */
+  @property({ attribute: "no-heading", type: Boolean, reflect: true }) noHeading = false;
+
+  @state() private drafts: Record<string, string> = {};
+  @state() private badInputs: Record<string, boolean> = {};
+  @state() private errors: Record<string, string> = {};
+  @state() private shown = new Set<string>();
+  @state() private status: FormStatus = "idle";
+  /** The last value the proxy confirmed per field: what "changed" is measured against. */
+  private baseline: Record<string, FieldValue> = {};
+
+  protected override loadArgs(): unknown[] {
+    return [this.slug, this.fields, this.entryId];
+  }
+
+  protected override async load(runtime: CrmRuntime): Promise<FormData> {
+    const [entity, entries] = await Promise.all([
+      runtime.getCrmEntity({ slug: this.slug }),
+      runtime.getCrmEntries({ slug: this.slug }),
+    ]);
+    if (entity.entriesPerReference === "many" && !this.entryId) {
+      throw new CrmError(
+        "invalid_request",
+        `Set entry-id: ${entity.name} has several entries per customer`,
+      );
+    }
+    const entry = this.entryId
+      ? entries.find((candidate) => candidate.id === this.entryId)
+      : entries[0];
+    if (this.entryId && !entry) throw new CrmError("entry_not_found", "Entry not found");
+    const keys = this.fields
+      .split(",")
+      .map((key) => key.trim())
+      .filter(Boolean);
+    const fields = keys.length
+      ? keys.flatMap((key) => entity.fields.filter((field) => field.key === key))
+      : entity.fields.filter((field) => field.customerAccess === "write");
+    this.prefill(fields, entry);
+    return { entity, entry, fields };
+  }
+
+  /** New server values replace drafts the user has not changed; their own input stays. */
+  private prefill(fields: FieldDefinition[], entry: CrmEntry | undefined): void {
+    const drafts = { ...this.drafts };
+    for (const field of fields) {
+      const server = entry?.values[field.key] ?? null;
+      const untouched =
+        !(field.key in drafts) ||
+        drafts[field.key] === draftFromValue(this.baseline[field.key] ?? null);
+      if (untouched) drafts[field.key] = draftFromValue(server);
+      this.baseline[field.key] = server;
+    }
+    this.drafts = drafts;
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    return this.renderData();
+  }
+
+  protected override renderLoading(): TemplateResult {
+    const count = this.fields.split(",").filter((key) => key.trim()).length || 3;
+    return html`<div part="skeleton" class="loading" aria-busy="true">
+      <span class="skeleton sk-label"></span>
+      ${Array.from(
+        { length: count },
+        () =>
+          html`<div class="sk-field">
+            <span class="skeleton sk-label"></span><span class="skeleton sk-input"></span>
+          </div>`,
+      )}
+      <span class="skeleton sk-button"></span>
+      <span class="sr-only">${this.t("loading")}</span>
+    </div>`;
+  }
+
+  protected override renderError(error: CrmError): TemplateResult {
+    return html`<div class="error-box">${super.renderError(error)}</div>`;
+  }
+
+  protected override isEmpty(value: FormData): boolean {
+    return value.fields.length === 0;
+  }
+
+  protected override renderEmpty(): TemplateResult {
+    return html`<div part="empty" class="empty-box">${this.t("formNothing")}</div>`;
+  }
+
+  protected override renderValue({ entity, fields, entry }: FormData): TemplateResult {
+    const saving = this.status === "saving";
+    return html`<form part="form" novalidate aria-busy=${saving} @submit=${this.onSubmit}>
+      ${
+        this.noHeading
+          ? nothing
+          : html`<h2 part="heading" class="heading"><slot name="heading">${entity.name}</slot></h2>`
+      }
+      ${fields.map((field) => this.renderField(field, entry))}
+      <div part="actions" class="actions">
+        <button
+          part="submit"
+          class="submit"
+          type="submit"
+          aria-disabled=${saving ? "true" : "false"}
+        >
+          ${
+            saving
+              ? html`<span class="spinner" aria-hidden="true"></span> ${this.t("saving")}`
+              : html`<slot name="submit-label">${this.t("save")}</slot>`
+          }
+        </button>
+        <span part="form-status" class="form-status ${this.status}" role="status">${this.statusText()}</span>
+      </div>
+    </form>`;
+  }
+
+  private statusText(): string {
+    const key = statusMessages[this.status];
+    return key ? this.t(key) : "";
+  }
+
+  private renderField(field: FieldDefinition, entry: CrmEntry | undefined): TemplateResult {
+    const id = `field-${field.key}`;
+    const error = this.shown.has(field.key) ? (this.errors[field.key] ?? "") : "";
+    const unit = field.type === "number" && field.unit ? field.unit : "";
+    const label = html`<label part="label" for=${id}
+      >${field.label}${unit ? html` <span class="unit">(${unit})</span>` : nothing}${
+        field.required
+          ? html`<span class="required" aria-hidden="true">*</span><span class="sr-only">
+                (${this.t("required")})</span
+              >`
+          : nothing
+      }</label
+    >`;
+    if (field.customerAccess !== "write") {
+      return html`<div part="field" class="field">
+        <span part="label" class="label" id=${id}>${field.label}</span>
+        <span class="readonly" aria-labelledby=${id}
+          >${formatValue(field, entry?.values[field.key] ?? null, this.locale) || this.t("empty")}</span
+        >
+      </div>`;
+    }
+    return html`<div part="field" class="field">
+      ${label}
+      <span part="description" class="description" id="desc-${field.key}">${field.description ?? ""}</span>
+      ${renderFieldControl(field, {
+        id,
+        draft: this.drafts[field.key] ?? "",
+        locale: this.locale,
+        invalid: error !== "",
+        describedBy: `desc-${field.key} err-${field.key}`,
+        onInput: (event) => this.onInput(field, event),
+        onBlur: () => this.onBlur(field),
+      })}
+      <span part="field-error" class="field-error" id="err-${field.key}">${error}</span>
+    </div>`;
+  }
+
+  private check(field: FieldDefinition): string {
+    const value = valueFromDraft(field, this.drafts[field.key] ?? "", this.badInputs[field.key]);
+    const result = checkFieldValue(field, value);
+    return result.ok ? "" : result.message;
+  }
+
+  private onInput(field: FieldDefinition, event: Event): void {
+    const control = event.target as HTMLInputElement;
+    this.drafts = { ...this.drafts, [field.key]: control.value };
+    this.badInputs = { ...this.badInputs, [field.key]: control.validity?.badInput ?? false };
+    this.errors = { ...this.errors, [field.key]: this.check(field) };
+    if (this.status === "saved" || this.status === "unchanged") this.status = "idle";
+  }
+
+  /** Messages appear once a field was left (or the form submitted), then follow the typing. */
+  private onBlur(field: FieldDefinition): void {
+    const dirty = this.changedValue(field) !== undefined;
+    if (!dirty && !this.shown.has(field.key)) return;
+    this.errors = { ...this.errors, [field.key]: this.check(field) };
+    this.shown = new Set(this.shown).add(field.key);
+  }
+
+  /** The new value of a field the user changed; `undefined` when it is unchanged. */
+  private changedValue(field: FieldDefinition): FieldValue | undefined {
+    const value = valueFromDraft(field, this.drafts[field.key] ?? "", this.badInputs[field.key]);
+    const before = this.baseline[field.key] ?? null;
+    const same =
+      value === before || ((value === null || value === "") && (before === null || before === ""));
+    return same ? undefined : value;
+  }
+
+  private onSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    void this.submit();
+  };
+
+  /** Validates every field, then saves the changed ones in one batch request. */
+  async submit(): Promise<void> {
+    const data = this.current;
+    if (!data || this.status === "saving") return;
+    const writable = data.fields.filter((field) => field.customerAccess === "write");
+    const errors: Record<string, string> = {};
+    for (const field of writable) errors[field.key] = this.check(field);
+    this.errors = errors;
+    this.shown = new Set(writable.map((field) => field.key));
+    if (writable.some((field) => errors[field.key])) {
+      this.status = "invalid";
+      await this.focusFirstInvalid(writable);
+      return;
+    }
+    const changed = writable.flatMap((field) => {
+      const value = this.changedValue(field);
+      return value === undefined ? [] : [{ field, value: value as FieldValue }];
+    });
+    if (changed.length === 0) {
+      this.status = "unchanged";
+      return;
+    }
+    this.status = "saving";
+    const entryId = this.entryId || undefined;
+    for (const { field, value } of changed) {
+      emit(this, "crm-change", {
+        slug: this.slug,
+        fieldKey: field.key,
+        value,
+        previousValue: this.baseline[field.key] ?? null,
+      });
+    }
+    // Issued in one task, so the runtime sends them as one batch request.
+    const outcomes = await Promise.allSettled(
+      changed.map(({ field, value }) =>
+        this.runtime.setCrmField({ slug: this.slug, fieldKey: field.key, value, entryId }),
+      ),
+    );
+    const saved: CrmFieldValue[] = [];
+    const refused: Record<string, CrmErrorBody> = {};
+    outcomes.forEach((outcome, index) => {
+      const key = changed[index]!.field.key;
+      if (outcome.status === "fulfilled") {
+        saved.push(outcome.value);
+        this.baseline[key] = outcome.value.value;
+      } else {
+        refused[key] = toCrmError(outcome.reason).toJSON();
+      }
+    });
+    const serverErrors = { ...this.errors };
+    for (const [key, body] of Object.entries(refused)) serverErrors[key] = body.message;
+    this.errors = serverErrors;
+    const failures = Object.values(refused);
+    if (failures.length === 0) {
+      this.status = "saved";
+      emit(this, "crm-save", { slug: this.slug, fields: saved });
+      return;
+    }
+    this.status = "failed";
+    emit(this, "crm-save-error", { slug: this.slug, error: failures[0]!, errors: refused });
+    await this.focusFirstInvalid(writable);
+  }
+
+  private async focusFirstInvalid(fields: FieldDefinition[]): Promise<void> {
+    await this.updateComplete;
+    const first = fields.find((field) => this.errors[field.key]);
+    if (first) this.renderRoot.querySelector<HTMLElement>(`#field-${first.key}`)?.focus();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "crm-form": CrmForm;
+  }
+}

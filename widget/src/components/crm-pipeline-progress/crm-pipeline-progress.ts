@@ -1,0 +1,158 @@
+import { html, type nothing, type TemplateResult } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type { CrmStageValue, EntityDefinition, PipelineDefinition, StageDefinition } from "#domain";
+import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { CrmDataElement } from "../crm-data-element.ts";
+import { emit } from "../events.ts";
+import { styles } from "./crm-pipeline-progress.styles.ts";
+import { renderStages } from "./stages.ts";
+
+interface PipelineData {
+  entity: EntityDefinition;
+  pipeline: PipelineDefinition;
+  stage: CrmStageValue;
+}
+
+/**
+ * Where the session customer's entry stands in one pipeline: the stages in
+ * order with their colors, the current one marked (`aria-current="step"`),
+ * won/lost outcomes shown and named as such. When the pipeline lets customers
+ * move stages, each other stage is a button that moves the entry there.
+ *
+ * @summary A customer's progress through a pipeline's stages.
+ *
+ * @event crm-change - The customer chose another stage; `detail: { slug, pipeline, value, previousValue }`.
+ * @event crm-save - The move was saved; `detail: { slug, fields: [], stage }`.
+ * @event crm-save-error - The move was refused (the previous stage is shown again); `detail: { slug, error, errors }`.
+ * @event crm-load-error - The pipeline could not be loaded; `detail: { error }`.
+ *
+ * @csspart base - The whole progress block.
+ * @csspart summary - The line with the pipeline's name and the current stage.
+ * @csspart pipeline-label - The pipeline's name.
+ * @csspart current-label - "Stage 2 of 3: In Progress".
+ * @csspart since - When the entry entered its stage (full layout).
+ * @csspart stages - The ordered list of stages.
+ * @csspart stage - Each stage; also `stage-completed`, `stage-current`, `stage-upcoming`.
+ * @csspart marker - The circle (check, cross or dot) of a stage.
+ * @csspart stage-label - A stage's name.
+ * @csspart stage-description - A stage's description (`show-descriptions`).
+ * @csspart move-button - A stage the customer may move to.
+ * @csspart status - The "Saving…" status.
+ * @csspart error - A load or save error.
+ * @csspart retry - The retry button of the load error.
+ * @csspart skeleton - The loading placeholder.
+ *
+ * @cssproperty --crm-stage-color - Color of stages that define none (default: the accent).
+ * @cssproperty --crm-color-text - Text color.
+ * @cssproperty --crm-color-muted - Upcoming stages and secondary text.
+ * @cssproperty --crm-color-border - Upcoming stages' bar and markers.
+ * @cssproperty --crm-color-surface - Marker background.
+ * @cssproperty --crm-color-accent - Default stage color and focus ring.
+ * @cssproperty --crm-color-danger - Errors.
+ * @cssproperty --crm-color-skeleton - Loading placeholder.
+ */
+@customElement("crm-pipeline-progress")
+export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
+  static override styles = styles;
+
+  /** The entity's slug, as in CRM settings. */
+  @property({ reflect: true }) slug = "";
+
+  /** The pipeline's key. */
+  @property({ reflect: true }) pipeline = "";
+
+  /** The entry to show, for entities with several entries per customer. */
+  @property({ attribute: "entry-id", reflect: true }) entryId = "";
+
+  /** `full`: labeled steps; `compact`: one segmented bar and a one-line summary. */
+  @property({ reflect: true }) layout: "full" | "compact" = "full";
+
+  /** Shows each stage's description under its name (full layout). */
+  @property({ attribute: "show-descriptions", type: Boolean, reflect: true }) showDescriptions =
+    false;
+
+  @state() private saving = false;
+  @state() private saveError = "";
+
+  protected override loadArgs(): unknown[] {
+    return [this.slug, this.pipeline, this.entryId];
+  }
+
+  protected override async load(runtime: CrmRuntime): Promise<PipelineData> {
+    const entryId = this.entryId || undefined;
+    const [entity, stage] = await Promise.all([
+      runtime.getCrmEntity({ slug: this.slug }),
+      runtime.getCrmStage({ slug: this.slug, pipeline: this.pipeline, entryId }),
+    ]);
+    const pipeline = entity.pipelines.find((candidate) => candidate.key === this.pipeline);
+    if (!pipeline) {
+      throw toCrmError({
+        code: "pipeline_not_found",
+        message: `Unknown pipeline ${this.pipeline}`,
+      });
+    }
+    return { entity, pipeline, stage };
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    return this.renderData();
+  }
+
+  protected override renderLoading(): TemplateResult {
+    const count = this.current?.pipeline.stages.length ?? 3;
+    return html`<div
+      part="skeleton"
+      class="loading ${this.layout === "compact" ? "compact-skeleton" : ""}"
+      aria-busy="true"
+    >
+      <span class="skeleton skeleton-line"></span>
+      <span class="skeleton-bar">${Array.from({ length: count }, () => html`<span class="skeleton"></span>`)}</span>
+      <span class="sr-only">${this.t("loading")}</span>
+    </div>`;
+  }
+
+  protected override renderValue({ pipeline, stage }: PipelineData): TemplateResult {
+    const layout = this.layout === "compact" ? "compact" : "full";
+    return html`${renderStages({
+      pipeline,
+      position: stage.position,
+      locale: this.locale,
+      layout,
+      showDescriptions: this.showDescriptions,
+      onMove: pipeline.customerCanMove ? this.move : undefined,
+      busy: this.saving,
+    })}
+    <div class="save-state">${this.renderSaveState(this.saving, this.saveError)}</div>`;
+  }
+
+  /** Moves the entry to `stage` (optimistic; rolled back if the proxy refuses). */
+  move = async (stage: StageDefinition): Promise<void> => {
+    const data = this.current;
+    if (!data || this.saving) return;
+    const previousValue = data.stage.position?.stage ?? null;
+    const detail = { slug: this.slug, pipeline: this.pipeline };
+    emit(this, "crm-change", { ...detail, value: stage.key, previousValue });
+    this.saving = true;
+    this.saveError = "";
+    try {
+      const saved = await this.runtime.setCrmStage({
+        ...detail,
+        stage: stage.key,
+        entryId: this.entryId || undefined,
+      });
+      emit(this, "crm-save", { slug: this.slug, fields: [], stage: saved });
+    } catch (error) {
+      const body = toCrmError(error).toJSON();
+      this.saveError = body.message;
+      emit(this, "crm-save-error", { slug: this.slug, error: body, errors: {} });
+    } finally {
+      this.saving = false;
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "crm-pipeline-progress": CrmPipelineProgress;
+  }
+}

@@ -1,0 +1,137 @@
+import { css, html, nothing, type TemplateResult } from "lit";
+import { styleMap } from "lit/directives/style-map.js";
+import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain";
+import { renderStages } from "./crm-pipeline-progress/stages.ts";
+import { formatTimestamp, formatValue } from "./format.ts";
+import { message } from "./messages.ts";
+
+/** One entry as a card: its fields as a description list, then its stages. */
+export function renderEntryCard(
+  entity: EntityDefinition,
+  entry: CrmEntry,
+  fields: FieldDefinition[],
+  locale: string,
+  stagesLayout: "chips" | "full",
+): TemplateResult {
+  return html`<article part="entry" class="entry" aria-label=${entryTitle(entity, entry, fields, locale)}>
+    <dl part="values" class="values">
+      ${fields.map((field) => {
+        const text = formatValue(field, entry.values[field.key] ?? null, locale);
+        return html`<div class="pair">
+          <dt part="field-label">${field.label}</dt>
+          <dd part="field-value" class=${text ? "" : "empty"}>${text || message(locale, "empty")}</dd>
+        </div>`;
+      })}
+    </dl>
+    ${
+      entity.pipelines.length === 0
+        ? nothing
+        : stagesLayout === "chips"
+          ? html`<ul part="stage-chips" class="chips">
+              ${entity.pipelines.map((pipeline) => {
+                const position = entry.stages[pipeline.key];
+                const stage = pipeline.stages.find(
+                  (candidate) => candidate.key === position?.stage,
+                );
+                return html`<li
+                  part="stage-chip"
+                  class="chip status-${stage?.status ?? "none"}"
+                  style=${styleMap({ "--_stage": stage?.color ?? "" })}
+                >
+                  <span class="chip-pipeline">${pipeline.label}:</span>
+                  ${stage?.label ?? message(locale, "notStarted")}${
+                    stage && stage.status !== "active"
+                      ? ` (${message(locale, stage.status)})`
+                      : nothing
+                  }
+                </li>`;
+              })}
+            </ul>`
+          : entity.pipelines.map(
+              (pipeline) =>
+                html`<div class="entry-pipeline">
+                  ${renderStages({
+                    pipeline,
+                    position: entry.stages[pipeline.key] ?? null,
+                    locale,
+                    layout: "full",
+                    showDescriptions: false,
+                  })}
+                </div>`,
+            )
+    }
+    <p part="updated" class="updated">${message(locale, "updated", { date: formatTimestamp(entry.updatedAt, locale) })}</p>
+  </article>`;
+}
+
+function entryTitle(
+  entity: EntityDefinition,
+  entry: CrmEntry,
+  fields: FieldDefinition[],
+  locale: string,
+): string {
+  const first = fields[0];
+  const text = first ? formatValue(first, entry.values[first.key] ?? null, locale) : "";
+  return text ? `${entity.name}: ${text}` : entity.name;
+}
+
+export const entryCardStyles = css`
+  .entry {
+    display: grid;
+    gap: 0.75em;
+    padding: 0.9em 1em;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  .values {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(10em, 1fr));
+    gap: 0.6em 1.2em;
+    margin: 0;
+  }
+  .pair {
+    min-width: 0;
+  }
+  dt {
+    color: var(--_muted);
+    font-size: 0.8em;
+  }
+  dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+    font-variant-numeric: tabular-nums;
+  }
+  dd.empty {
+    color: var(--_muted);
+    font-style: italic;
+  }
+  .chips {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4em;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .chip {
+    display: inline-flex;
+    gap: 0.3em;
+    padding: 0.15em 0.6em;
+    border: 1px solid var(--_stage, var(--_border));
+    border-inline-start-width: 4px;
+    border-radius: var(--_radius);
+    font-size: 0.85em;
+  }
+  .chip.status-lost {
+    border-style: dashed;
+  }
+  .chip-pipeline {
+    color: var(--_muted);
+  }
+  .updated {
+    margin: 0;
+    color: var(--_muted);
+    font-size: 0.8em;
+  }
+`;

@@ -1,0 +1,71 @@
+import type { FieldDefinition, FieldValue } from "#domain";
+import { message } from "./messages.ts";
+
+/** A number in the locale's digits, with its unit the locale's way when Intl knows it (kg, percent…). */
+function formatNumber(
+  value: number,
+  locale: string,
+  unit: string | undefined,
+  decimals: number | undefined,
+) {
+  const digits: Intl.NumberFormatOptions =
+    decimals === undefined
+      ? { maximumFractionDigits: 3 }
+      : { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
+  if (unit) {
+    try {
+      return new Intl.NumberFormat(locale, { ...digits, style: "unit", unit }).format(value);
+    } catch {
+      return `${new Intl.NumberFormat(locale, digits).format(value)} ${unit}`;
+    }
+  }
+  return new Intl.NumberFormat(locale, digits).format(value);
+}
+
+/** A `YYYY-MM-DD` date as the locale writes it (the date has no time zone: UTC keeps the day). */
+export function formatDate(
+  value: string,
+  locale: string,
+  style: "medium" | "long" = "medium",
+): string {
+  const [year, month, day] = value.split("-").map(Number);
+  if (!year || !month || !day) return value;
+  return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: "UTC" }).format(
+    new Date(Date.UTC(year, month - 1, day)),
+  );
+}
+
+/** An ISO timestamp as a short localized date. */
+export function formatTimestamp(value: string, locale: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(date);
+}
+
+export function isEmptyValue(value: FieldValue | undefined): boolean {
+  return value === null || value === undefined || value === "";
+}
+
+/** A field value as people read it in `locale`; empty values give "". */
+export function formatValue(
+  field: FieldDefinition,
+  value: FieldValue | undefined,
+  locale: string,
+): string {
+  if (isEmptyValue(value)) return "";
+  switch (field.type) {
+    case "number": {
+      return typeof value === "number"
+        ? formatNumber(value, locale, field.unit, field.decimals)
+        : String(value);
+    }
+    case "date":
+      return typeof value === "string" ? formatDate(value, locale) : String(value);
+    case "boolean":
+      return message(locale, value ? "yes" : "no");
+    case "select":
+      return field.options.find((option) => option.value === value)?.label ?? String(value);
+    default:
+      return String(value);
+  }
+}

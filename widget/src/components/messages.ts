@@ -1,0 +1,86 @@
+/**
+ * The few words the components write themselves. Values are formatted by Intl;
+ * these cover the rest, in English and German, falling back to English.
+ */
+const en = {
+  loading: "Loading…",
+  retry: "Retry",
+  loadFailed: "Could not load the data.",
+  empty: "Not set",
+  yes: "Yes",
+  no: "No",
+  edit: "Edit {label}",
+  save: "Save",
+  saving: "Saving…",
+  saved: "Saved",
+  saveFailed: "Not saved: {message}",
+  formInvalid: "Please correct the highlighted fields.",
+  formFailed: "Your changes were not saved. Your input is kept; try again.",
+  formNothing: "Nothing to save.",
+  stageOf: "Stage {n} of {total}: {label}",
+  notStarted: "Not started",
+  completed: "completed",
+  current: "current",
+  upcoming: "upcoming",
+  won: "won",
+  lost: "lost",
+  moveTo: "Move to {label}",
+  noEntries: "No entries yet.",
+  noCrmData: "No CRM entries for this customer.",
+  required: "required",
+  updated: "Updated {date}",
+  customer: "Customer {id}",
+  since: "since {date}",
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+// German, in the order of the English keys (keys spelled once keep the bundle small).
+const de = [
+  "Wird geladen…",
+  "Erneut versuchen",
+  "Die Daten konnten nicht geladen werden.",
+  "Nicht angegeben",
+  "Ja",
+  "Nein",
+  "{label} bearbeiten",
+  "Speichern",
+  "Wird gespeichert…",
+  "Gespeichert",
+  "Nicht gespeichert: {message}",
+  "Bitte korrigieren Sie die markierten Felder.",
+  "Ihre Änderungen wurden nicht gespeichert. Ihre Eingaben bleiben erhalten.",
+  "Nichts zu speichern.",
+  "Phase {n} von {total}: {label}",
+  "Nicht begonnen",
+  "abgeschlossen",
+  "aktuell",
+  "anstehend",
+  "gewonnen",
+  "verloren",
+  "Nach {label} verschieben",
+  "Noch keine Einträge.",
+  "Keine CRM-Einträge für diesen Kunden.",
+  "Pflichtfeld",
+  "Aktualisiert am {date}",
+  "Kunde {id}",
+  "seit {date}",
+];
+
+const keys = Object.keys(en) as MessageKey[];
+const catalogs: Record<string, Record<MessageKey, string>> = {
+  en,
+  de: Object.fromEntries(keys.map((key, index) => [key, de[index] ?? en[key]])) as Record<
+    MessageKey,
+    string
+  >,
+};
+
+export function message(
+  locale: string,
+  key: MessageKey,
+  params: Record<string, string | number> = {},
+): string {
+  const catalog = catalogs[locale.toLowerCase().split("-")[0] ?? "en"] ?? en;
+  return catalog[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ""));
+}

@@ -1,0 +1,389 @@
+import type {
+  CrmEntry,
+  CrmErrorBody,
+  CrmFieldValue,
+  CrmStageValue,
+  EntityDefinition,
+  GetCrmEntityArgs,
+  GetCrmEntriesArgs,
+  GetCrmFieldArgs,
+  GetCrmStageArgs,
+  OperationName,
+  SetCrmFieldArgs,
+  SetCrmStageArgs,
+} from "#domain";
+import { CrmError, isErrorCode, MAX_BATCH_CALLS } from "../domain.ts";
+
+/** Where the session token comes from: a fixed token, or a function the page provides. */
+export type TokenProvider = () => string | Promise<string>;
+
+export interface CrmConfig {
+  /** Base URL of the proxy, e.g. `https://crm.example.com` (the `/v1` path is added). */
+  proxyUrl: string;
+  /** BCP 47 locale for formatting; defaults to the page's `lang`, then the browser's. */
+  locale?: string;
+  /** A session token given directly (short-lived JWT from the site's backend). */
+  token?: string;
+  /** Asked for a token when there is none, and once more after a 401. */
+  tokenProvider?: TokenProvider;
+  /** Back office credential for `crm-customer-details` (admin routes only). */
+  adminToken?: string;
+}
+
+/** The back office CRM tab of one customer (`GET /v1/admin/customers/:id/entries`). */
+export interface CustomerEntries {
+  customer: { id: string; createdAt?: string; [key: string]: unknown } | null;
+  entities: EntityDefinition[];
+  entries: CrmEntry[];
+}
+
+interface ReadOps {
+  getCrmEntries: { args: GetCrmEntriesArgs; data: CrmEntry[] };
+  getCrmField: { args: GetCrmFieldArgs; data: CrmFieldValue };
+  getCrmStage: { args: GetCrmStageArgs; data: CrmStageValue };
+  getCrmEntity: { args: GetCrmEntityArgs; data: EntityDefinition };
+}
+type ReadOp = keyof ReadOps;
+
+interface QueuedCall {
+  op: OperationName;
+  args: object;
+  resolve: (data: unknown) => void;
+  reject: (error: CrmError) => void;
+}
+
+/** Something the cache holds changed: listeners re-read what concerns them. */
+export type CacheListener = (key: string) => void;
+
+/** Turns anything thrown or returned as an error into a `CrmError` with a stable code. */
+export function toCrmError(error: unknown): CrmError {
+  if (error instanceof CrmError) return error;
+  if (typeof error === "object" && error !== null) {
+    const body = error as Partial<CrmErrorBody>;
+    if (isErrorCode(body.code) && typeof body.message === "string") {
+      return new CrmError(body.code, body.message, body.field);
+    }
+  }
+  return new CrmError("internal", error instanceof Error ? error.message : "Unexpected error");
+}
+
+/** Cache key of one read: operation plus its arguments in a stable order. */
+export function callKey(op: OperationName, args: object): string {
+  const entries = Object.entries(args)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return `${op}:${JSON.stringify(entries)}`;
+}
+
+/** Whether two calls address the same entry (by id, or by the same reference defaults). */
+function sameTarget(
+  a: { entryId?: string; referenceType?: string; referenceId?: string },
+  b: { entryId?: string; referenceType?: string; referenceId?: string },
+  resolvedEntryId: string | null,
+): boolean {
+  if (a.referenceType !== b.referenceType || a.referenceId !== b.referenceId) return false;
+  return a.entryId === b.entryId || (resolvedEntryId !== null && a.entryId === resolvedEntryId);
+}
+
+/**
+ * One runtime per page: every component's calls made in the same task are
+ * sent as one `POST /v1/batch`, identical reads share one call, and one cache
+ * tells every component when a write changed what it shows.
+ */
+export class CrmRuntime {
+  #config: CrmConfig = { proxyUrl: "" };
+  #token: string | undefined;
+  #tokenRequest: Promise<void> | undefined;
+  #queue: QueuedCall[] = [];
+  #flushScheduled = false;
+  readonly #inflight = new Map<string, Promise<unknown>>();
+  readonly #cache = new Map<string, { op: ReadOp; args: object; data: unknown }>();
+  readonly #listeners = new Set<CacheListener>();
+
+  constructor(config?: Partial<CrmConfig>) {
+    if (config) this.configure(config);
+  }
+
+  /** Merges configuration; a new proxy URL or token drops the cache. */
+  configure(config: Partial<CrmConfig>): this {
+    const previous = this.#config;
+    this.#config = { ...previous, ...config };
+    if (config.token !== undefined) this.#token = config.token;
+    if (config.proxyUrl !== undefined && config.proxyUrl !== previous.proxyUrl) this.#reset();
+    else if (config.token !== undefined && config.token !== previous.token) this.#reset();
+    return this;
+  }
+
+  get config(): Readonly<CrmConfig> {
+    return this.#config;
+  }
+
+  get locale(): string | undefined {
+    return this.#config.locale;
+  }
+
+  /** Listens to cache changes; returns the function that stops listening. */
+  subscribe(listener: CacheListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  getCrmEntries(args: GetCrmEntriesArgs): Promise<CrmEntry[]> {
+    return this.#read("getCrmEntries", args);
+  }
+
+  getCrmField(args: GetCrmFieldArgs): Promise<CrmFieldValue> {
+    return this.#read("getCrmField", args);
+  }
+
+  getCrmStage(args: GetCrmStageArgs): Promise<CrmStageValue> {
+    return this.#read("getCrmStage", args);
+  }
+
+  getCrmEntity(args: GetCrmEntityArgs): Promise<EntityDefinition> {
+    return this.#read("getCrmEntity", args);
+  }
+
+  /**
+   * Writes one field. Readers of that field see the new value at once; if the
+   * proxy refuses, they see the previous one again and the promise rejects.
+   */
+  async setCrmField(args: SetCrmFieldArgs): Promise<CrmFieldValue> {
+    const rollback = this.#patchFields(args, (current) => ({ ...current, value: args.value }));
+    try {
+      const result = (await this.#enqueue("setCrmField", args)) as CrmFieldValue;
+      this.#patchFields(args, () => result);
+      this.#patchEntries(args.slug, result.entryId, (entry) => ({
+        ...entry,
+        values: { ...entry.values, [args.fieldKey]: result.value },
+        updatedAt: result.updatedAt ?? entry.updatedAt,
+      }));
+      return result;
+    } catch (error) {
+      rollback();
+      throw toCrmError(error);
+    }
+  }
+
+  /** Moves an entry to a stage, optimistically like `setCrmField`. */
+  async setCrmStage(args: SetCrmStageArgs): Promise<CrmStageValue> {
+    const optimistic = { stage: args.stage, enteredAt: new Date().toISOString() };
+    const rollback = this.#patchStages(args, (current) => ({ ...current, position: optimistic }));
+    try {
+      const result = (await this.#enqueue("setCrmStage", args)) as CrmStageValue;
+      this.#patchStages(args, () => result);
+      this.#patchEntries(args.slug, result.entryId, (entry) => {
+        const stages = { ...entry.stages };
+        if (result.position) stages[args.pipeline] = result.position;
+        return { ...entry, stages };
+      });
+      return result;
+    } catch (error) {
+      rollback();
+      throw toCrmError(error);
+    }
+  }
+
+  /** Every entry of one customer across all entities, through the admin route. */
+  async getCustomerEntries(customerId: string, adminToken?: string): Promise<CustomerEntries> {
+    const token = adminToken ?? this.#config.adminToken;
+    if (!token) throw new CrmError("unauthenticated", "An admin token is required");
+    const key = `admin:${customerId}`;
+    const pending = this.#inflight.get(key);
+    if (pending) return pending as Promise<CustomerEntries>;
+    const request = this.#fetchJson(
+      `/v1/admin/customers/${encodeURIComponent(customerId)}/entries`,
+      { method: "GET" },
+      token,
+    ).finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, request);
+    return request as Promise<CustomerEntries>;
+  }
+
+  #reset(): void {
+    this.#cache.clear();
+    this.#inflight.clear();
+  }
+
+  #emit(key: string): void {
+    for (const listener of this.#listeners) listener(key);
+  }
+
+  #read<K extends ReadOp>(op: K, args: ReadOps[K]["args"]): Promise<ReadOps[K]["data"]> {
+    const key = callKey(op, args);
+    const cached = this.#cache.get(key);
+    if (cached) return Promise.resolve(cached.data as ReadOps[K]["data"]);
+    const pending = this.#inflight.get(key);
+    if (pending) return pending as Promise<ReadOps[K]["data"]>;
+    const request = this.#enqueue(op, args)
+      .then((data) => {
+        // A write may have landed while this read was on its way: its answer wins.
+        if (this.#inflight.get(key) === request) this.#cache.set(key, { op, args, data });
+        return (this.#cache.get(key)?.data ?? data) as ReadOps[K]["data"];
+      })
+      .finally(() => {
+        if (this.#inflight.get(key) === request) this.#inflight.delete(key);
+      });
+    this.#inflight.set(key, request);
+    return request;
+  }
+
+  #patchFields(
+    args: SetCrmFieldArgs,
+    update: (current: CrmFieldValue) => CrmFieldValue,
+  ): () => void {
+    const previous: [string, { op: ReadOp; args: object; data: unknown }][] = [];
+    for (const [key, record] of this.#cache) {
+      if (record.op !== "getCrmField") continue;
+      const read = record.args as GetCrmFieldArgs;
+      const data = record.data as CrmFieldValue;
+      if (read.slug !== args.slug || read.fieldKey !== args.fieldKey) continue;
+      if (!sameTarget(read, args, data.entryId)) continue;
+      previous.push([key, record]);
+      this.#cache.set(key, { ...record, data: update(data) });
+      this.#emit(key);
+    }
+    return () => this.#restore(previous);
+  }
+
+  #patchStages(
+    args: SetCrmStageArgs,
+    update: (current: CrmStageValue) => CrmStageValue,
+  ): () => void {
+    const previous: [string, { op: ReadOp; args: object; data: unknown }][] = [];
+    for (const [key, record] of this.#cache) {
+      if (record.op !== "getCrmStage") continue;
+      const read = record.args as GetCrmStageArgs;
+      const data = record.data as CrmStageValue;
+      if (read.slug !== args.slug || read.pipeline !== args.pipeline) continue;
+      if (!sameTarget(read, args, data.entryId)) continue;
+      previous.push([key, record]);
+      this.#cache.set(key, { ...record, data: update(data) });
+      this.#emit(key);
+    }
+    return () => this.#restore(previous);
+  }
+
+  /** Updates the written entry inside cached entry lists; a list missing it is read again. */
+  #patchEntries(slug: string, entryId: string | null, update: (entry: CrmEntry) => CrmEntry): void {
+    for (const [key, record] of this.#cache) {
+      if (record.op !== "getCrmEntries" || (record.args as GetCrmEntriesArgs).slug !== slug)
+        continue;
+      const entries = record.data as CrmEntry[];
+      if (entryId !== null && entries.some((entry) => entry.id === entryId)) {
+        const data = entries.map((entry) => (entry.id === entryId ? update(entry) : entry));
+        this.#cache.set(key, { ...record, data });
+      } else {
+        this.#cache.delete(key);
+      }
+      this.#emit(key);
+    }
+  }
+
+  #restore(previous: [string, { op: ReadOp; args: object; data: unknown }][]): void {
+    for (const [key, record] of previous) {
+      this.#cache.set(key, record);
+      this.#emit(key);
+    }
+  }
+
+  #enqueue(op: OperationName, args: object): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ op, args, resolve, reject });
+      if (this.#flushScheduled) return;
+      this.#flushScheduled = true;
+      // A macrotask, not a microtask: components that render in a chain of
+      // microtasks (Lit updates, awaited reads) all land in the same batch.
+      setTimeout(() => this.#flush(), 0);
+    });
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const queue = this.#queue;
+    this.#queue = [];
+    for (let start = 0; start < queue.length; start += MAX_BATCH_CALLS) {
+      void this.#sendBatch(queue.slice(start, start + MAX_BATCH_CALLS));
+    }
+  }
+
+  async #sendBatch(calls: QueuedCall[]): Promise<void> {
+    try {
+      const body = JSON.stringify({ calls: calls.map(({ op, args }) => ({ op, args })) });
+      const response = (await this.#fetchJson("/v1/batch", { method: "POST", body })) as {
+        results?: unknown[];
+      };
+      calls.forEach((call, index) => {
+        const result = response.results?.[index] as
+          | { ok: true; data: unknown }
+          | { ok: false; error: CrmErrorBody }
+          | undefined;
+        if (result?.ok) call.resolve(result.data);
+        else call.reject(toCrmError(result?.error ?? { code: "internal", message: "No result" }));
+      });
+    } catch (error) {
+      const crmError = toCrmError(error);
+      for (const call of calls) call.reject(crmError);
+    }
+  }
+
+  /** One HTTP exchange with the proxy; a 401 refreshes a provided token once and retries. */
+  async #fetchJson(path: string, init: RequestInit, adminToken?: string): Promise<unknown> {
+    const base = this.#config.proxyUrl.replace(/\/+$/, "");
+    if (!base) throw new CrmError("invalid_request", "The CRM proxy URL is not configured");
+    let token = adminToken ?? (await this.#sessionToken(false));
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(`${base}${path}`, {
+          ...init,
+          headers: {
+            accept: "application/json",
+            ...(init.body ? { "content-type": "application/json" } : {}),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        });
+      } catch {
+        throw new CrmError("unavailable", "The CRM service cannot be reached");
+      }
+      if (response.status === 401 && attempt === 0 && !adminToken && this.#config.tokenProvider) {
+        token = await this.#sessionToken(true);
+        continue;
+      }
+      const payload: unknown = await response.json().catch(() => undefined);
+      if (response.ok) return payload;
+      const error = (payload as { error?: unknown } | undefined)?.error;
+      if (error) throw toCrmError(error);
+      throw new CrmError(
+        response.status === 401
+          ? "unauthenticated"
+          : response.status >= 500
+            ? "unavailable"
+            : "internal",
+        `The CRM service answered ${response.status}`,
+      );
+    }
+  }
+
+  async #sessionToken(refresh: boolean): Promise<string | undefined> {
+    const provider = this.#config.tokenProvider;
+    if ((refresh || this.#token === undefined) && provider) {
+      // Batches refused at the same moment share one request for a new token.
+      this.#tokenRequest ??= Promise.resolve()
+        .then(provider)
+        .then(
+          (token) => {
+            this.#token = token;
+          },
+          () => {
+            throw new CrmError("unauthenticated", "The session token could not be obtained");
+          },
+        )
+        .finally(() => {
+          this.#tokenRequest = undefined;
+        });
+      await this.#tokenRequest;
+    }
+    return this.#token;
+  }
+}
