@@ -1,0 +1,270 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { CrmError } from "#domain";
+import { createCrmAdapter } from "../../../proxy/src/adapter/index.ts";
+import { createElasticsearchClient } from "../../../proxy/src/elasticsearch/client.ts";
+import { toCrmError } from "../../../proxy/src/elasticsearch/errors.ts";
+import { FetchConnection } from "../../../proxy/src/elasticsearch/fetch-connection.ts";
+import { crmIndices } from "../../../proxy/src/elasticsearch/indices.ts";
+import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
+import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
+import { deals, newCustomer, useAdapterFixture, weightTracker } from "./fixtures.ts";
+
+const crm = useAdapterFixture("adapter requests");
+const unassignedPrefix = uniquePrefix("adapter unassigned");
+
+beforeAll(async () => {
+  await crm.adapter.entities.create(weightTracker);
+  await crm.adapter.entities.create(deals);
+});
+
+async function failure(promise: Promise<unknown>): Promise<CrmError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof CrmError)) throw new Error(`Expected a CrmError, got ${String(error)}`);
+  return error;
+}
+
+describe("Elasticsearch requests per operation", () => {
+  test("a warm read of a one-entry entity costs one request: getCrmField, getCrmEntries, getCrmStage", async () => {
+    const id = await newCustomer(crm.adapter, "hot-read");
+    const me = crm.adapter.forCustomer(id);
+    await me.setCrmField({ slug: "weight-tracker", fieldKey: "current_weight", value: 80 });
+
+    expect(
+      await crm.requestsDuring(() =>
+        me.getCrmField({ slug: "weight-tracker", fieldKey: "current_weight" }),
+      ),
+    ).toBe(1);
+    expect(await crm.requestsDuring(() => me.getCrmEntries({ slug: "weight-tracker" }))).toBe(1);
+    expect(
+      await crm.requestsDuring(() =>
+        me.getCrmStage({ slug: "weight-tracker", pipeline: "progress" }),
+      ),
+    ).toBe(1);
+    expect(await crm.requestsDuring(() => me.getCrmEntity({ slug: "weight-tracker" }))).toBe(0);
+  });
+
+  test("a write costs one request, also when it creates the entry", async () => {
+    const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "write"));
+    expect(
+      await crm.requestsDuring(() =>
+        me.setCrmField({ slug: "weight-tracker", fieldKey: "nickname", value: "New" }),
+      ),
+    ).toBe(1);
+    expect(
+      await crm.requestsDuring(() =>
+        me.setCrmField({ slug: "weight-tracker", fieldKey: "nickname", value: "Again" }),
+      ),
+    ).toBe(1);
+    const deal = await me.createCrmEntry({ slug: "deals", values: { title: "Deal" } });
+    expect(
+      await crm.requestsDuring(() =>
+        me.setCrmField({ slug: "deals", fieldKey: "title", value: "Renamed", entryId: deal.id }),
+      ),
+    ).toBe(1);
+  });
+
+  test("resolving a new customer costs one request, a known one none", async () => {
+    const identity = { issuer: "https://shop.example", subject: "counted" };
+    expect(await crm.requestsDuring(() => crm.adapter.resolveCustomer(identity))).toBe(1);
+    expect(await crm.requestsDuring(() => crm.adapter.resolveCustomer(identity))).toBe(0);
+  });
+
+  test("a cold adapter loads an entity definition once, then serves it from its cache", async () => {
+    const cold = crm.newAdapter();
+    const id = await newCustomer(cold, "cold");
+    const me = cold.forCustomer(id);
+    const first = await crm.requestsDuring(() =>
+      Promise.all([
+        me.getCrmField({ slug: "weight-tracker", fieldKey: "nickname" }),
+        me.getCrmField({ slug: "weight-tracker", fieldKey: "mood" }),
+      ]),
+    );
+    expect(first).toBe(3);
+    expect(
+      await crm.requestsDuring(() => me.getCrmField({ slug: "weight-tracker", fieldKey: "mood" })),
+    ).toBe(1);
+  });
+
+  test("refused calls cost no request", async () => {
+    const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "refused"));
+    const count = await crm.requestsDuring(async () => {
+      await failure(me.setCrmField({ slug: "weight-tracker", fieldKey: "mood", value: "furious" }));
+      await failure(me.setCrmField({ slug: "weight-tracker", fieldKey: "goal_weight", value: 1 }));
+      await failure(
+        me.getCrmField({
+          slug: "weight-tracker",
+          fieldKey: "nickname",
+          referenceId: "someone-else",
+        }),
+      );
+    });
+    expect(count).toBe(0);
+  });
+});
+
+describe("Elasticsearch unavailable", () => {
+  test("a node that refuses connections turns every operation into CrmError unavailable", async () => {
+    const client = createElasticsearchClient({ url: "http://127.0.0.1:1", maxRetries: 0 });
+    const adapter = createCrmAdapter({ client, indices: crmIndices({ prefix: "unreachable-" }) });
+    try {
+      const resolve = await failure(
+        adapter.resolveCustomer({ issuer: "https://shop.example", subject: "x" }),
+      );
+      expect(resolve.code).toBe("unavailable");
+      expect(resolve.status).toBe(503);
+      expect(resolve.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|elasticsearch/i);
+      const read = await failure(
+        adapter.getCrmEntries({ slug: "weight-tracker", referenceId: "r" }),
+      );
+      expect(read.code).toBe("unavailable");
+      expect((await failure(adapter.entities.list())).code).toBe("unavailable");
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("shards that cannot be allocated (a real 503 from Elasticsearch) turn into CrmError unavailable", async () => {
+    const indices = crmIndices({ prefix: unassignedPrefix });
+    const names = [indices.entities, indices.entries, indices.customers];
+    for (const index of names) {
+      await crm.client.indices.create({
+        index,
+        settings: {
+          number_of_replicas: 0,
+          "index.routing.allocation.require._name": "no-such-node",
+        },
+        wait_for_active_shards: 0,
+      });
+    }
+    // Unassigned shards turn the cluster red: keep that moment short for tests running alongside.
+    try {
+      const adapter = createCrmAdapter({ client: crm.client, indices });
+      const read = await failure(
+        adapter.getCrmEntries({ slug: "weight-tracker", referenceId: "r" }),
+      );
+      expect(read.code).toBe("unavailable");
+      expect(read.message).not.toMatch(/shard|exception/i);
+      expect((await failure(adapter.entities.list())).code).toBe("unavailable");
+    } finally {
+      await crm.client.indices.delete({ index: names });
+    }
+  });
+
+  test("an unexpected failure becomes CrmError internal with a generic message", () => {
+    const error = toCrmError(new TypeError("Cannot read properties of undefined (reading 'hits')"));
+    expect(error.code).toBe("internal");
+    expect(error.message).toBe("Something went wrong");
+  });
+
+  describe("a node that accepts connections and never answers", () => {
+    let server: Server;
+    let url: string;
+    const sockets = new Set<Socket>();
+    beforeAll(async () => {
+      server = createServer((socket) => {
+        sockets.add(socket);
+        socket.on("close", () => sockets.delete(socket));
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const address = server.address();
+      if (address === null || typeof address === "string") throw new Error("no port");
+      url = `http://127.0.0.1:${address.port}`;
+    });
+    afterAll(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    test.each([
+      ["the default connection", undefined],
+      ["the fetch connection", FetchConnection],
+    ])("times out into CrmError unavailable with %s", async (_name, Connection) => {
+      const client = createElasticsearchClient({
+        url,
+        requestTimeoutMs: 200,
+        maxRetries: 0,
+        ...(Connection ? { Connection } : {}),
+      });
+      try {
+        const adapter = createCrmAdapter({ client, indices: crmIndices({ prefix: "silent-" }) });
+        const error = await failure(
+          adapter.getCrmEntries({ slug: "weight-tracker", referenceId: "r" }),
+        );
+        expect(error.code).toBe("unavailable");
+      } finally {
+        await client.close();
+      }
+    });
+  });
+});
+
+describe("the fetch connection on Node", () => {
+  const prefix = uniquePrefix("adapter fetch connection");
+
+  test("runs setup and every operation against the real Elasticsearch", async () => {
+    const client = createElasticsearchClient({
+      url: elasticsearchUrl(),
+      Connection: FetchConnection,
+    });
+    let requests = 0;
+    client.diagnostic.on("response", () => {
+      requests += 1;
+    });
+    try {
+      const indices = crmIndices({ prefix });
+      await ensureCrmIndices(client, indices);
+      await ensureCrmIndices(client, indices);
+      const adapter = createCrmAdapter({ client, indices });
+      await adapter.entities.create(weightTracker);
+      const customer = await adapter.resolveCustomer({
+        issuer: "https://shop.example",
+        subject: "fetch",
+      });
+      const me = adapter.forCustomer(customer.id);
+
+      const set = await me.setCrmField({
+        slug: "weight-tracker",
+        fieldKey: "nickname",
+        value: "Fetched ✓",
+      });
+      const before = requests;
+      const read = await me.getCrmField({ slug: "weight-tracker", fieldKey: "nickname" });
+      expect(requests - before).toBe(1);
+      expect(read).toEqual(set);
+      const [entry] = await adapter.getReferenceEntries({ type: "customer", id: customer.id });
+      expect(entry?.values).toEqual({ nickname: "Fetched ✓" });
+      const missing = await failure(adapter.entities.create(weightTracker));
+      expect(missing.code).toBe("conflict");
+      const moved = await me.setCrmStage({
+        slug: "weight-tracker",
+        pipeline: "onboarding",
+        stage: "done",
+      });
+      expect(moved.position?.stage).toBe("done");
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("reports a caller's abort as an aborted request", async () => {
+    const client = createElasticsearchClient({
+      url: elasticsearchUrl(),
+      Connection: FetchConnection,
+    });
+    try {
+      const controller = new AbortController();
+      controller.abort();
+      const outcome = await client.cluster.health({}, { signal: controller.signal }).then(
+        () => "answered",
+        (error: unknown) => (error instanceof Error ? error.name : "unknown"),
+      );
+      expect(outcome).toBe("RequestAbortedError");
+    } finally {
+      await client.close();
+    }
+  });
+});
