@@ -70,16 +70,21 @@ async function getJson(url: string, timeoutMs = 3000): Promise<unknown> {
   return response.json();
 }
 
-/** True when the cluster answers its health endpoint with yellow or green. */
-async function isHealthy(url: string, timeoutMs = 3000): Promise<boolean> {
+/**
+ * The cluster's health status, waiting up to `timeoutMs` for yellow; undefined when nothing
+ * answers. A red status still means the node is up (for instance while an index is created).
+ */
+async function clusterHealth(url: string, timeoutMs = 3000): Promise<string | undefined> {
   try {
-    const health = (await getJson(
+    const response = await fetch(
       `${url}/_cluster/health?wait_for_status=yellow&timeout=${Math.floor(timeoutMs / 1000)}s`,
-      timeoutMs + 1000,
-    )) as { status?: string };
-    return health.status === "green" || health.status === "yellow";
+      { signal: AbortSignal.timeout(timeoutMs + 1000) },
+    );
+    // 408: the wait for yellow timed out; the body still carries the status.
+    if (response.status !== 200 && response.status !== 408) return undefined;
+    return ((await response.json()) as { status?: string }).status;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -127,7 +132,7 @@ async function runningLocalNode(): Promise<LocalState | undefined> {
   const pid = readPid();
   const state = readState();
   if (pid === undefined || state === undefined || !isAlive(pid)) return undefined;
-  return (await isHealthy(state.url)) ? state : undefined;
+  return (await clusterHealth(state.url)) ? state : undefined;
 }
 
 function run(command: string, args: string[]): SpawnSyncReturns<string> {
@@ -406,13 +411,19 @@ async function startLocalNode(): Promise<ElasticsearchInfo> {
     );
   }
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!(await isHealthy(url, 5000))) {
+  let status = await clusterHealth(url, 5000);
+  while (!status) {
     const pid = readPid();
     if ((pid !== undefined && !isAlive(pid)) || Date.now() > deadline) {
-      fail(`Elasticsearch did not become healthy at ${url}. Logs: ${paths.logs}`);
+      fail(`Elasticsearch did not answer at ${url}. Logs: ${paths.logs}`);
     }
     await sleep(250);
+    status = await clusterHealth(url, 5000);
   }
+  // Existing indices recover to yellow within seconds; one that cannot (say a test index left
+  // unassignable) must not keep the node from serving everything else.
+  if (status === "red") status = await clusterHealth(url, 30_000);
+  if (status === "red") log(`warning: cluster status is red; see ${url}/_cat/indices?health=red`);
   const version = await nodeVersion(url);
   writeFileSync(
     paths.state,
@@ -429,9 +440,9 @@ async function startLocalNode(): Promise<ElasticsearchInfo> {
 export async function ensureElasticsearch(): Promise<ElasticsearchInfo> {
   const external = process.env.ELASTICSEARCH_URL?.replace(/\/+$/, "");
   if (external) {
-    if (!(await isHealthy(external, 10_000))) {
-      fail(`ELASTICSEARCH_URL=${external} does not answer /_cluster/health with yellow or green.`);
-    }
+    const status = await clusterHealth(external, 10_000);
+    if (!status) fail(`ELASTICSEARCH_URL=${external} does not answer /_cluster/health.`);
+    if (status === "red") log(`warning: ELASTICSEARCH_URL=${external} reports status red`);
     return { url: external, version: await nodeVersion(external), started: false };
   }
   return withStartLock(startLocalNode);
@@ -462,8 +473,8 @@ export async function stopElasticsearch(): Promise<boolean> {
 async function printStatus(): Promise<boolean> {
   const external = process.env.ELASTICSEARCH_URL;
   if (external) {
-    const healthy = await isHealthy(external.replace(/\/+$/, ""));
-    console.log(`ELASTICSEARCH_URL=${external}: ${healthy ? "healthy" : "not answering"}`);
+    const status = await clusterHealth(external.replace(/\/+$/, ""));
+    console.log(`ELASTICSEARCH_URL=${external}: ${status ? `status ${status}` : "not answering"}`);
   }
   const pid = readPid();
   const state = readState();
@@ -471,13 +482,13 @@ async function printStatus(): Promise<boolean> {
     console.log(`local node: not running (home ${home})`);
     return external !== undefined;
   }
-  const healthy = state ? await isHealthy(state.url) : false;
+  const status = state ? await clusterHealth(state.url) : undefined;
   console.log(
     `local node: pid ${pid}, ${state?.url ?? "unknown URL"}, ` +
-      `Elasticsearch ${state?.version ?? "?"}, ${healthy ? "healthy" : "not healthy"}`,
+      `Elasticsearch ${state?.version ?? "?"}, ${status ? `status ${status}` : "not answering"}`,
   );
   if (state) console.log(`distribution ${state.distribution}, logs ${paths.logs}`);
-  return healthy;
+  return status !== undefined;
 }
 
 async function main(command: string | undefined): Promise<number> {
