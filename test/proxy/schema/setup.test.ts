@@ -1,0 +1,82 @@
+import { describe, expect, test } from "vitest";
+import { createElasticsearchClient } from "../../../proxy/src/elasticsearch/client.ts";
+import { crmIndices, DEFAULT_INDICES } from "../../../proxy/src/elasticsearch/indices.ts";
+import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
+import { elasticsearchUrl, testClient, uniquePrefix } from "../../support/elasticsearch.ts";
+
+const prefix = uniquePrefix("schema setup");
+
+describe("index names", () => {
+  test("default to the names BRIEF.md gives, and take a prefix or explicit names", () => {
+    expect(crmIndices()).toEqual({
+      entries: "crm_entries",
+      entities: "crm_entities",
+      customers: "crm_customers",
+    });
+    expect(DEFAULT_INDICES.entries).toBe("crm_entries");
+    expect(crmIndices({ prefix: "t1-" }).customers).toBe("t1-crm_customers");
+    expect(crmIndices({ prefix: "t1-", entries: "records" }).entries).toBe("t1-records");
+  });
+});
+
+describe("ensureCrmIndices", () => {
+  test("creates the three indices with strict mappings, from several processes at once and again later", async () => {
+    const indices = crmIndices({ prefix });
+    const clients = Array.from({ length: 4 }, () =>
+      createElasticsearchClient({ url: elasticsearchUrl() }),
+    );
+    try {
+      await Promise.all(clients.map((client) => ensureCrmIndices(client, indices)));
+      await ensureCrmIndices(clients[0] ?? testClient(), indices);
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+    }
+
+    const es = testClient();
+    const mappings = await es.indices.getMapping({
+      index: [indices.entries, indices.entities, indices.customers],
+    });
+    for (const name of [indices.entries, indices.entities, indices.customers]) {
+      expect(mappings[name]?.mappings.dynamic).toBe("strict");
+    }
+    const entries = mappings[indices.entries]?.mappings;
+    expect(entries?._routing?.required).toBe(true);
+    expect(entries?.properties?.values?.type).toBe("flattened");
+    expect(entries?.properties?.reference_type?.type).toBe("keyword");
+    expect(entries?.properties?.reference_id?.type).toBe("keyword");
+  });
+
+  test("installs index templates, so an index created by a stray write still gets the CRM mapping", async () => {
+    const indices = crmIndices({ prefix: `${prefix}stray-` });
+    const es = testClient();
+    await ensureCrmIndices(es, indices);
+    await es.indices.delete({ index: indices.entries });
+
+    await es.index({
+      index: indices.entries,
+      id: "auto",
+      routing: "customer:c1",
+      document: { slug: "s", reference_type: "customer", reference_id: "c1", values: { a: 1 } },
+    });
+    const mapping = await es.indices.getMapping({ index: indices.entries });
+    expect(mapping[indices.entries]?.mappings.properties?.values?.type).toBe("flattened");
+    expect(mapping[indices.entries]?.mappings._routing?.required).toBe(true);
+  });
+
+  test("entries cannot be written without routing", async () => {
+    const indices = crmIndices({ prefix: `${prefix}routing-` });
+    const es = testClient();
+    await ensureCrmIndices(es, indices);
+    const outcome = await es
+      .index({
+        index: indices.entries,
+        id: "x",
+        document: { slug: "s", reference_type: "customer", reference_id: "c1" },
+      })
+      .then(
+        () => "stored",
+        () => "refused",
+      );
+    expect(outcome).toBe("refused");
+  });
+});
