@@ -1,0 +1,192 @@
+/**
+ * The Worker entry inside workerd (wrangler's unstable_dev), talking to the
+ * real test Elasticsearch through the fetch-based connection. Many sequential
+ * and concurrent requests go through ONE Worker instance: Workers forbid
+ * reusing one request's I/O objects in another, which only shows up there.
+ */
+
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Unstable_DevWorker, unstable_dev } from "wrangler";
+import type { CrmEntry, CrmFieldValue, CrmStageValue } from "#domain";
+import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
+import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
+import {
+  ADMIN_TOKEN,
+  AUDIENCE,
+  dealsEntity,
+  hsToken,
+  ISSUER,
+  newSubject,
+  SESSION_SECRET,
+  trackerEntity,
+} from "../proxy/http/support.ts";
+import { elasticsearchUrl, testClient, uniquePrefix } from "../support/elasticsearch.ts";
+
+const prefix = uniquePrefix("worker");
+let worker: Unstable_DevWorker;
+
+beforeAll(async () => {
+  // The indices exist before the Worker's own idempotent setup runs; a short refresh
+  // interval keeps writes that wait for a refresh (read-your-writes) quick.
+  const indices = crmIndices({ prefix });
+  await ensureCrmIndices(testClient(), indices);
+  await testClient().indices.putSettings({
+    index: Object.values(indices),
+    settings: { refresh_interval: "50ms" },
+  });
+  // No network here: wrangler must not fetch Cloudflare's Request.cf data or send metrics.
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+  process.env.WRANGLER_SEND_METRICS = "false";
+  worker = await unstable_dev("proxy/src/worker.ts", {
+    config: "wrangler.toml",
+    vars: {
+      ELASTICSEARCH_URL: elasticsearchUrl(),
+      CRM_INDEX_PREFIX: prefix,
+      SESSION_ISSUER: ISSUER,
+      SESSION_AUDIENCE: AUDIENCE,
+      SESSION_SECRET,
+      ADMIN_TOKEN,
+      CORS_ORIGINS: "https://shop.test",
+      RATE_LIMIT_PER_MINUTE: "10000",
+    },
+    ip: "127.0.0.1",
+    port: 0,
+    inspect: false,
+    logLevel: "warn",
+    experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
+  });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+});
+
+async function call(
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await worker.fetch(`http://127.0.0.1${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** One visitor's whole widget session: write, read back through every route, move a stage. */
+async function visit(label: string): Promise<void> {
+  const token = await hsToken(newSubject(label));
+  const weight = Math.round(Math.random() * 100) + 50;
+  const put = await call("PUT", "/v1/entries/tracker/fields/current_weight", token, {
+    value: weight,
+  });
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+
+  const field = await call("GET", "/v1/entries/tracker/fields/current_weight", token);
+  expect((field.body as CrmFieldValue).value).toBe(weight);
+
+  const moved = await call("PUT", "/v1/entries/tracker/stages/progress", token, {
+    stage: "in_progress",
+  });
+  expect((moved.body as CrmStageValue).position?.stage).toBe("in_progress");
+
+  const batch = await call("POST", "/v1/batch", token, {
+    calls: [
+      { op: "getCrmField", args: { slug: "tracker", fieldKey: "current_weight" } },
+      { op: "getCrmStage", args: { slug: "tracker", pipeline: "progress" } },
+      { op: "getCrmEntity", args: { slug: "tracker" } },
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "nickname", value: label } },
+    ],
+  });
+  expect(batch.status).toBe(200);
+  const results = (batch.body as { results: { ok: boolean; data: Record<string, unknown> }[] })
+    .results;
+  expect(results.map((result) => result.ok)).toEqual([true, true, true, true]);
+  expect(results[0]?.data.value).toBe(weight);
+  expect(results[1]?.data.position).toMatchObject({ stage: "in_progress" });
+
+  const entries = await call("GET", "/v1/entries/tracker", token);
+  const [entry] = (entries.body as { entries: CrmEntry[] }).entries;
+  expect(entry?.values).toEqual({ current_weight: weight, nickname: label });
+}
+
+describe("the Worker inside workerd", () => {
+  test("admin routes seed entity definitions through the Worker", async () => {
+    for (const entity of [trackerEntity, dealsEntity]) {
+      const created = await call("POST", "/v1/admin/entities", ADMIN_TOKEN, entity);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    const list = await call("GET", "/v1/admin/entities", ADMIN_TOKEN);
+    expect(
+      (list.body as { entities: { slug: string }[] }).entities.map((e) => e.slug).sort(),
+    ).toEqual(["deals", "tracker"]);
+  });
+
+  test("sequential visitors each write and read back through every route", async () => {
+    for (const label of ["first", "second", "third"]) await visit(label);
+  });
+
+  test("concurrent visitors through the same Worker instance all succeed", async () => {
+    await Promise.all(Array.from({ length: 8 }, (_, i) => visit(`concurrent${i}`)));
+  });
+
+  test("concurrent writes of different fields of one entry lose nothing", async () => {
+    const token = await hsToken(newSubject("parallel-fields"));
+    const values = {
+      current_weight: 70,
+      nickname: "Par",
+      last_checkin: "2026-01-31",
+      newsletter: true,
+      plan: "basic",
+    };
+    const writes = await Promise.all(
+      Object.entries(values).map(([key, value]) =>
+        call("PUT", `/v1/entries/tracker/fields/${key}`, token, { value }),
+      ),
+    );
+    expect(writes.map((write) => write.status)).toEqual([200, 200, 200, 200, 200]);
+    const entries = await call("GET", "/v1/entries/tracker", token);
+    expect((entries.body as { entries: CrmEntry[] }).entries[0]?.values).toEqual(values);
+  });
+
+  test("the admin CRM tab lists a visitor's entries written through the Worker", async () => {
+    const token = await hsToken(newSubject("tab"));
+    const created = await call("POST", "/v1/entries/deals", token, {
+      values: { title: "Worker deal", amount: 5 },
+    });
+    expect(created.status).toBe(201);
+    const customerId = (created.body as { entry: CrmEntry }).entry.reference.id;
+    const tab = await call("GET", `/v1/admin/customers/${customerId}/entries`, ADMIN_TOKEN);
+    expect(tab.status).toBe(200);
+    const body = tab.body as { customer: { id: string }; entries: CrmEntry[] };
+    expect(body.customer.id).toBe(customerId);
+    expect(body.entries.map((entry) => entry.values.title)).toEqual(["Worker deal"]);
+  });
+
+  test("a bad session and a customer token on an admin route are refused", async () => {
+    const expired = await hsToken(newSubject(), {
+      iat: Math.floor(Date.now() / 1000) - 600,
+      exp: Math.floor(Date.now() / 1000) - 60,
+    });
+    const denied = await call("GET", "/v1/entries/tracker", expired);
+    expect(denied.status).toBe(401);
+    expect(denied.body).toMatchObject({ error: { code: "unauthenticated" } });
+    const admin = await call("GET", "/v1/admin/entities", await hsToken(newSubject()));
+    expect(admin.status).toBe(403);
+  });
+
+  test("invalid values are refused inside the Worker as on Node", async () => {
+    const token = await hsToken(newSubject());
+    const refused = await call("PUT", "/v1/entries/tracker/fields/last_checkin", token, {
+      value: "2026-02-30",
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: "invalid_value", field: "last_checkin" } });
+  });
+});
