@@ -19,7 +19,7 @@ const minimal = (slug: string): EntityDefinitionInput => ({
   fields: [{ key: "note", label: "Note", type: "text" }],
 });
 
-describe("entity definitions", () => {
+describe.concurrent("entity definitions", () => {
   test("create applies defaults, get and list return the stored definition", async () => {
     const created = await crm.adapter.entities.create(minimal("minimal"));
     expect(created).toMatchObject({
@@ -90,7 +90,7 @@ describe("entity definitions", () => {
   });
 });
 
-describe("entity definition validation names the offending path", () => {
+describe.concurrent("entity definition validation names the offending path", () => {
   const cases: [behaviour: string, definition: unknown, path: string][] = [
     ["a slug with capitals and spaces", { ...minimal("x"), slug: "Weight Tracker" }, "slug"],
     [

@@ -19,7 +19,7 @@ async function failure(promise: Promise<unknown>): Promise<CrmError> {
   return error;
 }
 
-describe("customer operations on an entity with one entry per customer", () => {
+describe.concurrent("customer operations on an entity with one entry per customer", () => {
   test("setCrmField creates the customer's entry and getCrmField returns the stored value", async () => {
     const id = await newCustomer(crm.adapter, "happy-set");
     const me = crm.adapter.forCustomer(id);
@@ -145,7 +145,7 @@ describe("customer operations on an entity with one entry per customer", () => {
   });
 });
 
-describe("field access", () => {
+describe.concurrent("field access", () => {
   test("fields with customer access none do not exist for customers but do for the backend", async () => {
     const id = await newCustomer(crm.adapter, "access-none");
     await crm.adapter.setCrmField({
@@ -228,7 +228,7 @@ describe("field access", () => {
   });
 });
 
-describe("value validation", () => {
+describe.concurrent("value validation", () => {
   const invalid: [fieldKey: string, value: unknown][] = [
     ["current_weight", "81.5"],
     ["current_weight", 10],
@@ -268,7 +268,7 @@ describe("value validation", () => {
   });
 });
 
-describe("strict arguments", () => {
+describe.concurrent("strict arguments", () => {
   test("unknown arguments are refused, not ignored", async () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "strict"));
     const error = await failure(
@@ -299,7 +299,7 @@ describe("strict arguments", () => {
   });
 });
 
-describe("backend callers", () => {
+describe.concurrent("backend callers", () => {
   test("name any reference type and id, and the customer default is customer", async () => {
     const order = { referenceType: "order", referenceId: "ord-1001" };
     await crm.adapter.setCrmField({
@@ -332,7 +332,7 @@ describe("backend callers", () => {
   });
 });
 
-describe("pipelines", () => {
+describe.concurrent("pipelines", () => {
   test("moving a stage records when the entry entered it, and getCrmStage returns it", async () => {
     const id = await newCustomer(crm.adapter, "stages");
     const none = await crm.adapter.getCrmStage({
@@ -409,7 +409,7 @@ describe("pipelines", () => {
   });
 });
 
-describe("entities with many entries per reference", () => {
+describe.concurrent("entities with many entries per reference", () => {
   test("createCrmEntry adds entries that getCrmEntries lists and entry ids address", async () => {
     const id = await newCustomer(crm.adapter, "many");
     const me = crm.adapter.forCustomer(id);
@@ -516,7 +516,7 @@ describe("entities with many entries per reference", () => {
   });
 });
 
-describe("read your writes", () => {
+describe.concurrent("read your writes", () => {
   test("a value set is returned by the next getCrmEntries and getReferenceEntries", async () => {
     const id = await newCustomer(crm.adapter, "ryw");
     const me = crm.adapter.forCustomer(id);
@@ -554,7 +554,7 @@ describe("read your writes", () => {
   });
 });
 
-describe("customers", () => {
+describe.concurrent("customers", () => {
   test("resolving one identity twice gives the same customer, other identities other customers", async () => {
     const first = await crm.adapter.resolveCustomer({
       issuer: "https://shop.example",
