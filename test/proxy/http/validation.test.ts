@@ -64,13 +64,17 @@ describe("unknown keys are refused, naming the key (no silent mass assignment)",
     );
   });
 
-  test("POST entries with a value for a field the entity does not have → 400 naming the field", async () => {
+  // 404 field_not_found, like a field hidden from customers: a customer cannot tell a
+  // hidden field from one that does not exist.
+  test("POST entries with a value for a field the entity does not have is refused naming it, creating nothing", async () => {
     const token = await hsToken(newSubject());
     const response = await proxy.call("POST", "/v1/entries/deals", {
       token,
       body: { values: { title: "x", discount: 100 } },
     });
-    await expectError(response, 400, { code: "unknown_field", field: "discount" });
+    await expectError(response, 404, { code: "field_not_found", field: "discount" });
+    const list = await proxy.call("GET", "/v1/entries/deals", { token });
+    expect(((await list.json()) as { entries: unknown[] }).entries).toEqual([]);
   });
 
   test("an unknown query parameter → 400 naming it", async () => {
