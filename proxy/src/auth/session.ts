@@ -23,8 +23,8 @@ export interface SessionOptions {
   /** JWKS URL for RS256 / ES256 keys. */
   jwksUrl?: string | undefined;
   maxAgeSeconds: number;
-  /** For tests: replaces the remote key set (e.g. a local JWKS). */
-  keySet?: JWTVerifyGetKey;
+  /** Minimum milliseconds between two key set fetches for an unknown `kid` (jose's default: 30 s). */
+  jwksCooldownMs?: number;
 }
 
 export type SessionVerifier = (token: string) => Promise<Session>;
@@ -48,10 +48,14 @@ export function createSessionVerifier(options: SessionOptions): SessionVerifier 
   const secret =
     options.secret === undefined ? undefined : new TextEncoder().encode(options.secret);
   const keySet =
-    options.keySet ??
-    (options.jwksUrl === undefined
+    options.jwksUrl === undefined
       ? undefined
-      : createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 3_000 }));
+      : createRemoteJWKSet(new URL(options.jwksUrl), {
+          timeoutDuration: 3_000,
+          ...(options.jwksCooldownMs === undefined
+            ? {}
+            : { cooldownDuration: options.jwksCooldownMs }),
+        });
   if (secret === undefined && keySet === undefined) {
     throw new Error("A session secret or a JWKS URL is required");
   }
@@ -62,7 +66,7 @@ export function createSessionVerifier(options: SessionOptions): SessionVerifier 
 
   const getKey: JWTVerifyGetKey = (header: CompactJWSHeaderParameters, token) => {
     if (secret && SHARED_SECRET_ALGORITHMS.includes(header.alg)) return secret;
-    if (keySet && KEY_SET_ALGORITHMS.includes(header.alg)) return keySet(header, token);
+    if (keySet && KEY_SET_ALGORITHMS.includes(header.alg)) return keyFromSet(keySet, header, token);
     // Unreachable while `algorithms` is passed to jwtVerify; kept so a key is never guessed.
     throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
   };
@@ -88,19 +92,36 @@ export function createSessionVerifier(options: SessionOptions): SessionVerifier 
   };
 }
 
+/**
+ * A key from the remote set. Only "no such key" says something about the token;
+ * a key set that cannot be fetched or read (timeout, 5xx, bad JSON) is our
+ * outage, answered 503 so clients retry instead of dropping the session.
+ */
+async function keyFromSet(
+  keySet: JWTVerifyGetKey,
+  header: CompactJWSHeaderParameters,
+  token: Parameters<JWTVerifyGetKey>[1],
+) {
+  try {
+    return await keySet(header, token);
+  } catch (error) {
+    if (
+      error instanceof errors.JWKSNoMatchingKey ||
+      error instanceof errors.JWKSMultipleMatchingKeys ||
+      error instanceof errors.JOSENotSupported
+    ) {
+      throw error;
+    }
+    throw new CrmError("unavailable", "Session keys are unavailable, try again shortly");
+  }
+}
+
 function sessionError(error: unknown): CrmError {
   if (error instanceof CrmError) return error;
   if (error instanceof errors.JWTExpired) {
     return new CrmError("unauthenticated", "Session token has expired");
   }
-  // Key set unreachable or unusable: the token may be fine, we cannot tell yet.
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-    return new CrmError("unavailable", "Session keys are unavailable, try again shortly");
-  }
-  if (error instanceof errors.JOSEError) {
-    return new CrmError("unauthenticated", "Session token is invalid");
-  }
-  return new CrmError("unavailable", "Session keys are unavailable, try again shortly");
+  return new CrmError("unauthenticated", "Session token is invalid");
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */

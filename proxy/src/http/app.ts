@@ -1,7 +1,7 @@
 import type { CrmAdapter } from "../adapter/types.ts";
 import { adminAuth } from "../auth/admin.ts";
 import { customerAuth } from "../auth/customer.ts";
-import { createSessionVerifier, type SessionVerifier } from "../auth/session.ts";
+import { createSessionVerifier } from "../auth/session.ts";
 import type { ProxyConfig } from "../config.ts";
 import { notFound, onError } from "./errors.ts";
 import { bodySizeLimit } from "./middleware/body-limit.ts";
@@ -20,8 +20,6 @@ import { metaRoutes } from "./routes/meta.ts";
 export interface AppOptions {
   config: ProxyConfig;
   adapter: CrmAdapter;
-  /** Replaces the verifier built from `config.session` (tests use a local key set). */
-  verifySession?: SessionVerifier;
 }
 
 /** Paths of the routes that act for the session customer. */
@@ -33,8 +31,8 @@ export const CUSTOMER_PATHS = ["/v1/batch", "/v1/entries/*", "/v1/entities/*"] a
  * them, then CORS (preflights end there), size and content checks before
  * anything reads a body, then authentication and the rate limit per customer.
  */
-export function createApp({ config, adapter, verifySession }: AppOptions) {
-  const verify = verifySession ?? createSessionVerifier(config.session);
+export function createApp({ config, adapter }: AppOptions) {
+  const verify = createSessionVerifier(config.session);
   const app = createRouter();
 
   app.use("*", requestId(), ...securityHeaders());

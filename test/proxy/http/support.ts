@@ -46,23 +46,37 @@ export async function hsToken(
 
 export interface JwksServer {
   url: string;
-  /** An RS256 session signed by the key the JWKS publishes. */
+  /** An RS256 session signed by the key the JWKS currently publishes. */
   rsToken(subject: string, claims?: Partial<Record<keyof JWTPayload, unknown>>): Promise<string>;
   /** The public key as PEM text: the "secret" of an HS/RS confusion attack. */
   publicKeyPem: string;
   /** How many times the key set was fetched. */
   fetches(): number;
+  /** Replaces the published key with a new one under a new `kid` (key rotation). */
+  rotate(): Promise<void>;
+  /** From now on the key set answers 500, as a broken identity provider would. */
+  fail(): void;
 }
 
-/** Serves one RSA public key as a JWKS on 127.0.0.1; closed after the test file. */
-export async function startJwksServer(): Promise<JwksServer> {
+async function rsaKey(kid: string) {
   const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid: "test-key-1", alg: "RS256", use: "sig" };
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+  return { kid, jwk, privateKey, publicKeyPem: await exportSPKI(publicKey) };
+}
+
+/** Serves an RSA public key as a JWKS on 127.0.0.1; closed after the test file. */
+export async function startJwksServer(): Promise<JwksServer> {
+  let key = await rsaKey("test-key-1");
   let fetches = 0;
+  let failing = false;
   const server: Server = createServer((_request, response) => {
     fetches += 1;
+    if (failing) {
+      response.writeHead(500).end();
+      return;
+    }
     response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ keys: [jwk] }));
+    response.end(JSON.stringify({ keys: [key.jwk] }));
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -70,8 +84,14 @@ export async function startJwksServer(): Promise<JwksServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/jwks.json`,
-    publicKeyPem: await exportSPKI(publicKey),
+    publicKeyPem: key.publicKeyPem,
     fetches: () => fetches,
+    async rotate() {
+      key = await rsaKey(`test-key-${fetches + 2}-${Date.now()}`);
+    },
+    fail() {
+      failing = true;
+    },
     rsToken: (subject, claims = {}) => {
       const payload: Record<string, unknown> = {
         iss: ISSUER,
@@ -82,8 +102,8 @@ export async function startJwksServer(): Promise<JwksServer> {
         ...claims,
       };
       return new SignJWT(payload)
-        .setProtectedHeader({ alg: "RS256", kid: "test-key-1" })
-        .sign(privateKey);
+        .setProtectedHeader({ alg: "RS256", kid: key.kid })
+        .sign(key.privateKey);
     },
   };
 }

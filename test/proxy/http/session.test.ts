@@ -1,0 +1,77 @@
+import { describe, expect, test } from "vitest";
+import { CrmError } from "#domain";
+import { createSessionVerifier } from "../../../proxy/src/auth/session.ts";
+import { AUDIENCE, hsToken, ISSUER, SESSION_SECRET, startJwksServer } from "./support.ts";
+
+const options = { issuer: ISSUER, audience: AUDIENCE, maxAgeSeconds: 3_600 };
+
+async function failure(promise: Promise<unknown>): Promise<CrmError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CrmError);
+  return error as CrmError;
+}
+
+describe("session verification", () => {
+  test("a verified session carries the token's issuer, subject and expiry", async () => {
+    const verify = createSessionVerifier({ ...options, secret: SESSION_SECRET });
+    const exp = Math.floor(Date.now() / 1000) + 120;
+    expect(await verify(await hsToken("visitor-1", { exp }))).toEqual({
+      issuer: ISSUER,
+      subject: "visitor-1",
+      expiresAt: exp,
+    });
+  });
+
+  test("a few seconds of clock skew are tolerated, more are not", async () => {
+    const verify = createSessionVerifier({ ...options, secret: SESSION_SECRET });
+    const now = Math.floor(Date.now() / 1000);
+    await expect(verify(await hsToken("skewed", { exp: now - 2 }))).resolves.toBeDefined();
+    expect((await failure(verify(await hsToken("late", { exp: now - 30 })))).code).toBe(
+      "unauthenticated",
+    );
+    expect((await failure(verify(await hsToken("future", { iat: now + 60 })))).code).toBe(
+      "unauthenticated",
+    );
+  });
+
+  test("the key set is fetched once and then served from the cache", async () => {
+    const jwks = await startJwksServer();
+    const verify = createSessionVerifier({ ...options, jwksUrl: jwks.url });
+    for (let i = 0; i < 5; i++) await verify(await jwks.rsToken(`cached-${i}`));
+    expect(jwks.fetches()).toBe(1);
+  });
+
+  test("a token with an unknown kid makes the verifier refetch the key set (key rotation)", async () => {
+    const jwks = await startJwksServer();
+    const verify = createSessionVerifier({ ...options, jwksUrl: jwks.url, jwksCooldownMs: 0 });
+    await verify(await jwks.rsToken("before-rotation"));
+    await jwks.rotate();
+    const session = await verify(await jwks.rsToken("after-rotation"));
+    expect(session.subject).toBe("after-rotation");
+    expect(jwks.fetches()).toBe(2);
+  });
+
+  test("within the cooldown an unknown kid is refused without hammering the key set", async () => {
+    const jwks = await startJwksServer();
+    const verify = createSessionVerifier({ ...options, jwksUrl: jwks.url });
+    await verify(await jwks.rsToken("first"));
+    await jwks.rotate();
+    for (let i = 0; i < 3; i++) {
+      expect((await failure(verify(await jwks.rsToken(`unknown-kid-${i}`)))).code).toBe(
+        "unauthenticated",
+      );
+    }
+    expect(jwks.fetches()).toBe(1);
+  });
+
+  test("a key set that cannot be fetched is 503 unavailable, not a verdict on the token", async () => {
+    const jwks = await startJwksServer();
+    const verify = createSessionVerifier({ ...options, jwksUrl: jwks.url });
+    const token = await jwks.rsToken("while-down");
+    jwks.fail();
+    expect((await failure(verify(token))).code).toBe("unavailable");
+  });
+});
