@@ -74,9 +74,25 @@ export const weightTracker: EntityDefinitionInput = {
       label: "Progress",
       customerCanMove: false,
       stages: [
-        { key: "starting", label: "Starting", color: "#64748b", description: "Your plan is set up." },
-        { key: "in_progress", label: "In Progress", color: "#2563eb", description: "Checking in every week." },
-        { key: "goal_reached", label: "Goal Reached", color: "#16a34a", status: "won", description: "You made it!" },
+        {
+          key: "starting",
+          label: "Starting",
+          color: "#64748b",
+          description: "Your plan is set up.",
+        },
+        {
+          key: "in_progress",
+          label: "In Progress",
+          color: "#2563eb",
+          description: "Checking in every week.",
+        },
+        {
+          key: "goal_reached",
+          label: "Goal Reached",
+          color: "#16a34a",
+          status: "won",
+          description: "You made it!",
+        },
       ],
     },
   ],
@@ -88,8 +104,23 @@ export const deals: EntityDefinitionInput = {
   name: "Deals",
   entriesPerReference: "many",
   fields: [
-    { key: "title", label: "Title", type: "text", maxLength: 120, required: true, customerAccess: "read" },
-    { key: "amount", label: "Amount", type: "number", unit: "EUR", decimals: 2, min: 0, customerAccess: "read" },
+    {
+      key: "title",
+      label: "Title",
+      type: "text",
+      maxLength: 120,
+      required: true,
+      customerAccess: "read",
+    },
+    {
+      key: "amount",
+      label: "Amount",
+      type: "number",
+      unit: "EUR",
+      decimals: 2,
+      min: 0,
+      customerAccess: "read",
+    },
     { key: "close_date", label: "Expected close", type: "date", customerAccess: "read" },
   ],
   pipelines: [
@@ -121,18 +152,58 @@ export const demoCustomers: DemoCustomer[] = [
   {
     subject: "alice@example.com",
     name: "Alice",
-    tracker: { current_weight: 84.5, goal_weight: 78, last_checkin: "2026-11-20", mood: "great", exercised: true },
+    tracker: {
+      current_weight: 84.5,
+      goal_weight: 78,
+      last_checkin: "2026-11-20",
+      mood: "great",
+      exercised: true,
+    },
     stage: "in_progress",
     deals: [
-      { values: { title: "Annual coaching plan", amount: 480, close_date: "2026-12-15" }, stage: "proposal" },
-      { values: { title: "Nutrition workshop", amount: 120, close_date: "2026-10-01" }, stage: "won" },
+      {
+        values: { title: "Annual coaching plan", amount: 480, close_date: "2026-12-15" },
+        stage: "proposal",
+      },
+      {
+        values: { title: "Nutrition workshop", amount: 120, close_date: "2026-10-01" },
+        stage: "won",
+      },
     ],
   },
   {
     subject: "bob@example.com",
     name: "Bob",
-    tracker: { current_weight: 102, goal_weight: 90, last_checkin: "2026-11-25", mood: "okay", exercised: false },
+    tracker: {
+      current_weight: 102,
+      goal_weight: 90,
+      last_checkin: "2026-11-25",
+      mood: "okay",
+      exercised: false,
+    },
     stage: "starting",
-    deals: [{ values: { title: "Starter pack", amount: 59.9, close_date: "2026-12-01" }, stage: "lead" }],
+    deals: [
+      { values: { title: "Starter pack", amount: 59.9, close_date: "2026-12-01" }, stage: "lead" },
+    ],
+  },
+  {
+    subject: "chloe@example.com",
+    name: "Chloé",
+    tracker: {
+      current_weight: 63.2,
+      goal_weight: 64,
+      last_checkin: "2026-11-26",
+      mood: "great",
+      exercised: true,
+      notes: "Ran my first 10 km!",
+    },
+    stage: "goal_reached",
+    deals: [
+      {
+        values: { title: "Maintenance plan", amount: 240, close_date: "2026-11-30" },
+        stage: "won",
+      },
+      { values: { title: "Group bootcamp", amount: 90, close_date: "2026-09-12" }, stage: "lost" },
+    ],
   },
 ];

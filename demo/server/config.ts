@@ -1,0 +1,42 @@
+/**
+ * The demo's settings, shared by `npm start`, the demo site, the backend
+ * scripts and the end-to-end tests. Everything can be overridden by the same
+ * environment variables the proxy reads.
+ */
+import { randomBytes } from "node:crypto";
+
+/** Who issues the demo's session tokens; customer ids derive from it, so it must stay stable. */
+export const DEMO_ISSUER = "crm-widgets-demo";
+/** The audience the proxy requires in session tokens. */
+export const DEMO_AUDIENCE = "crm-widgets";
+/** Session tokens live five minutes; the widget runtime asks the site for a new one on 401. */
+export const SESSION_TOKEN_SECONDS = 300;
+
+export const DEFAULT_SITE_PORT = 8080;
+export const DEFAULT_PROXY_PORT = 8787;
+
+export interface DemoSettings {
+  issuer: string;
+  audience: string;
+  /** HS256 secret shared by the site (signs) and the proxy (verifies). */
+  sessionSecret: string;
+  /** The proxy's admin credential; the back office page receives it (a demo shortcut). */
+  adminToken: string;
+  /** Index prefix, e.g. a test's unique one; empty for the default `crm_*` indices. */
+  indexPrefix: string;
+}
+
+/** A fresh random secret per run unless the environment names one: nothing secret lives in the repo. */
+function secretFrom(value: string | undefined): string {
+  return value && value.trim().length >= 32 ? value.trim() : randomBytes(32).toString("base64url");
+}
+
+export function demoSettings(env: NodeJS.ProcessEnv = process.env): DemoSettings {
+  return {
+    issuer: env.SESSION_ISSUER?.trim() || DEMO_ISSUER,
+    audience: env.SESSION_AUDIENCE?.trim() || DEMO_AUDIENCE,
+    sessionSecret: secretFrom(env.SESSION_SECRET),
+    adminToken: secretFrom(env.ADMIN_TOKEN),
+    indexPrefix: env.CRM_INDEX_PREFIX?.trim() ?? "",
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * The demo site's tiny backend, the part every real site already has: it
+ * knows who is signed in (an httpOnly cookie) and vouches for them to the CRM
+ * proxy with a short-lived session token (`GET /session-token`). Everything
+ * else is plain HTML pages with the widget's script tag.
+ */
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { serve } from "@hono/node-server";
+import { type Context, Hono } from "hono";
+import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
+import { SignJWT } from "jose";
+import { type DemoSettings, SESSION_TOKEN_SECONDS } from "./config.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+const publicDir = join(root, "demo", "public");
+export const BUNDLE_PATH = join(root, "dist", "crm-widgets.js");
+
+const SESSION_COOKIE = "demo_session";
+
+export interface SiteCustomer {
+  subject: string;
+  name: string;
+  /** The customer id the proxy resolved for this subject (the back office needs it). */
+  id: string;
+}
+
+export interface SiteOptions {
+  settings: DemoSettings;
+  customers: SiteCustomer[];
+  /** The proxy's base URL; a function because the proxy may start after the site. */
+  proxyUrl: () => string;
+  port: number;
+  hostname?: string;
+}
+
+export interface RunningSite {
+  url: string;
+  /** The origins a browser may load the site from: what the proxy's CORS list must allow. */
+  origins: string[];
+  close(): Promise<void>;
+}
+
+const escapes: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => escapes[char] ?? char);
+}
+
+/** Fills `{{name}}` placeholders with escaped values, or raw HTML for names ending in `Html`. */
+async function renderPage(file: string, values: Record<string, string>): Promise<string> {
+  const template = await readFile(join(publicDir, file), "utf8");
+  return template.replace(/\{\{(\w+)\}\}/g, (_match, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${file}: no value for {{${name}}}`);
+    return name.endsWith("Html") ? value : escapeHtml(value);
+  });
+}
+
+export function createSite(options: SiteOptions): Hono {
+  const { settings, customers } = options;
+  const bySubject = new Map(customers.map((customer) => [customer.subject, customer]));
+  // Signs the session cookie; a new one per run simply signs everyone out on restart.
+  const cookieSecret = randomBytes(32).toString("base64url");
+  const sessionKey = new TextEncoder().encode(settings.sessionSecret);
+  const app = new Hono();
+
+  async function signedIn(c: Context): Promise<SiteCustomer | undefined> {
+    const subject = await getSignedCookie(c, cookieSecret, SESSION_COOKIE);
+    return typeof subject === "string" ? bySubject.get(subject) : undefined;
+  }
+
+  const page = async (c: Context, file: string, values: Record<string, string> = {}) => {
+    c.header("Cache-Control", "no-store");
+    return c.html(await renderPage(file, { proxyUrl: options.proxyUrl(), ...values }));
+  };
+
+  app.get("/", async (c) => c.redirect((await signedIn(c)) ? "/progress" : "/sign-in"));
+
+  app.get("/sign-in", (c) =>
+    page(c, "sign-in.html", {
+      customersHtml: customers
+        .map(
+          (customer) =>
+            `<li><button class="customer" type="submit" name="subject" value="${escapeHtml(customer.subject)}">` +
+            `<span class="avatar" aria-hidden="true">${escapeHtml(customer.name.slice(0, 1))}</span>` +
+            `<span><strong>${escapeHtml(customer.name)}</strong><small>${escapeHtml(customer.subject)}</small></span>` +
+            "</button></li>",
+        )
+        .join("\n"),
+    }),
+  );
+
+  app.post("/sign-in", async (c) => {
+    const form = await c.req.parseBody();
+    const customer = typeof form.subject === "string" ? bySubject.get(form.subject) : undefined;
+    if (!customer) return c.redirect("/sign-in");
+    await setSignedCookie(c, SESSION_COOKIE, customer.subject, cookieSecret, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Lax",
+    });
+    return c.redirect("/progress", 303);
+  });
+
+  app.post("/sign-out", (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.redirect("/sign-in", 303);
+  });
+
+  for (const [path, file] of [
+    ["/progress", "progress.html"],
+    ["/check-in", "check-in.html"],
+  ] as const) {
+    app.get(path, async (c) => {
+      const customer = await signedIn(c);
+      if (!customer) return c.redirect("/sign-in");
+      return page(c, file, { customerName: customer.name });
+    });
+  }
+
+  // A demo shortcut: a real back office sits behind staff sign-in and keeps the
+  // admin credential on its server; here the page receives it so the widget can call the proxy.
+  app.get("/back-office", (c) => {
+    const chosen = customers.find((customer) => customer.id === c.req.query("customer"));
+    const selected = chosen ?? customers[0];
+    return page(c, "back-office.html", {
+      adminToken: settings.adminToken,
+      customerId: selected?.id ?? "",
+      customerOptionsHtml: customers
+        .map(
+          (customer) =>
+            `<option value="${escapeHtml(customer.id)}"${customer === selected ? " selected" : ""}>` +
+            `${escapeHtml(customer.name)} (${escapeHtml(customer.subject)})</option>`,
+        )
+        .join("\n"),
+    });
+  });
+
+  /** What a real site's backend provides: a token for the signed-in visitor, and nothing else. */
+  app.get("/session-token", async (c) => {
+    c.header("Cache-Control", "no-store");
+    const customer = await signedIn(c);
+    if (!customer) return c.json({ error: "Not signed in" }, 401);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setIssuer(settings.issuer)
+      .setAudience(settings.audience)
+      .setSubject(customer.subject)
+      .setIssuedAt()
+      .setExpirationTime(`${SESSION_TOKEN_SECONDS}s`)
+      .sign(sessionKey);
+    return c.json({ token, expiresIn: SESSION_TOKEN_SECONDS });
+  });
+
+  app.get("/crm-widgets.js", async (c) => {
+    c.header("Content-Type", "text/javascript; charset=utf-8");
+    // Revalidated on every load, so a rebuilt bundle shows up on the next reload.
+    c.header("Cache-Control", "no-cache");
+    return c.body(await readFile(BUNDLE_PATH));
+  });
+
+  for (const [file, type] of [
+    ["style.css", "text/css; charset=utf-8"],
+    ["site.js", "text/javascript; charset=utf-8"],
+    ["favicon.svg", "image/svg+xml"],
+  ] as const) {
+    app.get(`/${file}`, async (c) => {
+      c.header("Content-Type", type);
+      c.header("Cache-Control", "no-cache");
+      return c.body(await readFile(join(publicDir, file)));
+    });
+  }
+
+  return app;
+}
+
+/** Serves the demo site; port 0 picks a free port. */
+export async function startSite(options: SiteOptions): Promise<RunningSite> {
+  const app = createSite(options);
+  const hostname = options.hostname ?? "127.0.0.1";
+  const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
+    const started = serve({ fetch: app.fetch, port: options.port, hostname }, () =>
+      resolveServer(started),
+    );
+    started.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${hostname}:${port}`,
+    origins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
+    close: () =>
+      new Promise<void>((resolveClose, reject) => {
+        server.close((error) => (error ? reject(error) : resolveClose()));
+        if ("closeIdleConnections" in server) server.closeIdleConnections();
+      }),
+  };
+}
