@@ -128,6 +128,8 @@ export function testEnv(prefix: string, overrides: EnvRecord = {}): Record<strin
 
 export interface TestProxy {
   app: ProxyApp;
+  /** Counts the Elasticsearch requests `run` causes. */
+  requestsDuring(run: () => Promise<unknown>): Promise<number>;
   config: ProxyConfig;
   adapter: CrmAdapter;
   /** `app.request` with JSON bodies and an optional bearer token. */
@@ -155,9 +157,18 @@ export async function createTestProxy(
     settings: { refresh_interval: "50ms" },
   });
   afterAll(() => client.close());
+  let responses = 0;
+  client.diagnostic.on("response", () => {
+    responses += 1;
+  });
   const app = createApp({ config, adapter });
   return {
     app,
+    async requestsDuring(run) {
+      const before = responses;
+      await run();
+      return responses - before;
+    },
     config,
     adapter,
     async call(method, path, { token, body, headers = {} } = {}) {

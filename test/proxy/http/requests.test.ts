@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { createTestProxy, hsToken, newSubject, seedEntities, type TestProxy } from "./support.ts";
+
+let proxy: TestProxy;
+
+beforeAll(async () => {
+  proxy = await createTestProxy({ name: "http requests" });
+  await seedEntities(proxy.adapter);
+});
+
+async function cost(token: string, method: string, path: string, body?: unknown): Promise<number> {
+  return proxy.requestsDuring(async () => {
+    const response = await proxy.call(method, path, { token, body });
+    expect(response.status, `${method} ${path}`).toBe(200);
+  });
+}
+
+/** The HTTP layer adds no Elasticsearch round trips of its own to a warm customer's calls. */
+describe("Elasticsearch requests per HTTP call of a warm customer", () => {
+  test("GET field, GET entries and GET stage cost one request each; PUT field one; the entity none", async () => {
+    const token = await hsToken(newSubject());
+    const warmUp = await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
+      token,
+      body: { value: "Warm" },
+    });
+    expect(warmUp.status).toBe(200);
+
+    expect(await cost(token, "GET", "/v1/entries/tracker/fields/nickname")).toBe(1);
+    expect(await cost(token, "GET", "/v1/entries/tracker")).toBe(1);
+    expect(await cost(token, "GET", "/v1/entries/tracker/stages/progress")).toBe(1);
+    expect(await cost(token, "GET", "/v1/entities/tracker")).toBe(0);
+    expect(await cost(token, "PUT", "/v1/entries/tracker/fields/nickname", { value: "Hot" })).toBe(
+      1,
+    );
+  });
+
+  test("a stage move over HTTP costs what the adapter's own setCrmStage costs", async () => {
+    const token = await hsToken(newSubject());
+    await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
+      token,
+      body: { value: "Warm" },
+    });
+    const entries = await proxy.call("GET", "/v1/entries/tracker", { token });
+    const [entry] = ((await entries.json()) as { entries: { reference: { id: string } }[] })
+      .entries;
+    const customerId = entry?.reference.id ?? "";
+
+    const direct = await proxy.requestsDuring(() =>
+      proxy.adapter
+        .forCustomer(customerId)
+        .setCrmStage({ slug: "tracker", pipeline: "progress", stage: "starting" }),
+    );
+    const overHttp = await cost(token, "PUT", "/v1/entries/tracker/stages/progress", {
+      stage: "in_progress",
+    });
+    expect(overHttp).toBe(direct);
+  });
+
+  test("a batch costs the sum of its calls, and nothing for a call refused by validation", async () => {
+    const token = await hsToken(newSubject());
+    await proxy.call("GET", "/v1/entities/tracker", { token });
+    const requests = await proxy.requestsDuring(async () => {
+      const response = await proxy.call("POST", "/v1/batch", {
+        token,
+        body: {
+          calls: [
+            { op: "getCrmField", args: { slug: "tracker", fieldKey: "nickname" } },
+            { op: "getCrmField", args: { slug: "tracker", fieldKey: "plan" } },
+            { op: "getCrmEntity", args: { slug: "tracker" } },
+            { op: "getCrmField", args: { slug: "tracker", fieldKey: "Not A Key" } },
+          ],
+        },
+      });
+      expect(response.status).toBe(200);
+    });
+    expect(requests).toBe(2);
+  });
+});
