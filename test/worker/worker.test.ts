@@ -190,3 +190,43 @@ describe("the Worker inside workerd", () => {
     expect(refused.body).toMatchObject({ error: { code: "invalid_value", field: "last_checkin" } });
   });
 });
+
+describe("the Worker with Elasticsearch unreachable", () => {
+  let down: Unstable_DevWorker;
+
+  beforeAll(async () => {
+    down = await unstable_dev("proxy/src/worker.ts", {
+      config: "wrangler.toml",
+      vars: {
+        ELASTICSEARCH_URL: "http://127.0.0.1:1",
+        ELASTICSEARCH_MAX_RETRIES: "0",
+        CRM_INDEX_PREFIX: prefix,
+        SESSION_ISSUER: ISSUER,
+        SESSION_AUDIENCE: AUDIENCE,
+        SESSION_SECRET,
+        ADMIN_TOKEN,
+      },
+      ip: "127.0.0.1",
+      port: 0,
+      inspect: false,
+      logLevel: "none",
+      experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
+    });
+  });
+
+  afterAll(async () => {
+    await down?.stop();
+  });
+
+  test("answers 503 unavailable with Retry-After, as JSON, request after request", async () => {
+    const token = await hsToken(newSubject());
+    for (const path of ["/v1/entries/tracker", "/v1/entities/tracker", "/v1/admin/entities"]) {
+      const response = await down.fetch(`http://127.0.0.1${path}`, {
+        headers: { Authorization: `Bearer ${path.includes("admin") ? ADMIN_TOKEN : token}` },
+      });
+      expect(response.status, path).toBe(503);
+      expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+      expect(await response.json()).toMatchObject({ error: { code: "unavailable" } });
+    }
+  });
+});
