@@ -71,15 +71,16 @@ async function getJson(url: string, timeoutMs = 3000): Promise<unknown> {
 }
 
 /**
- * The cluster's health status, waiting up to `timeoutMs` for yellow; undefined when nothing
- * answers. A red status still means the node is up (for instance while an index is created).
+ * The cluster's health status, after waiting up to `waitSeconds` for yellow; undefined when
+ * nothing answers. A red status still means the node is up (for instance while an index is
+ * being created).
  */
-async function clusterHealth(url: string, timeoutMs = 3000): Promise<string | undefined> {
+async function clusterHealth(url: string, waitSeconds = 0): Promise<string | undefined> {
+  const wait = waitSeconds > 0 ? `?wait_for_status=yellow&timeout=${waitSeconds}s` : "";
   try {
-    const response = await fetch(
-      `${url}/_cluster/health?wait_for_status=yellow&timeout=${Math.floor(timeoutMs / 1000)}s`,
-      { signal: AbortSignal.timeout(timeoutMs + 1000) },
-    );
+    const response = await fetch(`${url}/_cluster/health${wait}`, {
+      signal: AbortSignal.timeout(waitSeconds * 1000 + 3000),
+    });
     // 408: the wait for yellow timed out; the body still carries the status.
     if (response.status !== 200 && response.status !== 408) return undefined;
     return ((await response.json()) as { status?: string }).status;
@@ -411,18 +412,18 @@ async function startLocalNode(): Promise<ElasticsearchInfo> {
     );
   }
   const deadline = Date.now() + START_TIMEOUT_MS;
-  let status = await clusterHealth(url, 5000);
+  let status = await clusterHealth(url);
   while (!status) {
     const pid = readPid();
     if ((pid !== undefined && !isAlive(pid)) || Date.now() > deadline) {
       fail(`Elasticsearch did not answer at ${url}. Logs: ${paths.logs}`);
     }
     await sleep(250);
-    status = await clusterHealth(url, 5000);
+    status = await clusterHealth(url);
   }
   // Existing indices recover to yellow within seconds; one that cannot (say a test index left
   // unassignable) must not keep the node from serving everything else.
-  if (status === "red") status = await clusterHealth(url, 30_000);
+  if (status === "red") status = await clusterHealth(url, 30);
   if (status === "red") log(`warning: cluster status is red; see ${url}/_cat/indices?health=red`);
   const version = await nodeVersion(url);
   writeFileSync(
@@ -440,7 +441,7 @@ async function startLocalNode(): Promise<ElasticsearchInfo> {
 export async function ensureElasticsearch(): Promise<ElasticsearchInfo> {
   const external = process.env.ELASTICSEARCH_URL?.replace(/\/+$/, "");
   if (external) {
-    const status = await clusterHealth(external, 10_000);
+    const status = await clusterHealth(external);
     if (!status) fail(`ELASTICSEARCH_URL=${external} does not answer /_cluster/health.`);
     if (status === "red") log(`warning: ELASTICSEARCH_URL=${external} reports status red`);
     return { url: external, version: await nodeVersion(external), started: false };

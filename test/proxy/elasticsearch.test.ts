@@ -1,5 +1,12 @@
-import { describe, expect, inject, test } from "vitest";
-import { deleteWithPrefix, testClient, uniquePrefix } from "../support/elasticsearch.ts";
+import { createServer } from "node:net";
+import { afterEach, describe, expect, inject, test } from "vitest";
+import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
+import {
+  deleteWithPrefix,
+  elasticsearchUrl,
+  testClient,
+  uniquePrefix,
+} from "../support/elasticsearch.ts";
 
 const prefix = uniquePrefix("elasticsearch round trip");
 
@@ -88,5 +95,35 @@ describe("uniquePrefix", () => {
     expect(left.map((row) => row.index)).not.toContain(`${own}two`);
     expect(left.map((row) => row.index)).toContain(neighbour);
     expect(await es.indices.existsIndexTemplate({ name: `${own}template` })).toBe(false);
+  });
+});
+
+describe("ensureElasticsearch with ELASTICSEARCH_URL", () => {
+  const original = process.env.ELASTICSEARCH_URL;
+  afterEach(() => {
+    if (original === undefined) delete process.env.ELASTICSEARCH_URL;
+    else process.env.ELASTICSEARCH_URL = original;
+  });
+
+  test("uses that cluster, starts nothing and reports its version", async () => {
+    process.env.ELASTICSEARCH_URL = `${elasticsearchUrl()}/`;
+    await expect(ensureElasticsearch()).resolves.toEqual({
+      url: elasticsearchUrl(),
+      version: inject("elasticsearchVersion"),
+      started: false,
+    });
+  });
+
+  test("fails naming the URL when nothing answers there", async () => {
+    const closedPort = await new Promise<number>((resolvePort) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const address = server.address();
+        server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+      });
+    });
+    process.env.ELASTICSEARCH_URL = `http://127.0.0.1:${closedPort}`;
+    await expect(ensureElasticsearch()).rejects.toThrow(
+      `ELASTICSEARCH_URL=http://127.0.0.1:${closedPort} does not answer /_cluster/health`,
+    );
   });
 });
