@@ -53,6 +53,20 @@ describe("CORS allow-list", () => {
     expect(exposed).toContain("x-request-id");
   });
 
+  test("error answers carry the CORS headers too, so the widget can read the error", async () => {
+    for (const response of [
+      await proxy.call("GET", "/v1/entries/tracker", { headers: { Origin: ALLOWED_ORIGIN } }),
+      await proxy.call("PUT", "/v1/entries/tracker/fields/plan", {
+        token: await hsToken(newSubject()),
+        body: { value: "gold" },
+        headers: { Origin: ALLOWED_ORIGIN },
+      }),
+    ]) {
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBe(ALLOWED_ORIGIN);
+    }
+  });
+
   test("another origin gets no Access-Control-Allow-Origin, for preflights and requests", async () => {
     for (const origin of ["https://evil.test", "https://shop.test.evil.test", "null"]) {
       const preflight = await proxy.call("OPTIONS", "/v1/batch", {
