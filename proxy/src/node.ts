@@ -30,11 +30,20 @@ export async function startProxy(
   }
   const app = createApp({ config, adapter });
   const hostname = options.hostname ?? "127.0.0.1";
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname }, () =>
-      resolve(started),
-    );
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const started = serve({ fetch: app.fetch, port: config.port, hostname }, () => {
+        started.off("error", reject);
+        resolve(started);
+      });
+      // A taken port fails the start instead of crashing the process.
+      started.once("error", reject);
+    });
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {

@@ -42,6 +42,15 @@ describe("the Node entry", () => {
     await expect(startProxy({ PORT: "0" })).rejects.toBeInstanceOf(ConfigError);
   });
 
+  test("a port already in use fails the start with EADDRINUSE instead of crashing", async () => {
+    const port = new URL(proxy.url).port;
+    await expect(
+      startProxy(testEnv(uniquePrefix("http node port"), { PORT: port })),
+    ).rejects.toMatchObject({
+      code: "EADDRINUSE",
+    });
+  });
+
   test("close() stops listening", async () => {
     const other = await startProxy(testEnv(uniquePrefix("http node close"), { PORT: "0" }));
     expect((await fetch(`${other.url}/v1/health`)).status).toBe(200);
