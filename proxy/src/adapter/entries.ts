@@ -2,7 +2,7 @@ import type { Client, estypes } from "@elastic/elasticsearch";
 import type { CrmEntry, FieldValue, Reference, StagePosition } from "#domain";
 import { responseErrorType, responseStatus, toCrmError } from "../elasticsearch/errors.ts";
 import type { EntryDocument } from "../elasticsearch/schema.ts";
-import type { AdapterContext } from "./context.ts";
+import type { AdapterContext, RefreshPolicy } from "./context.ts";
 import { routingOf } from "./ids.ts";
 
 /**
@@ -59,12 +59,10 @@ export interface EntryChange {
 export class EntryStore {
   private readonly client: Client;
   private readonly index: string;
-  private readonly refresh: AdapterContext["refresh"];
 
   constructor(context: AdapterContext) {
     this.client = context.client;
     this.index = context.indices.entries;
-    this.refresh = context.refresh;
   }
 
   /**
@@ -115,16 +113,33 @@ export class EntryStore {
     return { id, document };
   }
 
-  /** Entries of one reference (optionally of one entity), from one shard thanks to routing. */
+  /** Several entries of one reference by id in one realtime request; missing ones are left out. */
+  async getMany(ids: string[], reference: Reference): Promise<StoredEntry[]> {
+    if (ids.length === 0) return [];
+    try {
+      const result = await this.client.mget<EntryDocument>({
+        index: this.index,
+        routing: routingOf(reference),
+        ids,
+      });
+      return result.docs.flatMap((doc) =>
+        "found" in doc && doc.found && doc._source ? [{ id: doc._id, document: doc._source }] : [],
+      );
+    } catch (error) {
+      throw toCrmError(error);
+    }
+  }
+
+  /** Entries of one reference (optionally of some entities), from one shard thanks to routing. */
   async search(
     reference: Reference,
-    options: { slug?: string; size: number; sort: estypes.Sort },
+    options: { slugs?: string[]; size: number; sort: estypes.Sort },
   ): Promise<StoredEntry[]> {
     const filter: estypes.QueryDslQueryContainer[] = [
       { term: { reference_type: reference.type } },
       { term: { reference_id: reference.id } },
     ];
-    if (options.slug !== undefined) filter.push({ term: { slug: options.slug } });
+    if (options.slugs !== undefined) filter.push({ terms: { slug: options.slugs } });
     try {
       const result = await this.client.search<EntryDocument>({
         index: this.index,
@@ -152,6 +167,7 @@ export class EntryStore {
     reference: Reference,
     change: EntryChange,
     now: string,
+    refresh: RefreshPolicy,
   ): Promise<void> {
     try {
       await withConflictResends(() =>
@@ -159,7 +175,7 @@ export class EntryStore {
           index: this.index,
           id,
           routing: routingOf(reference),
-          refresh: this.refresh,
+          refresh,
           retry_on_conflict: RETRY_ON_CONFLICT,
           _source: false,
           doc: { ...change, updated_at: now },
@@ -185,6 +201,7 @@ export class EntryStore {
     reference: Reference,
     change: EntryChange,
     now: string,
+    refresh: RefreshPolicy,
   ): Promise<boolean> {
     try {
       await withConflictResends(() =>
@@ -192,7 +209,7 @@ export class EntryStore {
           index: this.index,
           id,
           routing: routingOf(reference),
-          refresh: this.refresh,
+          refresh,
           retry_on_conflict: RETRY_ON_CONFLICT,
           _source: false,
           doc: { ...change, updated_at: now },
@@ -217,6 +234,7 @@ export class EntryStore {
     reference: Reference,
     values: Record<string, FieldValue>,
     now: string,
+    refresh: RefreshPolicy,
   ): Promise<StoredEntry> {
     const document: EntryDocument = {
       slug,
@@ -232,7 +250,7 @@ export class EntryStore {
         index: this.index,
         id,
         routing: routingOf(reference),
-        refresh: this.refresh,
+        refresh,
         document,
       });
     } catch (error) {

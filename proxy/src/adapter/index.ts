@@ -7,6 +7,7 @@ import type { AdapterContext, RefreshPolicy } from "./context.ts";
 import { CustomerStore } from "./customers.ts";
 import { EntityStore } from "./entities.ts";
 import { EntryStore, MAX_REFERENCE_ENTRIES, toCrmEntry } from "./entries.ts";
+import { referenceEntryId } from "./ids.ts";
 import { crmOperations, parseArgs } from "./operations.ts";
 import type { CrmAdapter, Customer } from "./types.ts";
 
@@ -47,7 +48,7 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
   const entities = new EntityStore(context, new TtlCache<string, EntityDefinition>(cacheOptions));
   const customers = new CustomerStore(context, new TtlCache<string, Customer>(cacheOptions));
   const entries = new EntryStore(context);
-  const deps = { entities, entries, now: context.now };
+  const deps = { entities, entries, now: context.now, refresh: context.refresh };
 
   return {
     ...crmOperations({ kind: "backend" }, deps),
@@ -69,11 +70,30 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
 
     async getReferenceEntries(reference): Promise<CrmEntry[]> {
       const ref = parseArgs(referenceSchema, reference);
-      const found = await entries.search(ref, {
-        size: MAX_REFERENCE_ENTRIES,
-        sort: [{ slug: "asc" }, { created_at: "asc" }],
-      });
-      return found.map((stored) => toCrmEntry(stored));
+      const definitions = await entities.list();
+      // One-entry entities are read by their deterministic ids (realtime, no
+      // refresh needed); only many-entry entities are searched.
+      const oneIds = await Promise.all(
+        definitions
+          .filter((entity) => entity.entriesPerReference === "one")
+          .map((entity) => referenceEntryId(entity.slug, ref)),
+      );
+      const manySlugs = definitions
+        .filter((entity) => entity.entriesPerReference === "many")
+        .map((entity) => entity.slug);
+      const [ones, manies] = await Promise.all([
+        entries.getMany(oneIds, ref),
+        manySlugs.length === 0
+          ? []
+          : entries.search(ref, {
+              slugs: manySlugs,
+              size: MAX_REFERENCE_ENTRIES,
+              sort: [{ slug: "asc" }, { created_at: "asc" }],
+            }),
+      ]);
+      return [...ones, ...manies]
+        .map((stored) => toCrmEntry(stored))
+        .sort((a, b) => a.slug.localeCompare(b.slug) || a.createdAt.localeCompare(b.createdAt));
     },
 
     entities: {

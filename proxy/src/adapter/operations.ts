@@ -20,6 +20,7 @@ import {
   setCrmStageArgsSchema,
   wireValueSchema,
 } from "#domain";
+import type { RefreshPolicy } from "./context.ts";
 import type { EntityStore } from "./entities.ts";
 import { type EntryStore, toCrmEntry } from "./entries.ts";
 import { isEntryIdOf, newEntryId, referenceEntryId } from "./ids.ts";
@@ -43,6 +44,7 @@ export interface OperationDeps {
   entities: EntityStore;
   entries: EntryStore;
   now: () => Date;
+  refresh: RefreshPolicy;
 }
 
 /** Arguments that fail their operation's strict schema are refused, naming the first bad one. */
@@ -88,6 +90,13 @@ function checkedValue(field: FieldDefinition, input: unknown): FieldValue {
 export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperations {
   const { entities, entries } = deps;
   const now = () => deps.now().toISOString();
+  /**
+   * One-entry entities are only ever read by id (realtime GET/mget), so their
+   * writes need not wait for a refresh; many-entry entities are found by
+   * search, so their writes wait until searches see them.
+   */
+  const refreshFor = (entity: EntityDefinition): RefreshPolicy =>
+    entity.entriesPerReference === "one" ? false : deps.refresh;
 
   return {
     async getCrmEntries(args): Promise<CrmEntry[]> {
@@ -104,7 +113,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         return stored ? [toCrmEntry(stored, keep)] : [];
       }
       const found = await entries.search(reference, {
-        slug: entity.slug,
+        slugs: [entity.slug],
         size: MAX_ENTRIES_PER_READ,
         sort: [{ created_at: "asc" }],
       });
@@ -147,8 +156,8 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const updatedAt = now();
       const change = { values: { [field.key]: value } };
       if (entity.entriesPerReference === "one") {
-        await entries.upsert(id, entity.slug, reference, change, updatedAt);
-      } else if (!(await entries.update(id, reference, change, updatedAt))) {
+        await entries.upsert(id, entity.slug, reference, change, updatedAt, refreshFor(entity));
+      } else if (!(await entries.update(id, reference, change, updatedAt, refreshFor(entity)))) {
         throw entryNotFound();
       }
       return { slug: entity.slug, fieldKey: field.key, value, entryId: id, updatedAt };
@@ -206,8 +215,8 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const enteredAt = now();
       const change = { stages: { [pipeline.key]: { stage: a.stage, entered_at: enteredAt } } };
       if (entity.entriesPerReference === "one") {
-        await entries.upsert(id, entity.slug, reference, change, enteredAt);
-      } else if (!(await entries.update(id, reference, change, enteredAt))) {
+        await entries.upsert(id, entity.slug, reference, change, enteredAt, refreshFor(entity));
+      } else if (!(await entries.update(id, reference, change, enteredAt, refreshFor(entity)))) {
         throw entryNotFound();
       }
       return {
@@ -239,7 +248,14 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         }
       }
       const id = await newEntryId(entity.slug, reference);
-      const stored = await entries.create(id, entity.slug, reference, values, now());
+      const stored = await entries.create(
+        id,
+        entity.slug,
+        reference,
+        values,
+        now(),
+        refreshFor(entity),
+      );
       return toCrmEntry(stored, valueFilter(caller, entity));
     },
 
