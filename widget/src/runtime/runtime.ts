@@ -67,6 +67,17 @@ export function toCrmError(error: unknown): CrmError {
   return new CrmError("internal", error instanceof Error ? error.message : "Unexpected error");
 }
 
+/**
+ * The message to show beside the field an error concerns: the proxy names the
+ * field ("current_weight: Must be at most 400"), the field's own UI need not.
+ */
+export function fieldMessage(error: CrmErrorBody): string {
+  const prefix = `${error.field}: `;
+  return error.field && error.message.startsWith(prefix)
+    ? error.message.slice(prefix.length)
+    : error.message;
+}
+
 /** Cache key of one read: operation plus its arguments in a stable order. */
 export function callKey(op: OperationName, args: object): string {
   const entries = Object.entries(args)

@@ -3,7 +3,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import { styleMap } from "lit/directives/style-map.js";
 import type { CrmFieldValue, EntityDefinition, FieldDefinition, FieldValue } from "#domain";
 import { checkFieldValue } from "../../domain.ts";
-import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { emit } from "../events.ts";
 import { formatValue, isEmptyValue } from "../format.ts";
@@ -147,7 +147,7 @@ export class CrmField extends CrmDataElement<FieldData> {
         type="button"
         aria-label=${this.t("edit", { label: field.label })}
         title=${this.t("edit", { label: field.label })}
-        ?disabled=${this.saving}
+        aria-disabled=${this.saving ? "true" : "false"}
         @click=${this.startEditing}
       >
         ${pencil}
@@ -250,7 +250,7 @@ export class CrmField extends CrmDataElement<FieldData> {
       emit(this, "crm-save", { slug: this.slug, fields: [saved] });
     } catch (error) {
       const body = toCrmError(error).toJSON();
-      this.saveError = body.message;
+      this.saveError = fieldMessage(body);
       emit(this, "crm-save-error", {
         slug: this.slug,
         error: body,

@@ -9,7 +9,7 @@ import type {
   FieldValue,
 } from "#domain";
 import { CrmError, checkFieldValue } from "../../domain.ts";
-import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { emit } from "../events.ts";
 import { formatValue } from "../format.ts";
@@ -331,7 +331,7 @@ export class CrmForm extends CrmDataElement<FormData> {
       }
     });
     const serverErrors = { ...this.errors };
-    for (const [key, body] of Object.entries(refused)) serverErrors[key] = body.message;
+    for (const [key, body] of Object.entries(refused)) serverErrors[key] = fieldMessage(body);
     this.errors = serverErrors;
     const failures = Object.values(refused);
     if (failures.length === 0) {

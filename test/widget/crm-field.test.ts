@@ -1,0 +1,320 @@
+import { expect, oneEvent, waitUntil } from "@open-wc/testing";
+import { sendKeys } from "@web/test-runner-commands";
+import { html } from "lit";
+import type { CrmField } from "../../widget/src/components/crm-field/crm-field.ts";
+import "../../widget/src/components/crm-field/crm-field.ts";
+import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
+import {
+  expectAccessible,
+  mount,
+  newSession,
+  putEntity,
+  runtimeFor,
+  screenshot,
+  seed,
+  shadowPart,
+  shadowText,
+  uniqueSlug,
+} from "./support.ts";
+
+async function loaded(field: CrmField): Promise<void> {
+  await waitUntil(
+    () => field.shadowRoot?.querySelector("[part=value], [part=placeholder], [part=error]"),
+    "crm-field did not finish loading",
+    { timeout: 10_000 },
+  );
+}
+
+async function selectAll(): Promise<void> {
+  await sendKeys({ down: "Control" });
+  await sendKeys({ press: "a" });
+  await sendKeys({ up: "Control" });
+}
+
+async function seededSession(name: string) {
+  const session = await newSession(name);
+  await seed(session, [
+    { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 81.5 } },
+    { op: "setCrmField", args: { slug: "tracker", fieldKey: "goal_weight", value: 1234.5 } },
+    { op: "setCrmField", args: { slug: "tracker", fieldKey: "last_checkin", value: "2026-03-05" } },
+    { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "great" } },
+    { op: "setCrmField", args: { slug: "tracker", fieldKey: "followed_plan", value: true } },
+  ]);
+  return session;
+}
+
+describe("crm-field", () => {
+  it("shows a skeleton while loading, then the value", async () => {
+    const session = await seededSession("field-loading");
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
+      runtimeFor(session),
+    );
+    const field = root.querySelector("crm-field")!;
+    await field.updateComplete;
+    expect(field.shadowRoot!.querySelector("[part=skeleton]")).to.exist;
+    expect(field.shadowRoot!.querySelector("[aria-busy=true]")).to.exist;
+    await loaded(field);
+    expect(shadowText(field, "[part=value]")).to.equal("81.5 kg");
+  });
+
+  it("formats numbers with units, dates, select labels and yes/no for en-US", async () => {
+    const session = await seededSession("field-en");
+    const root = await mount(
+      html`<crm-field slug="tracker" field="goal_weight"></crm-field>
+        <crm-field slug="tracker" field="last_checkin"></crm-field>
+        <crm-field slug="tracker" field="mood"></crm-field>
+        <crm-field slug="tracker" field="followed_plan"></crm-field>`,
+      runtimeFor(session, "en-US"),
+    );
+    const fields = [...root.querySelectorAll("crm-field")];
+    await Promise.all(fields.map(loaded));
+    expect(fields.map((field) => shadowText(field, "[part=value]"))).to.deep.equal([
+      "1,234.5 kg",
+      "Mar 5, 2026",
+      "Great",
+      "Yes",
+    ]);
+  });
+
+  it("formats the same values the de-DE way", async () => {
+    const session = await seededSession("field-de");
+    const root = await mount(
+      html`<crm-field slug="tracker" field="goal_weight"></crm-field>
+        <crm-field slug="tracker" field="last_checkin"></crm-field>
+        <crm-field slug="tracker" field="followed_plan"></crm-field>`,
+      runtimeFor(session, "de-DE"),
+    );
+    const fields = [...root.querySelectorAll("crm-field")];
+    await Promise.all(fields.map(loaded));
+    expect(fields.map((field) => shadowText(field, "[part=value]"))).to.deep.equal([
+      "1.234,5 kg",
+      "05.03.2026",
+      "Ja",
+    ]);
+  });
+
+  it("shows the placeholder when the field has no value", async () => {
+    const session = await newSession("field-empty");
+    const root = await mount(
+      html`<crm-field slug="tracker" field="notes" placeholder="No notes yet"></crm-field>
+        <crm-field slug="tracker" field="current_weight"></crm-field>`,
+      runtimeFor(session),
+    );
+    const [withPlaceholder, plain] = [...root.querySelectorAll("crm-field")] as [
+      CrmField,
+      CrmField,
+    ];
+    await Promise.all([loaded(withPlaceholder), loaded(plain)]);
+    expect(shadowText(withPlaceholder, "[part=placeholder]")).to.equal("No notes yet");
+    expect(shadowText(plain, "[part=placeholder]")).to.equal("Not set");
+  });
+
+  it("shows the proxy's error with a retry button that loads again once the proxy answers", async () => {
+    const session = await seededSession("field-error");
+    const runtime = new CrmRuntime({ proxyUrl: "http://127.0.0.1:9", token: session.token });
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    const failed = oneEvent(field, "crm-load-error");
+    const error = await shadowPart(field, "[part=error]");
+    expect(error.getAttribute("role")).to.equal("alert");
+    expect((await failed).detail.error.code).to.equal("unavailable");
+    runtime.configure({ proxyUrl: session.proxyUrl });
+    (await shadowPart<HTMLButtonElement>(field, "[part=retry]")).click();
+    await waitUntil(() => shadowText(field, "[part=value]") === "81.5 kg", "no value after retry");
+  });
+
+  it("reports a field the customer may not see as not found", async () => {
+    const session = await newSession("field-hidden");
+    const root = await mount(
+      html`<crm-field slug="tracker" field="coach_notes"></crm-field>`,
+      runtimeFor(session),
+    );
+    const field = root.querySelector("crm-field")!;
+    await shadowPart(field, "[part=error]");
+    expect(shadowText(field, "[part=error]")).to.contain("Retry");
+  });
+
+  it("is edited with the keyboard alone: Enter opens, live validation, Escape cancels, Enter saves", async () => {
+    const session = await seededSession("field-keyboard");
+    const runtime = runtimeFor(session);
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    const button = await shadowPart<HTMLButtonElement>(field, "[part=edit-button]");
+    expect(button.getAttribute("aria-label")).to.equal("Edit Current weight");
+    button.focus();
+    await sendKeys({ press: "Enter" });
+    const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
+    expect(field.shadowRoot!.activeElement === input, "focus in the input").to.equal(true);
+    expect(input.type).to.equal("number");
+    await selectAll();
+    await sendKeys({ type: "500" });
+    await field.updateComplete;
+    expect(shadowText(field, "[part=message]")).to.equal("Must be at most 400");
+    expect(input.getAttribute("aria-invalid")).to.equal("true");
+    await sendKeys({ press: "Escape" });
+    await field.updateComplete;
+    expect(field.shadowRoot!.querySelector("[part=input]") === null, "editor closed").to.equal(
+      true,
+    );
+    expect(shadowText(field, "[part=value]")).to.equal("81.5 kg");
+
+    (await shadowPart<HTMLButtonElement>(field, "[part=edit-button]")).focus();
+    await sendKeys({ press: "Enter" });
+    await shadowPart(field, "[part=input]");
+    await selectAll();
+    await sendKeys({ type: "79.4" });
+    const saved = oneEvent(field, "crm-save");
+    await sendKeys({ press: "Enter" });
+    expect((await saved).detail.fields[0]!.value).to.equal(79.4);
+    await waitUntil(() => shadowText(field, "[part=value]") === "79.4 kg");
+    // Focus comes back to the edit button (kept focusable while saving).
+    expect(field.shadowRoot!.activeElement?.getAttribute("part")).to.equal("edit-button");
+    // A new runtime (no cache) reads the saved value back from Elasticsearch.
+    const stored = await runtimeFor(session).getCrmField({
+      slug: "tracker",
+      fieldKey: "current_weight",
+    });
+    expect(stored.value).to.equal(79.4);
+  });
+
+  it("shows the same validation message the proxy returns for the same bad value", async () => {
+    const session = await seededSession("field-messages");
+    const runtime = runtimeFor(session);
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight" editable></crm-field>
+        <crm-field slug="tracker" field="notes" editable></crm-field>`,
+      runtime,
+    );
+    const [weight, notes] = [...root.querySelectorAll("crm-field")] as [CrmField, CrmField];
+    await Promise.all([loaded(weight), loaded(notes)]);
+    const cases: [CrmField, string, string, string | number][] = [
+      [weight, "current_weight", "12.25", 12.25],
+      [notes, "notes", "x".repeat(41), "x".repeat(41)],
+    ];
+    for (const [field, key, typed, wireValue] of cases) {
+      field.startEditing();
+      const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
+      input.value = typed;
+      input.dispatchEvent(new Event("input"));
+      await field.updateComplete;
+      const shown = shadowText(field, "[part=message]");
+      const refused = await runtime
+        .setCrmField({ slug: "tracker", fieldKey: key, value: wireValue })
+        .catch((error: { message: string; field: string }) => error);
+      expect(shown).not.to.equal("");
+      expect((refused as { field: string }).field).to.equal(key);
+      expect((refused as { message: string }).message).to.equal(`${key}: ${shown}`);
+      field.cancel();
+    }
+  });
+
+  it("shows the saving state, then rolls back and explains when the proxy refuses", async () => {
+    const session = await newSession("field-rollback");
+    const slug = uniqueSlug("rollback");
+    const definition = {
+      slug,
+      name: "Rollback",
+      fields: [{ key: "score", label: "Score", type: "number", max: 100, customerAccess: "write" }],
+    };
+    await putEntity(session, definition);
+    await seed(session, [{ op: "setCrmField", args: { slug, fieldKey: "score", value: 10 } }]);
+    const root = await mount(
+      html`<crm-field slug=${slug} field="score" editable></crm-field>`,
+      runtimeFor(session),
+    );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    // The site owner lowers the limit after the page loaded: only the proxy knows.
+    await putEntity(session, { ...definition, fields: [{ ...definition.fields[0], max: 50 }] });
+    field.startEditing();
+    const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
+    input.value = "75";
+    input.dispatchEvent(new Event("input"));
+    const refused = oneEvent(field, "crm-save-error");
+    void field.commit();
+    // One task later the batch is on its way and the optimistic value is rendered.
+    await new Promise((done) => setTimeout(done, 0));
+    await field.updateComplete;
+    expect(shadowText(field, "[part=status]")).to.equal("Saving…");
+    expect(shadowText(field, "[part=value]")).to.equal("75");
+    const { detail } = await refused;
+    expect(detail.error.code).to.equal("invalid_value");
+    await waitUntil(
+      () => shadowText(field, "[part=value]") === "10",
+      "the value did not roll back",
+    );
+    expect(shadowText(field, "[part=error]")).to.equal("Not saved: Must be at most 50");
+    expect(field.shadowRoot!.querySelector("[part=status]") === null, "saving state gone").to.equal(
+      true,
+    );
+  });
+
+  it("updates every crm-field showing a field when one of them saves it", async () => {
+    const session = await seededSession("field-shared");
+    const root = await mount(
+      html`<crm-field slug="tracker" field="mood" editable></crm-field>
+        <crm-field slug="tracker" field="mood"></crm-field>`,
+      runtimeFor(session),
+    );
+    const [editor, display] = [...root.querySelectorAll("crm-field")] as [CrmField, CrmField];
+    await Promise.all([loaded(editor), loaded(display)]);
+    editor.startEditing();
+    const select = await shadowPart<HTMLSelectElement>(editor, "[part=input]");
+    expect(select.localName).to.equal("select");
+    select.value = "low";
+    select.dispatchEvent(new Event("change"));
+    const saved = oneEvent(editor, "crm-save");
+    await editor.commit();
+    await saved;
+    await waitUntil(
+      () => shadowText(display, "[part=value]") === "Low",
+      "the other crm-field did not update",
+    );
+  });
+
+  it("has no axe violations, read-only and editable", async () => {
+    const session = await seededSession("field-axe");
+    const root = await mount(
+      html`<p>Weight: <crm-field slug="tracker" field="current_weight" editable></crm-field></p>
+        <p>Mood: <crm-field slug="tracker" field="mood"></crm-field></p>`,
+      runtimeFor(session),
+    );
+    const fields = [...root.querySelectorAll("crm-field")];
+    await Promise.all(fields.map(loaded));
+    await expectAccessible(root);
+    fields[0]!.startEditing();
+    await fields[0]!.updateComplete;
+    await expectAccessible(root);
+  });
+
+  it("is captured in light and dark", async () => {
+    const session = await seededSession("field-shot");
+    const root = await mount(
+      html`<div style="display: grid; gap: 8px; font: 16px system-ui, sans-serif">
+        <div>Current weight: <crm-field slug="tracker" field="current_weight" editable></crm-field></div>
+        <div>Check-in: <crm-field slug="tracker" field="last_checkin"></crm-field></div>
+        <div>Mood: <crm-field slug="tracker" field="mood" editable></crm-field></div>
+        <div>Notes: <crm-field slug="tracker" field="notes" editable placeholder="No notes yet"></crm-field></div>
+        <div>Editing: <crm-field id="editing" slug="tracker" field="current_weight" editable></crm-field></div>
+      </div>`,
+      runtimeFor(session),
+    );
+    const fields = [...root.querySelectorAll("crm-field")];
+    await Promise.all(fields.map(loaded));
+    const editing = root.querySelector<CrmField>("#editing")!;
+    editing.startEditing();
+    const input = await shadowPart<HTMLInputElement>(editing, "[part=input]");
+    input.value = "500";
+    input.dispatchEvent(new Event("input"));
+    await editing.updateComplete;
+    await screenshot(root, "crm-field");
+  });
+});

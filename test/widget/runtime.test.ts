@@ -1,0 +1,143 @@
+import { expect } from "@open-wc/testing";
+import { configFromScript } from "../../widget/src/runtime/index.ts";
+import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
+import { countBatchRequests, freshToken, newSession, runtimeFor, seed } from "./support.ts";
+
+describe("page runtime against the real proxy", () => {
+  it("sends the calls of one task as one batch request and shares identical reads", async () => {
+    const session = await newSession("runtime-batch");
+    await seed(session, [
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 81.5 } },
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "great" } },
+    ]);
+    const runtime = runtimeFor(session);
+    const spy = countBatchRequests();
+    try {
+      const [weight, again, mood, entity] = await Promise.all([
+        runtime.getCrmField({ slug: "tracker", fieldKey: "current_weight" }),
+        runtime.getCrmField({ slug: "tracker", fieldKey: "current_weight" }),
+        runtime.getCrmField({ slug: "tracker", fieldKey: "mood" }),
+        runtime.getCrmEntity({ slug: "tracker" }),
+      ]);
+      expect(spy.count).to.equal(1);
+      expect((spy.bodies[0] as { calls: unknown[] }).calls).to.have.length(3);
+      expect(weight.value).to.equal(81.5);
+      expect(again).to.equal(weight);
+      expect(mood.value).to.equal("great");
+      expect(entity.fields.map((field) => field.key)).not.to.include("coach_notes");
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it("answers a read it already holds from its cache without a request", async () => {
+    const session = await newSession("runtime-cache");
+    const runtime = runtimeFor(session);
+    await runtime.getCrmEntity({ slug: "tracker" });
+    const spy = countBatchRequests();
+    try {
+      await runtime.getCrmEntity({ slug: "tracker" });
+      expect(spy.count).to.equal(0);
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it("rejects each failing call with its CrmError code while the others succeed", async () => {
+    const session = await newSession("runtime-errors");
+    const runtime = runtimeFor(session);
+    const [unknownField, readOnly, ok] = await Promise.allSettled([
+      runtime.getCrmField({ slug: "tracker", fieldKey: "coach_notes" }),
+      runtime.setCrmField({ slug: "tracker", fieldKey: "goal_weight", value: 70 }),
+      runtime.getCrmStage({ slug: "tracker", pipeline: "progress" }),
+    ]);
+    expect(unknownField.status === "rejected" && unknownField.reason.code).to.equal(
+      "field_not_found",
+    );
+    expect(readOnly.status === "rejected" && readOnly.reason.code).to.equal("field_not_writable");
+    expect(ok.status === "fulfilled" && ok.value.position).to.equal(null);
+  });
+
+  it("asks the token provider for a new token once after a 401 and retries the call", async () => {
+    const session = await newSession("runtime-401");
+    let asked = 0;
+    const runtime = new CrmRuntime({
+      proxyUrl: session.proxyUrl,
+      token: session.expiredToken,
+      tokenProvider: async () => {
+        asked++;
+        return freshToken(session);
+      },
+    });
+    const stage = await runtime.getCrmStage({ slug: "tracker", pipeline: "progress" });
+    expect(stage.pipeline).to.equal("progress");
+    expect(asked).to.equal(1);
+  });
+
+  it("gives up with unauthenticated when the fresh token is refused too", async () => {
+    const session = await newSession("runtime-401-twice");
+    let asked = 0;
+    const runtime = new CrmRuntime({
+      proxyUrl: session.proxyUrl,
+      tokenProvider: () => {
+        asked++;
+        return session.expiredToken;
+      },
+    });
+    const error = await runtime
+      .getCrmEntity({ slug: "tracker" })
+      .catch((reason: unknown) => reason);
+    expect((error as { code: string }).code).to.equal("unauthenticated");
+    expect(asked).to.equal(2);
+  });
+
+  it("turns an unreachable proxy into an unavailable CrmError", async () => {
+    const runtime = new CrmRuntime({ proxyUrl: "http://127.0.0.1:9", token: "x" });
+    const error = await runtime
+      .getCrmEntity({ slug: "tracker" })
+      .catch((reason: unknown) => reason);
+    expect((error as { code: string }).code).to.equal("unavailable");
+  });
+
+  it("reads its configuration from the script tag's data attributes, token provider by name", async () => {
+    const session = await newSession("runtime-script");
+    const script = document.createElement("script");
+    script.dataset.proxyUrl = session.proxyUrl;
+    script.dataset.locale = "de-DE";
+    script.dataset.tokenProvider = "crmTestTokenProvider";
+    const global = window as unknown as Record<string, unknown>;
+    global.crmTestTokenProvider = () => freshToken(session);
+    try {
+      const config = configFromScript(script);
+      expect(config.proxyUrl).to.equal(session.proxyUrl);
+      expect(config.locale).to.equal("de-DE");
+      const runtime = new CrmRuntime(config);
+      const entity = await runtime.getCrmEntity({ slug: "tracker" });
+      expect(entity.name).to.equal("Weight Tracker");
+    } finally {
+      delete global.crmTestTokenProvider;
+    }
+  });
+
+  it("tells subscribers about a write and rolls the cached value back when the proxy refuses", async () => {
+    const session = await newSession("runtime-rollback");
+    const runtime = runtimeFor(session);
+    await runtime.getCrmField({ slug: "tracker", fieldKey: "current_weight" });
+    const seen: unknown[] = [];
+    runtime.subscribe(() => {
+      void runtime
+        .getCrmField({ slug: "tracker", fieldKey: "current_weight" })
+        .then((v) => seen.push(v.value));
+    });
+    // 1000 passes the wire schema but not the field's max: only the proxy's field check refuses it.
+    const error = await runtime
+      .setCrmField({ slug: "tracker", fieldKey: "current_weight", value: 1000 })
+      .catch((reason: unknown) => reason);
+    expect((error as { code: string }).code).to.equal("invalid_value");
+    await new Promise((done) => setTimeout(done, 0));
+    expect(seen).to.deep.equal([1000, null]);
+    expect(
+      (await runtime.getCrmField({ slug: "tracker", fieldKey: "current_weight" })).value,
+    ).to.equal(null);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The entity definitions every widget test file uses, written through the
+ * proxy's admin API before the tests start (each file then uses its own
+ * customers, so files never see each other's entries).
+ */
+import type { EntityDefinitionInput } from "#domain";
+
+export const trackerEntity: EntityDefinitionInput = {
+  slug: "tracker",
+  name: "Weight Tracker",
+  entriesPerReference: "one",
+  fields: [
+    {
+      key: "current_weight",
+      label: "Current weight",
+      type: "number",
+      unit: "kilogram",
+      decimals: 1,
+      min: 20,
+      max: 400,
+      customerAccess: "write",
+      description: "Your weight this morning",
+    },
+    {
+      key: "goal_weight",
+      label: "Goal weight",
+      type: "number",
+      unit: "kilogram",
+      decimals: 1,
+      customerAccess: "read",
+    },
+    {
+      key: "last_checkin",
+      label: "Last check-in",
+      type: "date",
+      min: "2000-01-01",
+      max: "2100-12-31",
+      customerAccess: "write",
+    },
+    {
+      key: "notes",
+      label: "Notes",
+      type: "text",
+      maxLength: 40,
+      multiline: true,
+      customerAccess: "write",
+    },
+    {
+      key: "mood",
+      label: "Mood",
+      type: "select",
+      required: true,
+      customerAccess: "write",
+      options: [
+        { value: "great", label: "Great", color: "#1a7f37" },
+        { value: "okay", label: "Okay", color: "#9a6700" },
+        { value: "low", label: "Low", color: "#cf222e" },
+      ],
+    },
+    { key: "followed_plan", label: "Followed the plan", type: "boolean", customerAccess: "write" },
+    { key: "coach_notes", label: "Coach notes", type: "text", customerAccess: "none" },
+  ],
+  pipelines: [
+    {
+      key: "progress",
+      label: "Progress",
+      customerCanMove: false,
+      stages: [
+        {
+          key: "starting",
+          label: "Starting",
+          color: "#8250df",
+          description: "First weigh-in done",
+        },
+        {
+          key: "in_progress",
+          label: "In Progress",
+          color: "#0969da",
+          description: "Checking in weekly",
+        },
+        { key: "goal_reached", label: "Goal Reached", color: "#1a7f37", status: "won" },
+      ],
+    },
+    {
+      key: "plan_choice",
+      label: "Plan",
+      customerCanMove: true,
+      stages: [
+        { key: "trial", label: "Trial" },
+        { key: "member", label: "Member" },
+        { key: "cancelled", label: "Cancelled", status: "lost", color: "#cf222e" },
+      ],
+    },
+  ],
+};
+
+export const dealsEntity: EntityDefinitionInput = {
+  slug: "deals",
+  name: "Deals",
+  entriesPerReference: "many",
+  fields: [
+    { key: "title", label: "Title", type: "text", customerAccess: "read" },
+    { key: "amount", label: "Amount", type: "number", decimals: 2, customerAccess: "read" },
+    { key: "close_date", label: "Close date", type: "date", customerAccess: "read" },
+  ],
+  pipelines: [
+    {
+      key: "sales",
+      label: "Sales",
+      stages: [
+        { key: "new", label: "New", color: "#0969da" },
+        { key: "negotiation", label: "Negotiation", color: "#9a6700" },
+        { key: "won", label: "Won", color: "#1a7f37", status: "won" },
+        { key: "lost", label: "Lost", color: "#cf222e", status: "lost" },
+      ],
+    },
+  ],
+};
+
+export const testEntities = [trackerEntity, dealsEntity];

@@ -1,0 +1,149 @@
+/**
+ * Browser-side helpers of the widget tests: a real session on the real proxy,
+ * a runtime of its own per test, seeding through the backend adapter, request
+ * counting, screenshots and axe.
+ */
+import { expect, fixture, waitUntil } from "@open-wc/testing";
+import { executeServerCommand } from "@web/test-runner-commands";
+import { html, render, type TemplateResult } from "lit";
+import { provideRuntime } from "../../widget/src/components/context.ts";
+import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
+import type { SeedCall } from "./web-test-runner.config.ts";
+
+export interface TestSession {
+  proxyUrl: string;
+  token: string;
+  expiredToken: string;
+  subject: string;
+  customerId: string;
+  adminToken: string;
+}
+
+/** A new customer with a freshly signed session token. */
+export async function newSession(name: string): Promise<TestSession> {
+  return executeServerCommand<TestSession, { name: string }>("crm-session", { name });
+}
+
+/** A fresh token for an existing customer (what a site's token endpoint returns). */
+export function freshToken(session: TestSession): Promise<string> {
+  return executeServerCommand<string, { subject: string }>("crm-token", {
+    subject: session.subject,
+  });
+}
+
+/** Writes data for the session's customer as the site owner's backend would. */
+export function seed(session: TestSession, calls: SeedCall[]): Promise<unknown[]> {
+  return executeServerCommand("crm-seed", { subject: session.subject, calls });
+}
+
+export function runtimeFor(session: TestSession, locale = "en-US"): CrmRuntime {
+  return new CrmRuntime({ proxyUrl: session.proxyUrl, token: session.token, locale });
+}
+
+/** Renders `template` inside a container that provides `runtime` to every component in it. */
+export async function mount(template: TemplateResult, runtime: CrmRuntime): Promise<HTMLElement> {
+  const container = await fixture<HTMLElement>(
+    html`<div class="mount" style="width: 640px; padding: 16px"></div>`,
+  );
+  provideRuntime(container, runtime);
+  render(template, container);
+  return container;
+}
+
+/** The first element matching `selector` in `host`'s shadow root, once it exists. */
+export async function shadowPart<T extends Element = HTMLElement>(
+  host: Element,
+  selector: string,
+): Promise<T> {
+  await waitUntil(
+    () => host.shadowRoot?.querySelector(selector),
+    `no ${selector} in <${host.localName}>`,
+    {
+      timeout: 10_000,
+    },
+  );
+  return host.shadowRoot!.querySelector<T>(selector)!;
+}
+
+export function shadowText(host: Element, selector: string): string {
+  return host.shadowRoot?.querySelector(selector)?.textContent?.replace(/\s+/g, " ").trim() ?? "";
+}
+
+/** Counts the page's requests to the proxy's batch route; they still reach the real proxy. */
+export function countBatchRequests(): {
+  readonly count: number;
+  bodies: unknown[];
+  restore(): void;
+} {
+  const original = window.fetch;
+  const spy = {
+    count: 0,
+    bodies: [] as unknown[],
+    restore: () => {
+      window.fetch = original;
+    },
+  };
+  window.fetch = (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (url.endsWith("/v1/batch")) {
+      spy.count++;
+      spy.bodies.push(JSON.parse(String(init?.body ?? "{}")));
+    }
+    return original(input, init);
+  };
+  return spy;
+}
+
+/** Saves a screenshot of `element` in light and dark under test-results/screenshots/. */
+export async function screenshot(element: HTMLElement, name: string): Promise<void> {
+  element.id ||= `shot-${name}`;
+  for (const colorScheme of ["light", "dark"]) {
+    await executeServerCommand("crm-screenshot", { selector: `#${element.id}`, name, colorScheme });
+  }
+}
+
+interface AxeResults {
+  violations: { id: string; impact: string; description: string; nodes: { target: string[] }[] }[];
+}
+
+/** Runs axe-core on `element` (shadow roots included) and fails on any violation. */
+export async function expectAccessible(element: Element): Promise<void> {
+  const axe = (
+    window as unknown as { axe: { run(context: Element, options: object): Promise<AxeResults> } }
+  ).axe;
+  const results = await axe.run(element, { resultTypes: ["violations"] });
+  const problems = results.violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.description} at ${violation.nodes
+        .map((node) => node.target.join(" "))
+        .join(", ")}`,
+  );
+  expect(problems, problems.join("\n")).to.deep.equal([]);
+}
+
+/** Creates or replaces an entity definition through the admin API (for tests that change one). */
+export async function putEntity(
+  session: TestSession,
+  definition: object & { slug: string },
+): Promise<void> {
+  const headers = {
+    authorization: `Bearer ${session.adminToken}`,
+    "content-type": "application/json",
+  };
+  const existing = await fetch(`${session.proxyUrl}/v1/admin/entities/${definition.slug}`, {
+    headers,
+  });
+  const response = await fetch(
+    existing.ok
+      ? `${session.proxyUrl}/v1/admin/entities/${definition.slug}`
+      : `${session.proxyUrl}/v1/admin/entities`,
+    { method: existing.ok ? "PUT" : "POST", headers, body: JSON.stringify(definition) },
+  );
+  if (!response.ok)
+    throw new Error(`putEntity ${definition.slug}: ${response.status} ${await response.text()}`);
+}
+
+/** A unique slug for an entity only one test uses. */
+export function uniqueSlug(name: string): string {
+  return `${name}-${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -1,0 +1,221 @@
+/**
+ * Widget tests in real headless Chromium (Debian's /usr/bin/chromium) against
+ * the real proxy and the real Elasticsearch: the proxy runs in this process
+ * with its own index prefix, the test entities are created through its admin
+ * API, and browser tests ask the `crm-*` server commands below for signed
+ * session tokens, seeded data and screenshots.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { esbuildPlugin } from "@web/dev-server-esbuild";
+import type { TestRunnerConfig, TestRunnerPlugin } from "@web/test-runner";
+import { type ChromeLauncher, chromeLauncher } from "@web/test-runner-chrome";
+import { SignJWT } from "jose";
+import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
+import { customerIdFor } from "../../proxy/src/adapter/ids.ts";
+import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
+import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
+import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
+import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
+import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
+import { testEntities } from "./seed.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+const screenshots = join(root, "test-results", "screenshots");
+const issuer = "https://widget-tests.example";
+const audience = "crm-widget-tests";
+const secret = randomBytes(32).toString("hex");
+const adminToken = randomBytes(32).toString("hex");
+const indexPrefix = `t-widget-${randomBytes(4).toString("hex")}-`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+
+/** What the browser tests may ask the Node side to do. */
+export type SeedCall =
+  | {
+      op: "setCrmField";
+      args: { slug: string; fieldKey: string; value: unknown; entryId?: string };
+    }
+  | { op: "setCrmStage"; args: { slug: string; pipeline: string; stage: string; entryId?: string } }
+  | { op: "createCrmEntry"; args: { slug: string; values?: Record<string, unknown> } };
+
+function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
+  let proxy: RunningProxy | undefined;
+  let adapter: CrmAdapter | undefined;
+  let closeClient: (() => Promise<void>) | undefined;
+
+  async function sessionToken(
+    subject: string,
+    expiresIn: string | number = "10m",
+  ): Promise<string> {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject(subject)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(new TextEncoder().encode(secret));
+  }
+
+  return {
+    name: "crm-proxy",
+    async serverStart() {
+      const elasticsearch = await ensureElasticsearch();
+      proxy = await startProxy({
+        ELASTICSEARCH_URL: elasticsearch.url,
+        CRM_INDEX_PREFIX: indexPrefix,
+        SESSION_ISSUER: issuer,
+        SESSION_AUDIENCE: audience,
+        SESSION_SECRET: secret,
+        ADMIN_TOKEN: adminToken,
+        CORS_ORIGINS: origin,
+        RATE_LIMIT_PER_MINUTE: "100000",
+        PORT: "0",
+      });
+      for (const entity of testEntities) {
+        const response = await fetch(`${proxy.url}/v1/admin/entities`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+          body: JSON.stringify(entity),
+        });
+        if (!response.ok)
+          throw new Error(`Seeding ${entity.slug}: ${response.status} ${await response.text()}`);
+      }
+      // Backend-only writes (read-only fields, stages customers may not move) go through the
+      // unscoped adapter, as the site owner's backend scripts would.
+      const client = createElasticsearchClient({
+        url: elasticsearch.url,
+        requestTimeoutMs: 10_000,
+        maxRetries: 0,
+      });
+      adapter = createCrmAdapter({ client, indices: crmIndices({ prefix: indexPrefix }) });
+      closeClient = async () => {
+        await client.indices
+          .delete({ index: `${indexPrefix}*` }, { ignore: [404] })
+          .catch(() => undefined);
+        await client.close();
+      };
+    },
+    async serverStop() {
+      await proxy?.close();
+      await closeClient?.();
+    },
+    async executeCommand({ command, payload, session }) {
+      if (!proxy || !adapter) return undefined;
+      const input = (payload ?? {}) as Record<string, unknown>;
+      if (command === "crm-session") {
+        const subject = `${String(input.name ?? "visitor")}-${randomBytes(4).toString("hex")}`;
+        const customer = await adapter.resolveCustomer({ issuer, subject });
+        return {
+          proxyUrl: proxy.url,
+          token: await sessionToken(subject),
+          expiredToken: await sessionToken(subject, Math.floor(Date.now() / 1000) - 60),
+          subject,
+          customerId: customer.id,
+          adminToken,
+        };
+      }
+      if (command === "crm-log") {
+        console.log("BROWSER", input.text);
+        return true;
+      }
+      if (command === "crm-token") {
+        return sessionToken(String(input.subject));
+      }
+      if (command === "crm-seed") {
+        const customerId = await customerIdFor(issuer, String(input.subject));
+        const reference = { referenceType: "customer", referenceId: customerId };
+        const results: unknown[] = [];
+        for (const call of (input.calls ?? []) as SeedCall[]) {
+          if (call.op === "setCrmField") {
+            results.push(await adapter.setCrmField({ ...call.args, ...reference } as never));
+          } else if (call.op === "setCrmStage") {
+            results.push(await adapter.setCrmStage({ ...call.args, ...reference }));
+          } else {
+            results.push(await adapter.createCrmEntry({ ...call.args, ...reference } as never));
+          }
+        }
+        return results;
+      }
+      if (command === "crm-screenshot") {
+        const page = launcher.getPage(session.id);
+        const scheme = String(input.colorScheme ?? "light");
+        await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
+        // Let the page repaint (and Lit settle) in the new scheme before capturing.
+        await page.evaluate(
+          () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+        );
+        const element = await page.$(String(input.selector));
+        if (!element) throw new Error(`No element ${String(input.selector)} to screenshot`);
+        const path = join(screenshots, `${String(input.name)}-${scheme}.png`);
+        mkdirSync(dirname(path), { recursive: true });
+        await element.screenshot({ path });
+        await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }]);
+        return path;
+      }
+      return undefined;
+    },
+  };
+}
+
+const launcher = chromeLauncher({
+  launchOptions: {
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  },
+});
+
+const config: TestRunnerConfig = {
+  rootDir: root,
+  files: ["test/widget/**/*.test.ts"],
+  hostname: "127.0.0.1",
+  port,
+  nodeResolve: { exportConditions: ["production"] },
+  browsers: [launcher],
+  concurrency: 2,
+  testsFinishTimeout: 180_000,
+  testFramework: { config: { timeout: 15_000 } },
+  plugins: [
+    esbuildPlugin({ ts: true, target: "es2022", tsconfig: join(root, "tsconfig.json") }),
+    crmPlugin(launcher),
+  ],
+  // axe-core for the accessibility checks, as a classic script before the tests.
+  testRunnerHtml: (testFramework) => `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <script src="/node_modules/axe-core/axe.min.js"></script>
+    <style>
+      /* A site that follows the visitor's color scheme, as the screenshots assume. */
+      body { font: 16px system-ui, sans-serif; }
+      @media (prefers-color-scheme: dark) { .mount { background: #0d1117; color: #e6edf3; } }
+    </style>
+  </head>
+  <body>
+    <script type="module" src="${testFramework}"></script>
+  </body>
+</html>`,
+};
+
+export default config;
