@@ -219,11 +219,14 @@ describe("crm-field", () => {
   it("shows the saving state, then rolls back and explains when the proxy refuses", async () => {
     const session = await newSession("field-rollback");
     const slug = uniqueSlug("rollback");
-    const definition = {
-      slug,
-      name: "Rollback",
-      fields: [{ key: "score", label: "Score", type: "number", max: 100, customerAccess: "write" }],
-    };
+    const score = {
+      key: "score",
+      label: "Score",
+      type: "number",
+      max: 100,
+      customerAccess: "write",
+    } as const;
+    const definition = { slug, name: "Rollback", fields: [score] };
     await putEntity(session, definition);
     await seed(session, [{ op: "setCrmField", args: { slug, fieldKey: "score", value: 10 } }]);
     const root = await mount(
@@ -233,7 +236,7 @@ describe("crm-field", () => {
     const field = root.querySelector("crm-field")!;
     await loaded(field);
     // The site owner lowers the limit after the page loaded: only the proxy knows.
-    await putEntity(session, { ...definition, fields: [{ ...definition.fields[0], max: 50 }] });
+    await putEntity(session, { ...definition, fields: [{ ...score, max: 50 }] });
     field.startEditing();
     const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
     input.value = "75";

@@ -6,6 +6,7 @@
 import { expect, fixture, waitUntil } from "@open-wc/testing";
 import { executeServerCommand } from "@web/test-runner-commands";
 import { html, render, type TemplateResult } from "lit";
+import type { EntityDefinitionInput } from "../../proxy/src/domain/entity.ts";
 import { provideRuntime } from "../../widget/src/components/context.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import type { SeedCall } from "./web-test-runner.config.ts";
@@ -124,7 +125,7 @@ export async function expectAccessible(element: Element): Promise<void> {
 /** Creates or replaces an entity definition through the admin API (for tests that change one). */
 export async function putEntity(
   session: TestSession,
-  definition: object & { slug: string },
+  definition: EntityDefinitionInput,
 ): Promise<void> {
   const headers = {
     authorization: `Bearer ${session.adminToken}`,

@@ -22,6 +22,19 @@ function formatNumber(
   return new Intl.NumberFormat(locale, digits).format(value);
 }
 
+/** A unit as the locale abbreviates it ("kilogram" → "kg"); units Intl does not know stay as written. */
+export function unitLabel(unit: string, locale: string): string {
+  try {
+    return (
+      new Intl.NumberFormat(locale, { style: "unit", unit })
+        .formatToParts(1)
+        .find((part) => part.type === "unit")?.value ?? unit
+    );
+  } catch {
+    return unit;
+  }
+}
+
 /** A `YYYY-MM-DD` date as the locale writes it (the date has no time zone: UTC keeps the day). */
 export function formatDate(
   value: string,

@@ -12,7 +12,7 @@ import { CrmError, checkFieldValue } from "../../domain.ts";
 import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { emit } from "../events.ts";
-import { formatValue } from "../format.ts";
+import { formatValue, unitLabel } from "../format.ts";
 import { draftFromValue, renderFieldControl, valueFromDraft } from "../inputs.ts";
 import type { MessageKey } from "../messages.ts";
 import { styles } from "./crm-form.styles.ts";
@@ -211,7 +211,7 @@ export class CrmForm extends CrmDataElement<FormData> {
   private renderField(field: FieldDefinition, entry: CrmEntry | undefined): TemplateResult {
     const id = `field-${field.key}`;
     const error = this.shown.has(field.key) ? (this.errors[field.key] ?? "") : "";
-    const unit = field.type === "number" && field.unit ? field.unit : "";
+    const unit = field.type === "number" && field.unit ? unitLabel(field.unit, this.locale) : "";
     const label = html`<label part="label" for=${id}
       >${field.label}${unit ? html` <span class="unit">(${unit})</span>` : nothing}${
         field.required

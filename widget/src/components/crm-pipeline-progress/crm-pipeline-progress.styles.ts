@@ -43,6 +43,9 @@ export const stagesStyles = css`
     color: var(--_muted);
     font-size: 0.875em;
   }
+  .stage.skipped {
+    opacity: 0.6;
+  }
   .stage.completed {
     border-top-color: var(--_c);
     color: var(--_text);
@@ -119,6 +122,10 @@ export const stagesStyles = css`
     background: none;
     text-align: start;
     font-weight: inherit;
+  }
+  .move .stage-label {
+    text-decoration: underline dotted var(--_muted);
+    text-underline-offset: 0.2em;
   }
   .move:hover .stage-label {
     text-decoration: underline;

@@ -32,7 +32,7 @@ interface PipelineData {
  * @csspart current-label - "Stage 2 of 3: In Progress".
  * @csspart since - When the entry entered its stage (full layout).
  * @csspart stages - The ordered list of stages.
- * @csspart stage - Each stage; also `stage-completed`, `stage-current`, `stage-upcoming`.
+ * @csspart stage - Each stage; also `stage-completed`, `stage-current`, `stage-upcoming`, `stage-skipped` (an outcome passed by).
  * @csspart marker - The circle (check, cross or dot) of a stage.
  * @csspart stage-label - A stage's name.
  * @csspart stage-description - A stage's description (`show-descriptions`).

@@ -15,7 +15,7 @@ export interface StagesOptions {
   busy?: boolean;
 }
 
-type StageState = "completed" | "current" | "upcoming";
+type StageState = "completed" | "current" | "upcoming" | "skipped";
 
 const icons = {
   won: html`<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3.5 8.5l3 3 6-7" /></svg>`,
@@ -66,8 +66,15 @@ export function renderStages(options: StagesOptions): TemplateResult {
     </div>
     <ol part="stages" class="stages" aria-label=${pipeline.label} aria-busy=${options.busy ? "true" : "false"}>
       ${stages.map((stage, index) => {
+        // An outcome the entry passed by (Won before a current Lost) was never reached.
         const state: StageState =
-          index === currentIndex ? "current" : index < currentIndex ? "completed" : "upcoming";
+          index === currentIndex
+            ? "current"
+            : index > currentIndex
+              ? "upcoming"
+              : stage.status === "active"
+                ? "completed"
+                : "skipped";
         return renderStage(options, stage, index, state);
       })}
     </ol>

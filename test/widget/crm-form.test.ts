@@ -1,0 +1,296 @@
+import { expect, oneEvent, waitUntil } from "@open-wc/testing";
+import { sendKeys } from "@web/test-runner-commands";
+import { html } from "lit";
+import type { CrmForm } from "../../widget/src/components/crm-form/crm-form.ts";
+import "../../widget/src/components/crm-form/crm-form.ts";
+import "../../widget/src/components/crm-field/crm-field.ts";
+import {
+  countBatchRequests,
+  expectAccessible,
+  mount,
+  newSession,
+  putEntity,
+  runtimeFor,
+  screenshot,
+  seed,
+  shadowPart,
+  shadowText,
+  uniqueSlug,
+} from "./support.ts";
+
+async function loaded(form: CrmForm): Promise<void> {
+  await shadowPart(form, "[part=form], [part=error]");
+}
+
+function control<T extends HTMLElement = HTMLInputElement>(form: CrmForm, key: string): T {
+  return form.shadowRoot!.querySelector<T>(`#field-${key}`)!;
+}
+
+function fieldError(form: CrmForm, key: string): string {
+  return shadowText(form, `#err-${key}`);
+}
+
+function type(
+  element: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  value: string,
+): void {
+  element.value = value;
+  element.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function activeKey(form: CrmForm): string | undefined {
+  return form.shadowRoot!.activeElement?.id.replace("field-", "");
+}
+
+describe("crm-form", () => {
+  it("shows a skeleton, then labeled inputs for all five field types prefilled with current values", async () => {
+    const session = await newSession("form-prefill");
+    await seed(session, [
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 80.5 } },
+      {
+        op: "setCrmField",
+        args: { slug: "tracker", fieldKey: "last_checkin", value: "2026-02-01" },
+      },
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "notes", value: "Felt good" } },
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "okay" } },
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "followed_plan", value: false } },
+    ]);
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
+    const form = root.querySelector("crm-form")!;
+    await form.updateComplete;
+    expect(form.shadowRoot!.querySelector("[part=skeleton][aria-busy=true]")).to.exist;
+    await loaded(form);
+    const labels = [...form.shadowRoot!.querySelectorAll("label")].map((label) => ({
+      for: label.htmlFor,
+      text: (label.textContent ?? "").replace(/\s+/g, " ").trim(),
+    }));
+    expect(labels).to.deep.equal([
+      { for: "field-current_weight", text: "Current weight (kg)" },
+      { for: "field-last_checkin", text: "Last check-in" },
+      { for: "field-notes", text: "Notes" },
+      { for: "field-mood", text: "Mood* (required)" },
+      { for: "field-followed_plan", text: "Followed the plan" },
+    ]);
+    const weight = control(form, "current_weight");
+    expect([weight.type, weight.min, weight.max, weight.step, weight.value]).to.deep.equal([
+      "number",
+      "20",
+      "400",
+      "0.1",
+      "80.5",
+    ]);
+    expect(weight.getAttribute("aria-describedby")).to.equal(
+      "desc-current_weight err-current_weight",
+    );
+    expect(shadowText(form, "#desc-current_weight")).to.equal("Your weight this morning");
+    expect(control(form, "last_checkin").value).to.equal("2026-02-01");
+    expect(control<HTMLTextAreaElement>(form, "notes").value).to.equal("Felt good");
+    const mood = control<HTMLSelectElement>(form, "mood");
+    expect([mood.value, mood.required]).to.deep.equal(["okay", true]);
+    expect([...mood.options].map((option) => option.textContent!.trim())).to.deep.equal([
+      "—",
+      "Great",
+      "Okay",
+      "Low",
+    ]);
+    expect(control<HTMLSelectElement>(form, "followed_plan").value).to.equal("false");
+    // Fields the customer may not write are not offered; hidden ones not even named.
+    expect(form.shadowRoot!.querySelector("#field-goal_weight, #field-coach_notes")).to.equal(null);
+  });
+
+  it("validates as the user types with the proxy's own messages, once a field was left", async () => {
+    const session = await newSession("form-messages");
+    const runtime = runtimeFor(session);
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    const cases: [string, string, unknown][] = [
+      ["current_weight", "12.25", 12.25],
+      ["last_checkin", "1999-12-31", "1999-12-31"],
+      ["notes", "n".repeat(41), "n".repeat(41)],
+    ];
+    for (const [key, typed, wireValue] of cases) {
+      const input = control(form, key);
+      type(input, typed);
+      await form.updateComplete;
+      expect(fieldError(form, key), "no message before the field was left").to.equal("");
+      input.dispatchEvent(new Event("blur"));
+      await form.updateComplete;
+      const shown = fieldError(form, key);
+      const refused = (await runtime
+        .setCrmField({ slug: "tracker", fieldKey: key, value: wireValue as never })
+        .catch((error: unknown) => error)) as { message: string; field: string };
+      expect(shown).not.to.equal("");
+      expect(refused.field).to.equal(key);
+      expect(refused.message).to.equal(`${key}: ${shown}`);
+      expect(input.getAttribute("aria-invalid")).to.equal("true");
+    }
+  });
+
+  it("refuses to submit invalid input: no request, messages on the fields, focus on the first", async () => {
+    const session = await newSession("form-invalid");
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    type(control(form, "notes"), "n".repeat(41));
+    const spy = countBatchRequests();
+    try {
+      await form.submit();
+      expect(spy.count).to.equal(0);
+    } finally {
+      spy.restore();
+    }
+    expect(fieldError(form, "mood")).to.equal("Required");
+    expect(fieldError(form, "notes")).to.equal("Must be at most 40 characters");
+    expect(activeKey(form)).to.equal("notes");
+    expect(shadowText(form, "[part=form-status]")).to.equal(
+      "Please correct the highlighted fields.",
+    );
+  });
+
+  it("is filled in and submitted with the keyboard alone, all changes in one batch request", async () => {
+    const session = await newSession("form-keyboard");
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    control(form, "current_weight").focus();
+    await sendKeys({ type: "78.2" });
+    await sendKeys({ press: "Tab" });
+    expect(activeKey(form)).to.equal("last_checkin");
+    // Chromium's date input (en-US): month, day and year segments, advanced by typing.
+    await sendKeys({ type: "03152026" });
+    expect(control(form, "last_checkin").value).to.equal("2026-03-15");
+    // Tab walks the date's segments before it leaves the input.
+    for (let presses = 0; presses < 4 && activeKey(form) === "last_checkin"; presses++) {
+      await sendKeys({ press: "Tab" });
+    }
+    expect(activeKey(form)).to.equal("notes");
+    await sendKeys({ type: "Back on track" });
+    await sendKeys({ press: "Tab" });
+    expect(activeKey(form)).to.equal("mood");
+    await sendKeys({ type: "G" });
+    await sendKeys({ press: "Tab" });
+    await sendKeys({ type: "Y" });
+    await sendKeys({ press: "Tab" });
+    expect(form.shadowRoot!.activeElement?.getAttribute("part")).to.equal("submit");
+    const spy = countBatchRequests();
+    const saved = oneEvent(form, "crm-save");
+    try {
+      await sendKeys({ press: "Enter" });
+      const { detail } = await saved;
+      expect(detail.fields.map((field) => [field.fieldKey, field.value])).to.deep.equal([
+        ["current_weight", 78.2],
+        ["last_checkin", "2026-03-15"],
+        ["notes", "Back on track"],
+        ["mood", "great"],
+        ["followed_plan", true],
+      ]);
+      expect(spy.count).to.equal(1);
+      expect((spy.bodies[0] as { calls: unknown[] }).calls).to.have.length(5);
+    } finally {
+      spy.restore();
+    }
+    await waitUntil(() => shadowText(form, "[part=form-status]") === "Saved");
+    const stored = await runtimeFor(session).getCrmEntries({ slug: "tracker" });
+    expect(stored[0]!.values).to.deep.include({
+      current_weight: 78.2,
+      notes: "Back on track",
+      mood: "great",
+    });
+  });
+
+  it("shows the proxy's refusal on its field, keeps the input, saves the rest and focuses the refused field", async () => {
+    const session = await newSession("form-refused");
+    const slug = uniqueSlug("checkin");
+    const score = {
+      key: "score",
+      label: "Score",
+      type: "number",
+      max: 100,
+      customerAccess: "write",
+    } as const;
+    const note = { key: "note", label: "Note", type: "text", customerAccess: "write" } as const;
+    const definition = { slug, name: "Check-in", fields: [note, score] };
+    await putEntity(session, definition);
+    const root = await mount(html`<crm-form slug=${slug}></crm-form>`, runtimeFor(session));
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    // The site owner lowers the limit after the page loaded: only the proxy knows.
+    await putEntity(session, { ...definition, fields: [note, { ...score, max: 50 }] });
+    type(control(form, "note"), "Fine");
+    type(control(form, "score"), "75");
+    const refused = oneEvent(form, "crm-save-error");
+    const submitting = form.submit();
+    await form.updateComplete;
+    expect(shadowText(form, "[part=submit]")).to.equal("Saving…");
+    expect(form.shadowRoot!.querySelector("[part=submit]")!.getAttribute("aria-disabled")).to.equal(
+      "true",
+    );
+    const { detail } = await refused;
+    await submitting;
+    expect(Object.keys(detail.errors)).to.deep.equal(["score"]);
+    expect(detail.errors.score!.code).to.equal("invalid_value");
+    expect(fieldError(form, "score")).to.equal("Must be at most 50");
+    expect(control(form, "score").value).to.equal("75");
+    expect(activeKey(form)).to.equal("score");
+    expect(shadowText(form, "[part=form-status]")).to.equal(
+      "Your changes were not saved. Your input is kept; try again.",
+    );
+    const stored = await runtimeFor(session).getCrmField({ slug, fieldKey: "note" });
+    expect(stored.value).to.equal("Fine");
+  });
+
+  it("takes a value another widget saved into a field the user has not touched", async () => {
+    const session = await newSession("form-shared");
+    await seed(session, [
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "okay" } },
+    ]);
+    const root = await mount(
+      html`<crm-field slug="tracker" field="mood" editable></crm-field>
+        <crm-form slug="tracker" fields="mood,notes"></crm-form>`,
+      runtimeFor(session),
+    );
+    const form = root.querySelector("crm-form")!;
+    const field = root.querySelector("crm-field")!;
+    await loaded(form);
+    await shadowPart(field, "[part=value]");
+    type(control<HTMLTextAreaElement>(form, "notes"), "typing…");
+    field.startEditing();
+    const select = await shadowPart<HTMLSelectElement>(field, "[part=input]");
+    select.value = "low";
+    select.dispatchEvent(new Event("change"));
+    await field.commit();
+    await waitUntil(
+      () => control<HTMLSelectElement>(form, "mood").value === "low",
+      "the form kept the old value",
+    );
+    expect(control<HTMLTextAreaElement>(form, "notes").value).to.equal("typing…");
+  });
+
+  it("has no axe violations, also with errors shown", async () => {
+    const session = await newSession("form-axe");
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    await expectAccessible(root);
+    await form.submit();
+    await expectAccessible(root);
+  });
+
+  it("is captured in light and dark", async () => {
+    const session = await newSession("form-shot");
+    await seed(session, [
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 80.5 } },
+      {
+        op: "setCrmField",
+        args: { slug: "tracker", fieldKey: "last_checkin", value: "2026-02-01" },
+      },
+    ]);
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    type(control<HTMLTextAreaElement>(form, "notes"), "n".repeat(45));
+    await form.submit();
+    await screenshot(root, "crm-form");
+  });
+});

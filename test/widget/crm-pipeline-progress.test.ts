@@ -1,0 +1,235 @@
+import { expect, oneEvent, waitUntil } from "@open-wc/testing";
+import { sendKeys } from "@web/test-runner-commands";
+import { html } from "lit";
+import type { CrmPipelineProgress } from "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
+import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
+import {
+  expectAccessible,
+  mount,
+  newSession,
+  runtimeFor,
+  screenshot,
+  seed,
+  shadowPart,
+  shadowText,
+} from "./support.ts";
+
+async function loaded(element: CrmPipelineProgress): Promise<void> {
+  await shadowPart(element, "[part=stages], [part=error]");
+}
+
+function stageTexts(element: CrmPipelineProgress): string[] {
+  return [...element.shadowRoot!.querySelectorAll("[part~=stage]")].map((stage) =>
+    (stage.textContent ?? "").replace(/\s+/g, " ").trim(),
+  );
+}
+
+describe("crm-pipeline-progress", () => {
+  it("shows a skeleton with the stage bar while loading", async () => {
+    const session = await newSession("pipeline-loading");
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
+      runtimeFor(session),
+    );
+    const element = root.querySelector("crm-pipeline-progress")!;
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector("[part=skeleton][aria-busy=true]")).to.exist;
+    await loaded(element);
+  });
+
+  it("marks the current stage with aria-current=step and names it 'Stage 2 of 3: In Progress'", async () => {
+    const session = await newSession("pipeline-current");
+    await seed(session, [
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
+    ]);
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
+      runtimeFor(session),
+    );
+    const element = root.querySelector("crm-pipeline-progress")!;
+    await loaded(element);
+    const current = element.shadowRoot!.querySelectorAll("[aria-current=step]");
+    expect(current).to.have.length(1);
+    expect(current[0]!.textContent!.replace(/\s+/g, " ").trim()).to.equal(
+      "Stage 2 of 3: In Progress, current",
+    );
+    expect(shadowText(element, "[part=current-label]")).to.equal("Stage 2 of 3: In Progress");
+    expect(stageTexts(element)).to.deep.equal([
+      "Stage 1 of 3: Starting, completed",
+      "Stage 2 of 3: In Progress, current",
+      "Stage 3 of 3: Goal Reached, upcoming",
+    ]);
+    const colors = [...element.shadowRoot!.querySelectorAll<HTMLElement>("[part~=stage]")].map(
+      (stage) => stage.style.getPropertyValue("--_stage"),
+    );
+    expect(colors).to.deep.equal(["#8250df", "#0969da", "#1a7f37"]);
+    expect(element.shadowRoot!.querySelector("[part=move-button]")).to.equal(null);
+  });
+
+  it("names the stage in German for de-DE", async () => {
+    const session = await newSession("pipeline-de");
+    await seed(session, [
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
+    ]);
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
+      runtimeFor(session, "de-DE"),
+    );
+    const element = root.querySelector("crm-pipeline-progress")!;
+    await loaded(element);
+    expect(shadowText(element, "[part=current-label]")).to.equal("Phase 2 von 3: In Progress");
+  });
+
+  it("reads and looks different for won, lost and active stages", async () => {
+    const session = await newSession("pipeline-outcomes");
+    const [deal] = (await seed(session, [
+      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Lost deal" } } },
+    ])) as [{ id: string }];
+    await seed(session, [
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "goal_reached" } },
+      {
+        op: "setCrmStage",
+        args: { slug: "deals", pipeline: "sales", stage: "lost", entryId: deal.id },
+      },
+    ]);
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>
+        <crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id}></crm-pipeline-progress>`,
+      runtimeFor(session),
+    );
+    const [won, lost] = [...root.querySelectorAll("crm-pipeline-progress")] as [
+      CrmPipelineProgress,
+      CrmPipelineProgress,
+    ];
+    await Promise.all([loaded(won), loaded(lost)]);
+    expect(shadowText(won, "[part=current-label]")).to.equal("Stage 3 of 3: Goal Reached (won)");
+    expect(shadowText(won, "[aria-current=step]")).to.equal("Stage 3 of 3: Goal Reached, won");
+    expect(
+      won.shadowRoot!.querySelector("[part=base]")!.classList.contains("outcome-won"),
+    ).to.equal(true);
+    expect(shadowText(lost, "[part=current-label]")).to.equal("Stage 4 of 4: Lost (lost)");
+    expect(shadowText(lost, "[aria-current=step]")).to.equal("Stage 4 of 4: Lost, lost");
+    expect(
+      lost.shadowRoot!.querySelector("[part=base]")!.classList.contains("outcome-lost"),
+    ).to.equal(true);
+    // The Won stage before a current Lost was never reached, not completed.
+    expect(stageTexts(lost)[2]).to.equal("Stage 3 of 4: Won, not reached");
+    const marker = (element: CrmPipelineProgress) =>
+      getComputedStyle(element.shadowRoot!.querySelector("[aria-current=step] [part=marker]")!)
+        .borderTopStyle;
+    expect([marker(won), marker(lost)]).to.deep.equal(["solid", "dashed"]);
+  });
+
+  it("shows 'Not started' with every stage upcoming when the entry never entered the pipeline", async () => {
+    const session = await newSession("pipeline-empty");
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
+      runtimeFor(session),
+    );
+    const element = root.querySelector("crm-pipeline-progress")!;
+    await loaded(element);
+    expect(shadowText(element, "[part=current-label]")).to.equal("Not started");
+    expect(element.shadowRoot!.querySelector("[aria-current]")).to.equal(null);
+    expect(stageTexts(element).every((text) => text.endsWith("upcoming"))).to.equal(true);
+  });
+
+  it("shows stage descriptions in the full layout only when asked, and none in the compact one", async () => {
+    const session = await newSession("pipeline-layouts");
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="progress" show-descriptions></crm-pipeline-progress>
+        <crm-pipeline-progress slug="tracker" pipeline="progress" layout="compact" show-descriptions></crm-pipeline-progress>`,
+      runtimeFor(session),
+    );
+    const [full, compact] = [...root.querySelectorAll("crm-pipeline-progress")] as [
+      CrmPipelineProgress,
+      CrmPipelineProgress,
+    ];
+    await Promise.all([loaded(full), loaded(compact)]);
+    expect(shadowText(full, "[part=stage-description]")).to.equal("First weigh-in done");
+    expect(compact.shadowRoot!.querySelector("[part=stage-description]")).to.equal(null);
+    expect(compact.getAttribute("layout")).to.equal("compact");
+    expect(compact.getBoundingClientRect().height).to.be.below(full.getBoundingClientRect().height);
+  });
+
+  it("lets the customer move the stage with the keyboard when the pipeline allows it", async () => {
+    const session = await newSession("pipeline-move");
+    await seed(session, [
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "plan_choice", stage: "trial" } },
+    ]);
+    const runtime = runtimeFor(session);
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>
+        <crm-pipeline-progress slug="tracker" pipeline="plan_choice" layout="compact"></crm-pipeline-progress>`,
+      runtime,
+    );
+    const [element, other] = [...root.querySelectorAll("crm-pipeline-progress")] as [
+      CrmPipelineProgress,
+      CrmPipelineProgress,
+    ];
+    await Promise.all([loaded(element), loaded(other)]);
+    const buttons = element.shadowRoot!.querySelectorAll<HTMLButtonElement>("[part=move-button]");
+    expect(buttons).to.have.length(2);
+    buttons[0]!.focus();
+    const saved = oneEvent(element, "crm-save");
+    await sendKeys({ press: "Enter" });
+    expect((await saved).detail.stage!.position!.stage).to.equal("member");
+    await waitUntil(() => shadowText(other, "[part=current-label]") === "Stage 2 of 3: Member");
+    const stored = await runtimeFor(session).getCrmStage({
+      slug: "tracker",
+      pipeline: "plan_choice",
+    });
+    expect(stored.position!.stage).to.equal("member");
+  });
+
+  it("shows an error with retry for an unknown pipeline", async () => {
+    const session = await newSession("pipeline-error");
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="nope"></crm-pipeline-progress>`,
+      runtimeFor(session),
+    );
+    const element = root.querySelector("crm-pipeline-progress")!;
+    await shadowPart(element, "[part=error]");
+    expect(element.shadowRoot!.querySelector("[part=retry]")).to.exist;
+  });
+
+  it("has no axe violations, read-only and movable", async () => {
+    const session = await newSession("pipeline-axe");
+    await seed(session, [
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
+    ]);
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="progress" show-descriptions></crm-pipeline-progress>
+        <crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>
+        <crm-pipeline-progress slug="tracker" pipeline="progress" layout="compact"></crm-pipeline-progress>`,
+      runtimeFor(session),
+    );
+    await Promise.all([...root.querySelectorAll("crm-pipeline-progress")].map(loaded));
+    await expectAccessible(root);
+  });
+
+  it("is captured in light and dark", async () => {
+    const session = await newSession("pipeline-shot");
+    const [deal] = (await seed(session, [
+      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Big deal" } } },
+    ])) as [{ id: string }];
+    await seed(session, [
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "plan_choice", stage: "member" } },
+      {
+        op: "setCrmStage",
+        args: { slug: "deals", pipeline: "sales", stage: "lost", entryId: deal.id },
+      },
+    ]);
+    const root = await mount(
+      html`<div style="display: grid; gap: 24px">
+        <crm-pipeline-progress slug="tracker" pipeline="progress" show-descriptions></crm-pipeline-progress>
+        <crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>
+        <crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id}></crm-pipeline-progress>
+        <crm-pipeline-progress slug="tracker" pipeline="progress" layout="compact"></crm-pipeline-progress>
+      </div>`,
+      runtimeFor(session),
+    );
+    await Promise.all([...root.querySelectorAll("crm-pipeline-progress")].map(loaded));
+    await screenshot(root, "crm-pipeline-progress");
+  });
+});
