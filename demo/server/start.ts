@@ -125,7 +125,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 try {
   await main();
 } catch (error) {
-  console.error(`✗ ${error instanceof Error ? error.message : String(error)}`);
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`✗ ${message}`);
+  if (message.includes("EADDRINUSE")) {
+    console.error(
+      "  Another program (another npm start?) uses that port: stop it, or choose others with DEMO_PORT and DEMO_PROXY_PORT.",
+    );
+  }
   await stopStarted().catch(() => undefined);
   process.exit(1);
 }
