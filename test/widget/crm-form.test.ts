@@ -2,6 +2,7 @@ import { expect, oneEvent, waitUntil } from "@open-wc/testing";
 import { sendKeys } from "@web/test-runner-commands";
 import { html } from "lit";
 import type { CrmForm } from "../../widget/src/components/crm-form/crm-form.ts";
+import type { CrmSaveEvent } from "../../widget/src/components/events.ts";
 import "../../widget/src/components/crm-form/crm-form.ts";
 import "../../widget/src/components/crm-field/crm-field.ts";
 import {
@@ -174,7 +175,7 @@ describe("crm-form", () => {
     await sendKeys({ press: "Tab" });
     expect(form.shadowRoot!.activeElement?.getAttribute("part")).to.equal("submit");
     const spy = countBatchRequests();
-    const saved = oneEvent(form, "crm-save");
+    const saved = oneEvent(form, "crm-save") as Promise<CrmSaveEvent>;
     try {
       await sendKeys({ press: "Enter" });
       const { detail } = await saved;

@@ -193,7 +193,8 @@ const config: TestRunnerConfig = {
   port,
   nodeResolve: { exportConditions: ["production"] },
   browsers: [launcher],
-  concurrency: 2,
+  // One page at a time: a second page would be a background tab, whose timers Chromium throttles.
+  concurrency: 1,
   testsFinishTimeout: 180_000,
   testFramework: { config: { timeout: 15_000 } },
   plugins: [

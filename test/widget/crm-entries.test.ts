@@ -1,0 +1,124 @@
+import { expect } from "@open-wc/testing";
+import { html } from "lit";
+import type { CrmEntries } from "../../widget/src/components/crm-entries/crm-entries.ts";
+import "../../widget/src/components/crm-entries/crm-entries.ts";
+import {
+  expectAccessible,
+  mount,
+  newSession,
+  runtimeFor,
+  screenshot,
+  seed,
+  shadowPart,
+  shadowText,
+} from "./support.ts";
+
+async function seedDeals(name: string) {
+  const session = await newSession(name);
+  const [first, second] = (await seed(session, [
+    {
+      op: "createCrmEntry",
+      args: {
+        slug: "deals",
+        values: { title: "Website redesign", amount: 12500, close_date: "2026-04-30" },
+      },
+    },
+    {
+      op: "createCrmEntry",
+      args: { slug: "deals", values: { title: "Support plan", amount: 990.5 } },
+    },
+  ])) as [{ id: string }, { id: string }];
+  await seed(session, [
+    {
+      op: "setCrmStage",
+      args: { slug: "deals", pipeline: "sales", stage: "negotiation", entryId: first.id },
+    },
+    {
+      op: "setCrmStage",
+      args: { slug: "deals", pipeline: "sales", stage: "won", entryId: second.id },
+    },
+  ]);
+  return session;
+}
+
+function cards(element: CrmEntries): string[] {
+  return [...element.shadowRoot!.querySelectorAll("[part=entry]")].map(
+    (card) => card.getAttribute("aria-label")!,
+  );
+}
+
+describe("crm-entries", () => {
+  it("shows a skeleton while loading, then one card per entry with formatted values and stages", async () => {
+    const session = await seedDeals("entries-list");
+    const root = await mount(html`<crm-entries slug="deals"></crm-entries>`, runtimeFor(session));
+    const element = root.querySelector("crm-entries")!;
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector("[part=skeleton][aria-busy=true]")).to.exist;
+    await shadowPart(element, "[part=list]");
+    expect(cards(element).sort()).to.deep.equal(["Deals: Support plan", "Deals: Website redesign"]);
+    const redesign = [...element.shadowRoot!.querySelectorAll("[part=entry]")].find((card) =>
+      card.getAttribute("aria-label")!.includes("Website"),
+    )!;
+    const text = (redesign.textContent ?? "").replace(/\s+/g, " ");
+    expect(text).to.contain("12,500.00");
+    expect(text).to.contain("Apr 30, 2026");
+    expect(text).to.contain("Sales: Negotiation");
+    const won = [...element.shadowRoot!.querySelectorAll("[part=stage-chip]")].map((chip) =>
+      (chip.textContent ?? "").replace(/\s+/g, " ").trim(),
+    );
+    expect(won).to.include("Sales: Won (won)");
+  });
+
+  it("formats the entries' values for de-DE", async () => {
+    const session = await seedDeals("entries-de");
+    const root = await mount(
+      html`<crm-entries slug="deals" fields="title,amount"></crm-entries>`,
+      runtimeFor(session, "de-DE"),
+    );
+    const element = root.querySelector("crm-entries")!;
+    await shadowPart(element, "[part=list]");
+    const values = [...element.shadowRoot!.querySelectorAll("[part=field-value]")].map((value) =>
+      (value.textContent ?? "").trim(),
+    );
+    expect(values).to.include("12.500,00");
+    expect(values).to.include("990,50");
+    expect(
+      [...element.shadowRoot!.querySelectorAll("[part=field-label]")].map(
+        (label) => label.textContent,
+      ),
+    ).to.include("Amount");
+  });
+
+  it("says so when the customer has no entries", async () => {
+    const session = await newSession("entries-empty");
+    const root = await mount(html`<crm-entries slug="deals"></crm-entries>`, runtimeFor(session));
+    const element = root.querySelector("crm-entries")!;
+    await shadowPart(element, "[part=empty]");
+    expect(shadowText(element, "[part=empty]")).to.equal("No entries yet.");
+  });
+
+  it("shows an error with retry for an unknown entity", async () => {
+    const session = await newSession("entries-error");
+    const root = await mount(
+      html`<crm-entries slug="no-such-entity"></crm-entries>`,
+      runtimeFor(session),
+    );
+    const element = root.querySelector("crm-entries")!;
+    await shadowPart(element, "[part=error]");
+    expect(element.shadowRoot!.querySelector("[part=retry]")).to.exist;
+  });
+
+  it("has no axe violations", async () => {
+    const session = await seedDeals("entries-axe");
+    const root = await mount(html`<crm-entries slug="deals"></crm-entries>`, runtimeFor(session));
+    await shadowPart(root.querySelector("crm-entries")!, "[part=list]");
+    await expectAccessible(root);
+  });
+
+  it("is captured in light and dark", async () => {
+    const session = await seedDeals("entries-shot");
+    const root = await mount(html`<crm-entries slug="deals"></crm-entries>`, runtimeFor(session));
+    await shadowPart(root.querySelector("crm-entries")!, "[part=list]");
+    await screenshot(root, "crm-entries");
+  });
+});
