@@ -1,4 +1,4 @@
-import { Client, type ClientOptions } from "@elastic/elasticsearch";
+import { Client, type ClientOptions, SniffingTransport } from "@elastic/elasticsearch";
 
 export interface ElasticsearchClientOptions {
   url: string;
@@ -15,6 +15,18 @@ export interface ElasticsearchClientOptions {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_RETRIES = 1;
+
+/**
+ * The transport waits 1-2 s before its first retry (and the client has no
+ * option to change that), so a node that is down answered 503 only after up
+ * to ~2.7 s. A short jittered pause keeps the retry well inside the 2.5 s
+ * budget for a 503 (measured by test/proxy/hardening/fault.test.ts).
+ */
+class QuickRetryTransport extends SniffingTransport {
+  constructor(options: ConstructorParameters<typeof SniffingTransport>[0]) {
+    super({ ...options, retryBackoff: (_min, _max, attempt) => Math.random() * 0.1 * attempt });
+  }
+}
 
 /**
  * The Elasticsearch client the proxy, the tests and backend scripts share:
@@ -36,6 +48,7 @@ export function createElasticsearchClient(options: ElasticsearchClientOptions): 
     sniffOnStart: false,
     sniffInterval: false,
     sniffOnConnectionFault: false,
+    Transport: QuickRetryTransport,
     ...(options.Connection ? { Connection: options.Connection } : {}),
   });
 }
