@@ -16,6 +16,7 @@ import { join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { type BuildOptions, build, type Metafile } from "esbuild";
 import { minify } from "terser";
+import { writeReference } from "./docs.ts";
 import { minifyTemplatesPlugin } from "./minify-templates.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -123,6 +124,10 @@ for (const file of [join(dist, "crm-widgets.js")]) {
   });
   if (result.code === undefined) throw new Error(`terser produced nothing for ${file}`);
   writeFileSync(file, result.code);
+}
+
+if (writeReference(join(dist, "custom-elements.json"), join(root, "widget", "README.md"))) {
+  console.log("widget/README.md: component reference updated from the manifest");
 }
 
 const source = readFileSync(join(dist, "crm-widgets.js"));

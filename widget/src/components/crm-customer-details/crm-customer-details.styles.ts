@@ -45,6 +45,8 @@ export const styles = [
     .meta {
       color: var(--_muted);
       font-size: 0.875em;
+    }
+    code.meta {
       font-family: ui-monospace, monospace;
     }
     .entity {

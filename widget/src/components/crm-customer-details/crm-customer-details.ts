@@ -85,7 +85,7 @@ export class CrmCustomerDetails extends CrmDataElement<CustomerEntries> {
     const createdAt = data?.customer?.createdAt;
     return html`<header part="header" class="header">
       <h2>${this.t("customer", { id: "" }).trim()}</h2>
-      <span class="meta">${this.customerId}</span>
+      <code class="meta">${this.customerId}</code>
       ${
         typeof createdAt === "string"
           ? html`<span class="meta">${this.t("since", { date: formatTimestamp(createdAt, this.locale) })}</span>`
