@@ -86,6 +86,12 @@ export const styles = [
     }
     .skeleton {
       width: var(--crm-field-skeleton-width, 5em);
+      line-height: 1;
+      vertical-align: baseline;
+    }
+    /* Text gives the placeholder a baseline, so it sits on the line like the value will. */
+    .skeleton::before {
+      content: "\200b";
     }
     @media (forced-colors: active) {
       .swatch {

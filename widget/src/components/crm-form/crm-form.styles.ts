@@ -92,6 +92,7 @@ export const styles = [
       display: grid;
       gap: var(--_gap);
       padding: var(--crm-form-padding, 1rem);
+      background: var(--_surface);
       border: 1px solid var(--_border);
       border-radius: var(--_radius);
     }

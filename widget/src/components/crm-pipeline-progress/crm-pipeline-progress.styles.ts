@@ -189,6 +189,12 @@ export const styles = [
       display: block;
       color: var(--_text);
     }
+    /* Sized like the loaded block (summary line, stage bar with marker and label): no jump. */
+    .skeleton-row {
+      display: flex;
+      align-items: center;
+      height: 1.4em;
+    }
     .skeleton-line {
       width: 12em;
     }
@@ -198,7 +204,7 @@ export const styles = [
     }
     .skeleton-bar .skeleton {
       flex: 1;
-      height: 2.6em;
+      height: 3.5em;
       min-width: 0;
     }
     .compact-skeleton .skeleton-bar .skeleton {

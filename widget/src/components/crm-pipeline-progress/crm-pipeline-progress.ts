@@ -105,7 +105,7 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
       class="loading ${this.layout === "compact" ? "compact-skeleton" : ""}"
       aria-busy="true"
     >
-      <span class="skeleton skeleton-line"></span>
+      <span class="skeleton-row"><span class="skeleton skeleton-line"></span></span>
       <span class="skeleton-bar">${Array.from({ length: count }, () => html`<span class="skeleton"></span>`)}</span>
       <span class="sr-only">${this.t("loading")}</span>
     </div>`;
