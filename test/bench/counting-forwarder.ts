@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 
 export interface CountingForwarder {
   url: string;
-  /** Requests forwarded so far, as `METHOD /path` without the query. */
+  /** Requests forwarded so far, as `METHOD /path?query`. */
   readonly log: readonly string[];
   /** The requests forwarded while `run` ran. */
   during(run: () => Promise<unknown>): Promise<string[]>;
@@ -20,7 +20,7 @@ export async function startCountingForwarder(target: string): Promise<CountingFo
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const log: string[] = [];
   const server: Server = createServer((incoming, outgoing) => {
-    log.push(`${incoming.method} ${(incoming.url ?? "/").split("?")[0]}`);
+    log.push(`${incoming.method} ${incoming.url ?? "/"}`);
     const forwarded = httpRequest(
       {
         host: upstream.hostname,

@@ -191,6 +191,8 @@ function largestWorkerInputs(mapFile: string): string[] {
 // ------------------------------------------------------- (b) requests counted
 
 interface RequestCounts {
+  /** The query strings the proxy sent with its hot read and its write, reused for the direct runs. */
+  observed: { readQuery: string; writeQuery: string };
   coldFirstVisit: string[];
   firstVisit: string[];
   hotRead: string[];
@@ -199,9 +201,10 @@ interface RequestCounts {
   firstVisitPage: { components: number; calls: number; proxyRequests: number; es: string[] };
 }
 
-/** `PUT /bench-x-crm_customers/_create/c_abc` → `PUT crm_customers/_create/{id}`. */
+/** `PUT /bench-x-crm_customers/_create/c_abc?x=1` → `PUT crm_customers/_create/{id}`. */
 function shortPath(line: string, prefix: string): string {
-  const [method, path = ""] = line.split(" ");
+  const [method, url = ""] = line.split(" ");
+  const path = url.split("?")[0] ?? "";
   const segments = path.split("/").filter(Boolean);
   const named = segments.map((segment, i) => {
     const previous = segments[i - 1];
@@ -255,7 +258,10 @@ async function countRequests(elasticsearchUrl: string, prefix: string): Promise<
       const returning = await page(visitor.token);
       const newcomer = await benchCustomer(`count-page-${randomBytes(4).toString("hex")}`);
       const firstVisitPage = await page(newcomer.token);
+      const queryOf = (lines: string[], method: string) =>
+        lines.find((line) => line.startsWith(`${method} `))?.split("?")[1] ?? "";
       return {
+        observed: { readQuery: queryOf(hotRead, "GET"), writeQuery: queryOf(write, "POST") },
         coldFirstVisit: short(coldFirstVisit),
         firstVisit: short(firstVisit),
         hotRead: short(hotRead),
@@ -289,6 +295,9 @@ function mean(figures: LoadFigures[]): LoadFigures {
     p99: avg((f) => f.p99),
     requests: figures.reduce((sum, f) => sum + f.requests, 0),
     failures: figures.reduce((sum, f) => sum + f.failures, 0),
+    ...(figures.every((f) => f.cpuMsPerRequest !== undefined)
+      ? { cpuMsPerRequest: avg((f) => f.cpuMsPerRequest ?? 0) }
+      : {}),
   };
 }
 
@@ -322,12 +331,18 @@ async function compare(name: string, direct: LoadTarget, proxy: LoadTarget): Pro
 function loadTargets(
   customers: BenchCustomer[],
   elasticsearchUrl: string,
-  proxyUrl: string,
+  proxy: ProxyProcess,
   entriesIndex: string,
+  observed: RequestCounts["observed"],
 ) {
+  const proxyUrl = proxy.url;
   const pick = () => customers[Math.floor(Math.random() * customers.length)] as BenchCustomer;
-  const sourceIncludes =
-    "slug,reference_type,reference_id,created_at,updated_at,values.current_weight";
+  /** The proxy's own query string (refresh policy, retries, _source filter), routed to `c`. */
+  const query = (observedQuery: string, c: BenchCustomer) => {
+    const params = new URLSearchParams(observedQuery);
+    params.set("routing", c.routing);
+    return params.toString();
+  };
   const field = "/v1/entries/tracker/fields/current_weight";
   return {
     directRead: {
@@ -336,19 +351,20 @@ function loadTargets(
         const c = pick();
         return {
           method: "GET",
-          path: `/${entriesIndex}/_doc/${c.entryId}?routing=${encodeURIComponent(c.routing)}&_source_includes=${sourceIncludes}`,
+          path: `/${entriesIndex}/_doc/${c.entryId}?${query(observed.readQuery, c)}`,
         };
       },
     },
     proxyRead: {
       url: proxyUrl,
+      pid: proxy.pid,
       next: () => ({
         method: "GET",
         path: field,
         headers: { authorization: `Bearer ${pick().token}` },
       }),
     },
-    // The adapter's write, byte for byte in intent: a partial `doc` update with upsert.
+    // The adapter's write: a partial `doc` update with upsert, with the proxy's own parameters.
     directWrite: {
       url: elasticsearchUrl,
       next: () => {
@@ -356,7 +372,7 @@ function loadTargets(
         const now = new Date().toISOString();
         return {
           method: "POST",
-          path: `/${entriesIndex}/_update/${c.entryId}?routing=${encodeURIComponent(c.routing)}&refresh=wait_for&retry_on_conflict=100&_source=false`,
+          path: `/${entriesIndex}/_update/${c.entryId}?${query(observed.writeQuery, c)}`,
           headers: { "content-type": "application/json" },
           body: JSON.stringify({
             doc: { values: { current_weight: randomWeight() }, updated_at: now },
@@ -375,6 +391,7 @@ function loadTargets(
     },
     proxyWrite: {
       url: proxyUrl,
+      pid: proxy.pid,
       next: () => ({
         method: "PUT",
         path: field,
@@ -437,9 +454,38 @@ async function main(): Promise<void> {
     }
     log(`${customers.length} customers with a tracker entry`);
 
-    const targets = loadTargets(customers, elasticsearch.url, proxy.url, indices.entries);
+    const targets = loadTargets(
+      customers,
+      elasticsearch.url,
+      proxy,
+      indices.entries,
+      counts.observed,
+    );
+    log(
+      `direct reads use ?${counts.observed.readQuery}; direct writes ?${counts.observed.writeQuery}`,
+    );
     const reads = await compare("getCrmField", targets.directRead, targets.proxyRead);
     const writes = await compare("setCrmField", targets.directWrite, targets.proxyWrite);
+
+    // Diagnostics for the read comparison: the proxy's floor (a route with no session and no
+    // Elasticsearch), and added latency with one connection, where nothing queues.
+    log(`proxy floor: GET /v1/health, ${CONNECTIONS} connections, ${SECONDS} s`);
+    const floor = await load(
+      { url: proxy.url, pid: proxy.pid, next: () => ({ method: "GET", path: "/v1/health" }) },
+      { connections: CONNECTIONS, seconds: SECONDS },
+    );
+    const first = customers[0] as BenchCustomer;
+    log(`getCrmField with one connection: ${SECONDS} s each, direct then proxy`);
+    const sequentialDirect = await sequentialLatency(
+      `${elasticsearch.url}${targets.directRead.next().path}`,
+      {},
+      { seconds: SECONDS / 2 },
+    );
+    const sequentialProxy = await sequentialLatency(
+      `${proxy.url}/v1/entries/tracker/fields/current_weight`,
+      { authorization: `Bearer ${first.token}` },
+      { seconds: SECONDS / 2 },
+    );
 
     // (c) getCrmEntries latency as the entries index grows.
     const owner = customers[0] as BenchCustomer;
@@ -519,7 +565,30 @@ async function main(): Promise<void> {
         "requests (direct / proxy), failures",
         `${c.direct.requests} / ${c.proxy.requests}, ${c.direct.failures + c.proxy.failures}`,
       );
+      if (c.proxy.cpuMsPerRequest !== undefined) {
+        add(name, "proxy process CPU per request", ms(c.proxy.cpuMsPerRequest));
+      }
     }
+    add(
+      "getCrmField",
+      "proxy floor: /v1/health req/s",
+      `${formatNumber(floor.rps)} (${(floor.rps / reads.direct.rps).toFixed(2)}× direct getCrmField; ${ms(floor.cpuMsPerRequest ?? Number.NaN)} CPU/request)`,
+    );
+    add(
+      "getCrmField",
+      "1 connection: direct p50 / p99",
+      `${ms(sequentialDirect.p50)} / ${ms(sequentialDirect.p99)}`,
+    );
+    add(
+      "getCrmField",
+      "1 connection: proxy p50 / p99",
+      `${ms(sequentialProxy.p50)} / ${ms(sequentialProxy.p99)}`,
+    );
+    add(
+      "getCrmField",
+      "1 connection: added p50 / p99",
+      `${ms(sequentialProxy.p50 - sequentialDirect.p50)} / ${ms(sequentialProxy.p99 - sequentialDirect.p99)}`,
+    );
     add(
       "ES requests",
       "first visit, cold proxy",
@@ -584,13 +653,19 @@ async function main(): Promise<void> {
         met: readRatio >= 0.8,
       },
       {
-        name: "added p99, reads",
+        name: `added p99, reads, ${CONNECTIONS} connections`,
         target: "≤ 5 ms",
         value: `${readAddedP99.toFixed(1)} ms`,
         met: readAddedP99 <= 5,
       },
       {
-        name: "added p99, writes",
+        name: "added p99, reads, 1 connection",
+        target: "≤ 5 ms",
+        value: ms(sequentialProxy.p99 - sequentialDirect.p99),
+        met: sequentialProxy.p99 - sequentialDirect.p99 <= 5,
+      },
+      {
+        name: `added p99, writes, ${CONNECTIONS} connections`,
         target: "≤ 5 ms",
         value: `${writeAddedP99.toFixed(1)} ms`,
         met: writeAddedP99 <= 5,
@@ -646,6 +721,7 @@ async function main(): Promise<void> {
         bars: [
           { label: "getCrmField direct ES", value: reads.direct.rps, color: "#94a3b8" },
           { label: "getCrmField via proxy", value: reads.proxy.rps, color: "#2563eb" },
+          { label: "/v1/health via proxy (floor)", value: floor.rps, color: "#a78bfa" },
           { label: "setCrmField direct ES", value: writes.direct.rps, color: "#94a3b8" },
           { label: "setCrmField via proxy", value: writes.proxy.rps, color: "#2563eb" },
         ],
@@ -673,7 +749,7 @@ async function main(): Promise<void> {
     const notes = [
       `Machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; Elasticsearch ${elasticsearch.version} (${elasticsearch.url}), shared with whatever else runs on it.`,
       `Proxy vs direct: autocannon in the bench process, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each (figures are the mean of the rounds), over ${CUSTOMERS} customers picked at random per request. The proxy runs as a child process (node proxy/src/node.ts); load generator, proxy and Elasticsearch share the machine's cores. autocannon records whole milliseconds.`,
-      "Direct read = realtime GET with the entry's routing and the same _source filter the adapter uses; direct write = _update with a partial doc + upsert, refresh=wait_for, retry_on_conflict=100, as the adapter sends it. Writes wait for the index's refresh (default 1 s interval), which dominates their latency on both paths.",
+      `Direct read = realtime GET of the entry with the query string the proxy itself sent (observed: ?${counts.observed.readQuery}, routing swapped per customer); direct write = _update with a partial doc + upsert and the proxy's own query string (observed: ?${counts.observed.writeQuery}).`,
       "ES requests were counted by a counting HTTP forwarder between a fresh proxy process and Elasticsearch; the page of 10 components is the real widget runtime (CrmRuntime) issuing what ten crm-field components ask for (getCrmEntity + getCrmField each, in one task), with a second counting forwarder in front of the proxy.",
       `getCrmEntries latency: one sequential keep-alive client through the proxy (high-resolution timer), for one customer with 10 deals (many entries: a routed search) and its tracker entry (one entry: a realtime GET). Filler entries belong to other customers (8 each); loaded with _bulk in batches of 10,000, refresh_interval -1 during the load, restored after; merges settled before measuring: ${entryLevels.map((l) => l.mergesSettled).join(", ")}.`,
       `Worker bundle: wrangler deploy --dry-run as wrangler.toml configures it (minify ${bundles.worker.minified ? "on" : "off"}), gzip of worker.js; heaviest inputs by source size: ${bundles.worker.largestInputs.join("; ")}.`,
@@ -694,7 +770,11 @@ async function main(): Promise<void> {
         },
         elasticsearch: { url: elasticsearch.url, version: elasticsearch.version },
         machine: { cores: cpus().length, memoryBytes: totalmem(), node: process.version },
-        getCrmField: reads,
+        getCrmField: {
+          ...reads,
+          floor,
+          oneConnection: { direct: sequentialDirect, proxy: sequentialProxy },
+        },
         setCrmField: writes,
         writeThroughputRatio: writeRatio,
         requests: counts,
