@@ -74,3 +74,25 @@ describe("designed states", () => {
     await screenshot(root, "error-states");
   });
 });
+
+describe("component styles", () => {
+  it("every component's stylesheets are complete CSS text (no bad escape in a css template)", async () => {
+    const { CrmField, CrmForm, CrmPipelineProgress, CrmEntries, CrmCustomerDetails } = await import(
+      "../../widget/src/index.ts"
+    );
+    for (const component of [
+      CrmField,
+      CrmForm,
+      CrmPipelineProgress,
+      CrmEntries,
+      CrmCustomerDetails,
+    ]) {
+      for (const style of component.elementStyles) {
+        // A bad escape in a css`` template leaves Lit's cssText undefined.
+        const cssText: unknown = "cssText" in style ? style.cssText : undefined;
+        expect(typeof cssText, component.name).to.equal("string");
+        expect(cssText as string, component.name).not.to.contain("undefined");
+      }
+    }
+  });
+});

@@ -91,7 +91,7 @@ export const styles = [
     }
     /* Text gives the placeholder a baseline, so it sits on the line like the value will. */
     .skeleton::before {
-      content: "\200b";
+      content: "\\200b";
     }
     @media (forced-colors: active) {
       .swatch {
