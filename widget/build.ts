@@ -126,7 +126,15 @@ for (const file of [join(dist, "crm-widgets.js")]) {
   writeFileSync(file, result.code);
 }
 
-if (writeReference(join(dist, "custom-elements.json"), join(root, "widget", "README.md"))) {
+const readme = join(root, "widget", "README.md");
+const readmeBefore = readFileSync(readme, "utf8");
+writeReference(join(dist, "custom-elements.json"), readme);
+// The lint formats Markdown tables; keep the generated section in that shape.
+execFileSync(join(root, "node_modules/.bin/biome"), ["format", "--write", readme], {
+  cwd: root,
+  stdio: "ignore",
+});
+if (readFileSync(readme, "utf8") !== readmeBefore) {
   console.log("widget/README.md: component reference updated from the manifest");
 }
 
