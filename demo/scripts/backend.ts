@@ -7,7 +7,7 @@ import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
 import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
 import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
-import { demoSettings } from "../server/config.ts";
+import { demoSettings, elasticsearchAuth } from "../server/config.ts";
 
 /**
  * Runs `task` with the adapter, then closes the client. ELASTICSEARCH_URL and
@@ -17,10 +17,7 @@ import { demoSettings } from "../server/config.ts";
 export async function withCrm<T>(task: (crm: CrmBackend) => Promise<T>): Promise<T> {
   const settings = demoSettings();
   const url = process.env.ELASTICSEARCH_URL || (await ensureElasticsearch()).url;
-  const client = createElasticsearchClient({
-    url,
-    ...(process.env.ELASTICSEARCH_API_KEY ? { apiKey: process.env.ELASTICSEARCH_API_KEY } : {}),
-  });
+  const client = createElasticsearchClient({ url, ...elasticsearchAuth() });
   const adapter = createCrmAdapter({
     client,
     indices: crmIndices({ prefix: settings.indexPrefix }),

@@ -40,3 +40,16 @@ export function demoSettings(env: NodeJS.ProcessEnv = process.env): DemoSettings
     indexPrefix: env.CRM_INDEX_PREFIX?.trim() ?? "",
   };
 }
+
+/** Elasticsearch credentials from the same variables the proxy reads. */
+export function elasticsearchAuth(env: NodeJS.ProcessEnv = process.env): {
+  apiKey?: string;
+  username?: string;
+  password?: string;
+} {
+  if (env.ELASTICSEARCH_API_KEY) return { apiKey: env.ELASTICSEARCH_API_KEY };
+  if (env.ELASTICSEARCH_USERNAME) {
+    return { username: env.ELASTICSEARCH_USERNAME, password: env.ELASTICSEARCH_PASSWORD ?? "" };
+  }
+  return {};
+}

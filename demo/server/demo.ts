@@ -7,7 +7,7 @@ import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.
 import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
-import type { DemoSettings } from "./config.ts";
+import { type DemoSettings, elasticsearchAuth } from "./config.ts";
 import { type SeededCustomer, seedDemo } from "./seed.ts";
 import { type RunningSite, startSite } from "./site.ts";
 
@@ -38,8 +38,13 @@ export interface RunningDemo {
 export async function prepareDemoData(
   elasticsearchUrl: string,
   settings: DemoSettings,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<SeededCustomer[]> {
-  const client = createElasticsearchClient({ url: elasticsearchUrl, requestTimeoutMs: 30_000 });
+  const client = createElasticsearchClient({
+    url: elasticsearchUrl,
+    ...elasticsearchAuth(env),
+    requestTimeoutMs: 30_000,
+  });
   try {
     const indices = crmIndices({ prefix: settings.indexPrefix });
     await ensureCrmIndices(client, indices);
@@ -57,7 +62,7 @@ export async function prepareDemoData(
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const { settings } = options;
   options.onStep?.("setting up indices and seeding the demo data");
-  const customers = await prepareDemoData(options.elasticsearchUrl, settings);
+  const customers = await prepareDemoData(options.elasticsearchUrl, settings, options.env);
 
   let proxy: RunningProxy | undefined;
   let proxyUrl = "";
