@@ -193,7 +193,8 @@ const config: TestRunnerConfig = {
   port,
   nodeResolve: { exportConditions: ["production"] },
   browsers: [launcher],
-  // One page at a time: a second page would be a background tab, whose timers Chromium throttles.
+  // One page at a time: a second page is a background tab, where Chromium throttles timers and
+  // runs no animation frames (screenshots wait for one).
   concurrency: 1,
   testsFinishTimeout: 180_000,
   testFramework: { config: { timeout: 15_000 } },

@@ -305,7 +305,13 @@ export class CrmRuntime {
       this.#flushScheduled = true;
       // A macrotask, not a microtask: components that render in a chain of
       // microtasks (Lit updates, awaited reads) all land in the same batch.
-      setTimeout(() => this.#flush(), 0);
+      // A message, not setTimeout: background tabs throttle timers to 1 s.
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        this.#flush();
+      };
+      channel.port2.postMessage(null);
     });
   }
 
