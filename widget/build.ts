@@ -11,13 +11,12 @@
  * (HTTP layer, adapter, Elasticsearch client, classic zod) slipped into it.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type BuildOptions, build, type Metafile } from "esbuild";
-import { minify } from "terser";
+import { build } from "esbuild";
+import { buildBundle, checkInputs, common } from "./bundle.ts";
 import { writeReference } from "./docs.ts";
-import { minifyTemplatesPlugin } from "./minify-templates.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const dist = join(root, "dist");
@@ -30,36 +29,6 @@ const components = [
   "crm-customer-details",
 ];
 
-/** Inputs that must never reach the browser. */
-const forbidden = [
-  /proxy\/src\/(http|adapter|elasticsearch|auth)\//,
-  /proxy\/src\/(node|worker|config)\.ts$/,
-  /node_modules\/(@elastic|hono|@hono|jose)\//,
-  /node_modules\/zod\/v4\/classic\//,
-];
-
-const common: BuildOptions & { metafile: true } = {
-  bundle: true,
-  format: "esm",
-  target: "es2022",
-  minify: true,
-  legalComments: "linked",
-  metafile: true,
-  logLevel: "warning",
-  absWorkingDir: root,
-  tsconfig: join(root, "tsconfig.json"),
-  plugins: [minifyTemplatesPlugin()],
-};
-
-function checkInputs(metafile: Metafile): void {
-  const leaked = Object.keys(metafile.inputs).filter((input) =>
-    forbidden.some((re) => re.test(input)),
-  );
-  if (leaked.length > 0) {
-    throw new Error(`Server code in the widget bundle:\n  ${leaked.join("\n  ")}`);
-  }
-}
-
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
@@ -67,12 +36,7 @@ function kb(bytes: number): string {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-const bundle = await build({
-  ...common,
-  entryPoints: { "crm-widgets": "widget/src/index.ts" },
-  outdir: dist,
-});
-checkInputs(bundle.metafile);
+await buildBundle(dist);
 
 const split = await build({
   ...common,
@@ -112,19 +76,6 @@ execFileSync(
   ],
   { cwd: root, stdio: "inherit" },
 );
-
-// terser compresses a few percent beyond esbuild (two passes, safe options only).
-for (const file of [join(dist, "crm-widgets.js")]) {
-  const result = await minify(readFileSync(file, "utf8"), {
-    module: true,
-    ecma: 2020,
-    compress: { passes: 2 },
-    mangle: true,
-    format: { comments: "some" },
-  });
-  if (result.code === undefined) throw new Error(`terser produced nothing for ${file}`);
-  writeFileSync(file, result.code);
-}
 
 const readme = join(root, "widget", "README.md");
 const readmeBefore = readFileSync(readme, "utf8");

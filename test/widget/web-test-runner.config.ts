@@ -20,10 +20,13 @@ import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
 import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
 import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
+import { buildBundle } from "../../widget/bundle.ts";
 import { testEntities } from "./seed.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const screenshots = join(root, "test-results", "screenshots");
+/** Where the tests' copy of the minified bundle is built, served as /test-results/bundle/. */
+const bundleDir = join(root, "test-results", "bundle");
 const issuer = "https://widget-tests.example";
 const audience = "crm-widget-tests";
 const secret = randomBytes(32).toString("hex");
@@ -75,6 +78,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
   return {
     name: "crm-proxy",
     async serverStart() {
+      await buildBundle(bundleDir);
       const elasticsearch = await ensureElasticsearch();
       proxy = await startProxy({
         ELASTICSEARCH_URL: elasticsearch.url,

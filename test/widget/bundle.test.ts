@@ -1,0 +1,59 @@
+import { expect, fixture, waitUntil } from "@open-wc/testing";
+import { html } from "lit";
+import { freshToken, newSession, seed, shadowPart, shadowText } from "./support.ts";
+
+/** Adds the script tag a site owner pastes, pointing at the minified bundle the build makes. */
+async function embed(attributes: Record<string, string>): Promise<void> {
+  const script = document.createElement("script");
+  script.type = "module";
+  script.src = "/test-results/bundle/crm-widgets.js";
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
+  const loaded = new Promise((resolve, reject) => {
+    script.addEventListener("load", resolve);
+    script.addEventListener("error", reject);
+  });
+  document.head.append(script);
+  await loaded;
+}
+
+describe("the built bundle embedded by script tag", () => {
+  it("configures itself from data attributes and renders the customer's data from the real proxy", async () => {
+    const session = await newSession("bundle");
+    await seed(session, [
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 81.5 } },
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
+    ]);
+    let asked = 0;
+    (window as unknown as Record<string, unknown>).getCrmSessionToken = () => {
+      asked++;
+      return freshToken(session);
+    };
+    await embed({
+      "data-proxy-url": session.proxyUrl,
+      "data-token-provider": "getCrmSessionToken",
+      "data-locale": "de-DE",
+    });
+    const root = await fixture<HTMLElement>(html`<div>
+      <crm-field slug="tracker" field="current_weight" editable></crm-field>
+      <crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>
+      <crm-form slug="tracker" fields="notes"></crm-form>
+    </div>`);
+    const field = root.querySelector("crm-field")!;
+    const progress = root.querySelector("crm-pipeline-progress")!;
+    await waitUntil(
+      () => shadowText(field, "[part=value]") === "81,5 kg",
+      "no value from the bundle",
+    );
+    await shadowPart(progress, "[part=stages]");
+    expect(shadowText(progress, "[part=current-label]")).to.equal("Phase 2 von 3: In Progress");
+    await shadowPart(root.querySelector("crm-form")!, "[part=form]");
+    expect(asked).to.equal(1);
+
+    const api = window.CrmWidgets!;
+    await api.setCrmField({ slug: "tracker", fieldKey: "current_weight", value: 80 });
+    await waitUntil(
+      () => shadowText(field, "[part=value]") === "80,0 kg",
+      "the component missed the write",
+    );
+  });
+});
