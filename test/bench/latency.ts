@@ -33,27 +33,41 @@ function once(agent: Agent, url: URL, headers: Record<string, string>): Promise<
   });
 }
 
-/** Times GET `url` for `seconds` (after `warmup` untimed requests). */
-export async function sequentialLatency(
+/** p50/p99/mean of raw timings in milliseconds. */
+export function summarize(times: number[]): LatencyFigures {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    samples: sorted.length,
+    mean: sorted.reduce((sum, t) => sum + t, 0) / sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+  };
+}
+
+/** Times GET `url` for `seconds`, after `warmupSeconds` of untimed requests; raw timings in ms. */
+export async function sequentialTimes(
   url: string,
   headers: Record<string, string>,
-  options: { seconds: number; warmup?: number },
-): Promise<LatencyFigures> {
+  options: { seconds: number; warmupSeconds?: number },
+): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const target = new URL(url);
   try {
-    for (let i = 0; i < (options.warmup ?? 50); i++) await once(agent, target, headers);
+    const warmupEnd = performance.now() + (options.warmupSeconds ?? 0.5) * 1000;
+    while (performance.now() < warmupEnd) await once(agent, target, headers);
     const times: number[] = [];
     const deadline = performance.now() + options.seconds * 1000;
     while (performance.now() < deadline) times.push(await once(agent, target, headers));
-    times.sort((a, b) => a - b);
-    return {
-      samples: times.length,
-      mean: times.reduce((sum, t) => sum + t, 0) / times.length,
-      p50: percentile(times, 50),
-      p99: percentile(times, 99),
-    };
+    return times;
   } finally {
     agent.destroy();
   }
+}
+
+export async function sequentialLatency(
+  url: string,
+  headers: Record<string, string>,
+  options: { seconds: number; warmupSeconds?: number },
+): Promise<LatencyFigures> {
+  return summarize(await sequentialTimes(url, headers, options));
 }

@@ -33,7 +33,7 @@ import {
   sessionToken,
   trackerEntity,
 } from "./fixtures.ts";
-import { type LatencyFigures, sequentialLatency } from "./latency.ts";
+import { sequentialLatency, sequentialTimes, summarize } from "./latency.ts";
 import { type ProxyProcess, startProxyProcess } from "./proxy-process.ts";
 import {
   type ChartGroup,
@@ -402,6 +402,16 @@ function loadTargets(
   } satisfies Record<string, LoadTarget>;
 }
 
+interface EntryLevel {
+  entries: number;
+  loadSeconds: number;
+  added: number;
+  proxy: ProxyProcess;
+  index: string;
+  manyTimes: number[];
+  oneTimes: number[];
+}
+
 // ------------------------------------------------------------------ cleanup
 
 async function deletePrefix(client: Client, prefix: string): Promise<void> {
@@ -429,6 +439,7 @@ async function main(): Promise<void> {
   const indices = crmIndices({ prefix });
   const client = createElasticsearchClient({ url: elasticsearch.url, requestTimeoutMs: 120_000 });
   let proxy: ProxyProcess | undefined;
+  const extraProxies: ProxyProcess[] = [];
   try {
     await ensureCrmIndices(client, indices);
     const adapter = createCrmAdapter({ client, indices });
@@ -487,48 +498,76 @@ async function main(): Promise<void> {
       { seconds: SECONDS / 2 },
     );
 
-    // (c) getCrmEntries latency as the entries index grows.
+    // (c) getCrmEntries latency with a small and a large entries index, side by side: two
+    // sets of indices (each with its own proxy process), measured in alternating rounds so
+    // both levels see the same machine.
     const owner = customers[0] as BenchCustomer;
-    for (let i = 0; i < 10; i++) {
-      await call(proxy.url, "POST", "/v1/entries/deals", owner.token, {
-        values: { title: `Deal ${i}`, amount: i * 100 },
+    const levelTargets = ENTRIES > SMALL_ENTRIES ? [SMALL_ENTRIES, ENTRIES] : [ENTRIES];
+    const levels: EntryLevel[] = [];
+    for (const [i, target] of levelTargets.entries()) {
+      const levelPrefix = i === levelTargets.length - 1 ? prefix : `${prefix}small-`;
+      const levelIndices = crmIndices({ prefix: levelPrefix });
+      let levelProxy: ProxyProcess = proxy;
+      if (levelPrefix !== prefix) {
+        await ensureCrmIndices(client, levelIndices);
+        const levelAdapter = createCrmAdapter({ client, indices: levelIndices });
+        await levelAdapter.entities.create(trackerEntity);
+        await levelAdapter.entities.create(dealsEntity);
+        levelProxy = await startProxyProcess(proxyEnv(elasticsearch.url, levelPrefix));
+        extraProxies.push(levelProxy);
+      }
+      await call(levelProxy.url, "PUT", "/v1/entries/tracker/fields/current_weight", owner.token, {
+        value: randomWeight(),
       });
-    }
-    const auth = { authorization: `Bearer ${owner.token}` };
-    const measureEntries = async (label: string) => {
-      const merged = await settleMerges(client, indices.entries);
-      log(`getCrmEntries at ${label}: ${SECONDS} s sequential, per entity kind`);
-      const many = await sequentialLatency(`${proxy?.url}/v1/entries/deals`, auth, {
-        seconds: SECONDS,
-      });
-      const one = await sequentialLatency(`${proxy?.url}/v1/entries/tracker`, auth, {
-        seconds: SECONDS / 2,
-      });
-      return { many, one, mergesSettled: merged };
-    };
-    const entryLevels: {
-      entries: number;
-      loadSeconds: number;
-      added: number;
-      many: LatencyFigures;
-      one: LatencyFigures;
-      mergesSettled: boolean;
-    }[] = [];
-    let loadedSoFar = 0;
-    for (const target of ENTRIES > SMALL_ENTRIES ? [SMALL_ENTRIES, ENTRIES] : [SMALL_ENTRIES]) {
-      log(`bulk-loading the entries index to ${target.toLocaleString("en")} documents`);
-      const loaded = await fillEntries(client, indices.entries, target, loadedSoFar);
-      loadedSoFar += loaded.added;
+      for (let deal = 0; deal < 10; deal++) {
+        await call(levelProxy.url, "POST", "/v1/entries/deals", owner.token, {
+          values: { title: `Deal ${deal}`, amount: deal * 100 },
+        });
+      }
+      log(`bulk-loading ${levelIndices.entries} to ${target.toLocaleString("en")} documents`);
+      const loaded = await fillEntries(client, levelIndices.entries, target, i * 10_000_000);
       log(
         `  ${loaded.added.toLocaleString("en")} added in ${loaded.seconds.toFixed(1)} s; index holds ${loaded.total.toLocaleString("en")}`,
       );
-      entryLevels.push({
+      levels.push({
         entries: loaded.total,
         loadSeconds: loaded.seconds,
         added: loaded.added,
-        ...(await measureEntries(loaded.total.toLocaleString("en"))),
+        proxy: levelProxy,
+        index: levelIndices.entries,
+        manyTimes: [],
+        oneTimes: [],
       });
     }
+    const mergesSettled: boolean[] = [];
+    for (const level of levels) mergesSettled.push(await settleMerges(client, level.index));
+    const auth = { authorization: `Bearer ${owner.token}` };
+    const entryRounds = 4;
+    log(
+      `getCrmEntries: ${entryRounds} alternating rounds per level, sequential (one connection), ${SECONDS / entryRounds} s of the many-entry entity and ${SECONDS / entryRounds / 2} s of the one-entry entity each`,
+    );
+    for (let round = 0; round < entryRounds; round++) {
+      for (const level of round % 2 === 0 ? levels : [...levels].reverse()) {
+        level.manyTimes.push(
+          ...(await sequentialTimes(`${level.proxy.url}/v1/entries/deals`, auth, {
+            seconds: SECONDS / entryRounds,
+          })),
+        );
+        level.oneTimes.push(
+          ...(await sequentialTimes(`${level.proxy.url}/v1/entries/tracker`, auth, {
+            seconds: SECONDS / entryRounds / 2,
+          })),
+        );
+      }
+    }
+    const entryLevels = levels.map((level, i) => ({
+      entries: level.entries,
+      loadSeconds: level.loadSeconds,
+      added: level.added,
+      many: summarize(level.manyTimes),
+      one: summarize(level.oneTimes),
+      mergesSettled: mergesSettled[i] ?? false,
+    }));
     await proxy.stop();
     proxy = undefined;
 
@@ -537,6 +576,8 @@ async function main(): Promise<void> {
     const large = entryLevels[entryLevels.length - 1];
     const entriesRatio = small && large ? large.many.p50 / small.many.p50 : Number.NaN;
     const entriesRatioP99 = small && large ? large.many.p99 / small.many.p99 : Number.NaN;
+    // A realtime GET does not depend on the index size: its ratio shows the machine's noise.
+    const controlRatio = small && large ? large.one.p50 / small.one.p50 : Number.NaN;
     const readRatio = reads.proxy.rps / reads.direct.rps;
     const writeRatio = writes.proxy.rps / writes.direct.rps;
     const readAddedP99 = reads.proxy.p99 - reads.direct.p99;
@@ -631,8 +672,13 @@ async function main(): Promise<void> {
     }
     add(
       "getCrmEntries",
-      "1M / 10k latency (p50, p99)",
+      "large / small latency, many (p50, p99)",
       `${entriesRatio.toFixed(2)}×, ${entriesRatioP99.toFixed(2)}×`,
+    );
+    add(
+      "getCrmEntries",
+      "control: large / small, one-entry GET (p50)",
+      `${controlRatio.toFixed(2)}× (size-independent; shows the noise)`,
     );
     add(
       "bundles",
@@ -751,7 +797,7 @@ async function main(): Promise<void> {
       `Proxy vs direct: autocannon in the bench process, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each (figures are the mean of the rounds), over ${CUSTOMERS} customers picked at random per request. The proxy runs as a child process (node proxy/src/node.ts); load generator, proxy and Elasticsearch share the machine's cores. autocannon records whole milliseconds.`,
       `Direct read = realtime GET of the entry with the query string the proxy itself sent (observed: ?${counts.observed.readQuery}, routing swapped per customer); direct write = _update with a partial doc + upsert and the proxy's own query string (observed: ?${counts.observed.writeQuery}).`,
       "ES requests were counted by a counting HTTP forwarder between a fresh proxy process and Elasticsearch; the page of 10 components is the real widget runtime (CrmRuntime) issuing what ten crm-field components ask for (getCrmEntity + getCrmField each, in one task), with a second counting forwarder in front of the proxy.",
-      `getCrmEntries latency: one sequential keep-alive client through the proxy (high-resolution timer), for one customer with 10 deals (many entries: a routed search) and its tracker entry (one entry: a realtime GET). Filler entries belong to other customers (8 each); loaded with _bulk in batches of 10,000, refresh_interval -1 during the load, restored after; merges settled before measuring: ${entryLevels.map((l) => l.mergesSettled).join(", ")}.`,
+      `getCrmEntries latency: two entries indices (${entryLevels.map((l) => l.entries.toLocaleString("en")).join(" and ")} documents), each behind its own proxy process, measured in ${4} alternating rounds with one sequential keep-alive client (high-resolution timer), for one customer with 10 deals (many entries: a routed search) and its tracker entry (one entry: a realtime GET, the control). Filler entries belong to other customers (8 each); loaded with _bulk in batches of 10,000, refresh_interval -1 during the load, restored after; merges settled before measuring: ${entryLevels.map((l) => l.mergesSettled).join(", ")}.`,
       `Worker bundle: wrangler deploy --dry-run as wrangler.toml configures it (minify ${bundles.worker.minified ? "on" : "off"}), gzip of worker.js; heaviest inputs by source size: ${bundles.worker.largestInputs.join("; ")}.`,
       `Widget build says: ${bundles.widget.buildSays}`,
       `Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
@@ -789,6 +835,7 @@ async function main(): Promise<void> {
     log(`report: ${files.markdown}, ${files.json}, ${files.svg}`);
   } finally {
     await proxy?.stop();
+    for (const extra of extraProxies) await extra.stop();
     log(`removing the bench indices (${prefix}*)`);
     await deletePrefix(client, prefix).catch((error: unknown) =>
       console.error(`[bench] cleanup failed: ${(error as Error).message}`),
