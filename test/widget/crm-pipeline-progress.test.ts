@@ -104,6 +104,7 @@ describe("crm-pipeline-progress", () => {
     await Promise.all([loaded(won), loaded(lost)]);
     expect(shadowText(won, "[part=current-label]")).to.equal("Stage 3 of 3: Goal Reached (won)");
     expect(shadowText(won, "[aria-current=step]")).to.equal("Stage 3 of 3: Goal Reached, won");
+    expect(stageTexts(won)[0]).to.equal("Stage 1 of 3: Starting, completed");
     expect(
       won.shadowRoot!.querySelector("[part=base]")!.classList.contains("outcome-won"),
     ).to.equal(true);

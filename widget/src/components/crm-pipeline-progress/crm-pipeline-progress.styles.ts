@@ -43,8 +43,11 @@ export const stagesStyles = css`
     color: var(--_muted);
     font-size: 0.875em;
   }
-  .stage.skipped {
-    opacity: 0.6;
+  .stage.skipped .marker {
+    opacity: 0.5;
+  }
+  .stage.skipped .stage-label {
+    text-decoration: line-through;
   }
   .stage.completed {
     border-top-color: var(--_c);

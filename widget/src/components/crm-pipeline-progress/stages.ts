@@ -66,12 +66,15 @@ export function renderStages(options: StagesOptions): TemplateResult {
     </div>
     <ol part="stages" class="stages" aria-label=${pipeline.label} aria-busy=${options.busy ? "true" : "false"}>
       ${stages.map((stage, index) => {
-        // An outcome the entry passed by (Won before a current Lost) was never reached.
+        // An outcome the entry passed by (Won before a current Lost) was never reached, and
+        // nothing follows a final outcome (Lost after a current Won).
         const state: StageState =
           index === currentIndex
             ? "current"
             : index > currentIndex
-              ? "upcoming"
+              ? outcome === "active"
+                ? "upcoming"
+                : "skipped"
               : stage.status === "active"
                 ? "completed"
                 : "skipped";
