@@ -83,6 +83,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * A node an interrupted earlier run left behind (daemonized, so it outlived that run): found by
+ * the pid file in our own folder, and only killed when its environment points its configuration into that folder.
+ */
+async function killLeftover(pidFile: string, home: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(pidFile, "utf8").trim(), 10);
+    if (!readFileSync(`/proc/${pid}/environ`, "utf8").includes(`ES_PATH_CONF=${home}`)) return;
+  } catch {
+    return;
+  }
+  process.kill(pid, "SIGKILL");
+  while (isAlive(pid)) await sleep(50);
+}
+
 /** Whether the node answers HTTP at all (any cluster status). */
 export async function answers(url: string): Promise<boolean> {
   try {
@@ -104,6 +120,7 @@ export async function startDedicatedElasticsearch(name: string): Promise<Dedicat
   const dist = distribution();
   const java = findJavaHome();
   const user = account();
+  await killLeftover(paths.pid, home);
   rmSync(home, { recursive: true, force: true });
   for (const dir of [paths.data, paths.logs]) mkdirSync(dir, { recursive: true });
   // Its own config folder: the node writes a keystore there, the shared one stays untouched.
