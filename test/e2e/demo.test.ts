@@ -24,6 +24,31 @@ describe("the demo site", () => {
     await context.close();
   });
 
+  test("the site issues a five-minute session token for the signed-in visitor only", async () => {
+    const context = await stack.newContext();
+    const anonymous = await context.request.get("/session-token");
+    expect(anonymous.status()).toBe(401);
+
+    const page = await signIn(context, "Alice");
+    const cookies = await context.cookies();
+    expect(cookies.find((cookie) => cookie.name === "demo_session")?.httpOnly).toBe(true);
+    const response = await page.request.get("/session-token");
+    expect(response.headers()["cache-control"]).toBe("no-store");
+    const { token } = (await response.json()) as { token: string };
+    const [header, payload] = token
+      .split(".")
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")));
+    expect(header).toMatchObject({ alg: "HS256" });
+    expect(payload).toMatchObject({
+      iss: "crm-widgets-demo",
+      aud: "crm-widgets",
+      sub: alice.subject,
+    });
+    expect(payload.exp - payload.iat).toBe(300);
+    await context.close();
+  });
+
   test("Alice checks in a weight and sees it on her progress page after a reload", async () => {
     const context = await stack.newContext();
     const page = await signIn(context, "Alice");
