@@ -1,16 +1,26 @@
 import { z } from "zod";
 import { isCalendarDate } from "./calendar.ts";
-import { DEFAULT_TEXT_MAX_LENGTH, MAX_FIELDS_PER_ENTITY, TEXT_MAX_LENGTH_LIMIT } from "./defaults.ts";
+import {
+  DEFAULT_TEXT_MAX_LENGTH,
+  MAX_FIELDS_PER_ENTITY,
+  TEXT_MAX_LENGTH_LIMIT,
+} from "./defaults.ts";
 
 /** An entity's machine-readable identifier, used in URLs and in every operation. */
 export const slugSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, "Must be 1-63 lowercase letters, digits or dashes, starting with a letter");
+  .regex(
+    /^[a-z][a-z0-9-]{0,62}$/,
+    "Must be 1-63 lowercase letters, digits or dashes, starting with a letter",
+  );
 
 /** A key of a field, pipeline, stage or select option: safe in JSON paths, URLs and templates. */
 export const keySchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, "Must be 1-64 lowercase letters, digits or underscores, starting with a letter");
+  .regex(
+    /^[a-z][a-z0-9_]{0,63}$/,
+    "Must be 1-64 lowercase letters, digits or underscores, starting with a letter",
+  );
 
 export { isCalendarDate };
 
@@ -84,8 +94,13 @@ export const fieldDefinitionSchema = z
   ])
   .superRefine((field, ctx) => {
     if (field.type === "select") requireUnique(field.options, (o) => o.value, ["options"], ctx);
-    if ((field.type === "number" || field.type === "date") && field.min !== undefined && field.max !== undefined) {
-      if (field.min > field.max) ctx.addIssue({ code: "custom", path: ["max"], message: "Must not be below min" });
+    if (
+      (field.type === "number" || field.type === "date") &&
+      field.min !== undefined &&
+      field.max !== undefined
+    ) {
+      if (field.min > field.max)
+        ctx.addIssue({ code: "custom", path: ["max"], message: "Must not be below min" });
     }
   });
 
@@ -151,7 +166,12 @@ function requireUnique<T>(
   const seen = new Set<string>();
   items.forEach((item, index) => {
     const key = keyOf(item);
-    if (seen.has(key)) ctx.addIssue({ code: "custom", path: [...path, index, "key"], message: `Duplicate key "${key}"` });
+    if (seen.has(key))
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, index, "key"],
+        message: `Duplicate key "${key}"`,
+      });
     seen.add(key);
   });
 }
@@ -160,7 +180,10 @@ export function findField(entity: EntityDefinition, key: string): FieldDefinitio
   return entity.fields.find((field) => field.key === key);
 }
 
-export function findPipeline(entity: EntityDefinition, key: string): PipelineDefinition | undefined {
+export function findPipeline(
+  entity: EntityDefinition,
+  key: string,
+): PipelineDefinition | undefined {
   return entity.pipelines.find((pipeline) => pipeline.key === key);
 }
 

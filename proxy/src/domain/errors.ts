@@ -68,5 +68,9 @@ export function errorFromIssues(
   const issue = issues[0];
   if (!issue) return new CrmError(code, "Invalid request");
   const field = issue.path.map(String).join(".");
-  return new CrmError(code, field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+  return new CrmError(
+    code,
+    field ? `${field}: ${issue.message}` : issue.message,
+    field || undefined,
+  );
 }

@@ -11,11 +11,23 @@ import type { CrmErrorBody } from "./errors.ts";
  * (see `DEFAULT_REFERENCE_TYPE`); customers may only name their own.
  */
 const referenceArgs = {
-  referenceType: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "Must be a reference type such as customer").optional(),
-  referenceId: z.string().min(1).max(128).regex(/^[\w.:@-]+$/, "Must be a reference id").optional(),
+  referenceType: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, "Must be a reference type such as customer")
+    .optional(),
+  referenceId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\w.:@-]+$/, "Must be a reference id")
+    .optional(),
 };
 
-const entryIdSchema = z.string().min(1).max(128).regex(/^[\w.:@-]+$/, "Must be an entry id");
+const entryIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.:@-]+$/, "Must be an entry id");
 
 /** A value as sent over the wire; its field's own schema checks it further. */
 export const wireValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -79,7 +91,10 @@ export type OperationName = keyof typeof operationArgsSchemas;
 export const OPERATION_NAMES = Object.keys(operationArgsSchemas) as OperationName[];
 
 export const batchRequestSchema = z.strictObject({
-  calls: z.array(z.unknown()).min(1).max(MAX_BATCH_CALLS, `At most ${MAX_BATCH_CALLS} calls per batch`),
+  calls: z
+    .array(z.unknown())
+    .min(1)
+    .max(MAX_BATCH_CALLS, `At most ${MAX_BATCH_CALLS} calls per batch`),
 });
 
 /** One call of a batch, after its arguments passed their operation's schema. */

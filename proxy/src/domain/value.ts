@@ -33,6 +33,7 @@ function presentValueSchema(field: FieldDefinition): FieldValueSchema {
       return z.string({ error: "Must be text" }).check(
         z.maxLength(field.maxLength, `Must be at most ${field.maxLength} characters`),
         z.refine(
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the intent
           (text) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text),
           "Must not contain control characters",
         ),
