@@ -16,12 +16,14 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Client } from "@elastic/elasticsearch";
+import { build } from "esbuild";
 import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
 import { customerIdFor, referenceEntryId } from "../../proxy/src/adapter/ids.ts";
 import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
 import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
+import { minifyTemplatesPlugin } from "../../widget/minify-templates.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import { startCountingForwarder } from "./counting-forwarder.ts";
 import { fillEntries, settleMerges } from "./entries-load.ts";
@@ -131,11 +133,49 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 // ---------------------------------------------------------------- (d) bundles
 
 interface BundleSizes {
-  widget: { file: string; minBytes: number; gzipBytes: number; buildSays: string };
+  widget: {
+    file: string;
+    minBytes: number;
+    gzipBytes: number;
+    buildSays: string;
+    largestInputs: string[];
+  };
   worker: { rawBytes: number; gzipBytes: number; minified: boolean; largestInputs: string[] };
 }
 
-function bundleSizes(): BundleSizes {
+/**
+ * Where the widget bundle's bytes come from: the same entry bundled again in memory, with
+ * esbuild's per-input byte counts of the minified output, grouped by package or folder.
+ */
+async function largestWidgetInputs(): Promise<string[]> {
+  const result = await build({
+    entryPoints: ["widget/src/index.ts"],
+    absWorkingDir: root,
+    tsconfig: join(root, "tsconfig.json"),
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    write: false,
+    metafile: true,
+    legalComments: "none",
+    logLevel: "silent",
+    plugins: [minifyTemplatesPlugin()],
+  });
+  const output = Object.values(result.metafile.outputs)[0];
+  const byGroup = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+    const group = pkg ?? input.replace(/\/[^/]+$/, "/");
+    byGroup.set(group, (byGroup.get(group) ?? 0) + bytesInOutput);
+  }
+  return [...byGroup.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([name, size]) => `${name} ${kb(size)} min`);
+}
+
+async function bundleSizes(): Promise<BundleSizes> {
   log("building the widget bundle (npm run build)");
   const buildOutput = run(process.execPath, ["widget/build.ts"]);
   const file = join(root, "dist", "crm-widgets.js");
@@ -155,6 +195,7 @@ function bundleSizes(): BundleSizes {
         minBytes: widgetBytes.length,
         gzipBytes: gzipSync(widgetBytes).length,
         buildSays,
+        largestInputs: await largestWidgetInputs(),
       },
       worker: {
         rawBytes: worker.length,
@@ -431,7 +472,7 @@ async function deletePrefix(client: Client, prefix: string): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const bundles = bundleSizes();
+  const bundles = await bundleSizes();
 
   const elasticsearch = await ensureElasticsearch();
   log(`Elasticsearch ${elasticsearch.version} at ${elasticsearch.url}`);
@@ -799,7 +840,7 @@ async function main(): Promise<void> {
       "ES requests were counted by a counting HTTP forwarder between a fresh proxy process and Elasticsearch; the page of 10 components is the real widget runtime (CrmRuntime) issuing what ten crm-field components ask for (getCrmEntity + getCrmField each, in one task), with a second counting forwarder in front of the proxy.",
       `getCrmEntries latency: two entries indices (${entryLevels.map((l) => l.entries.toLocaleString("en")).join(" and ")} documents), each behind its own proxy process, measured in ${4} alternating rounds with one sequential keep-alive client (high-resolution timer), for one customer with 10 deals (many entries: a routed search) and its tracker entry (one entry: a realtime GET, the control). Filler entries belong to other customers (8 each); loaded with _bulk in batches of 10,000, refresh_interval -1 during the load, restored after; merges settled before measuring: ${entryLevels.map((l) => l.mergesSettled).join(", ")}.`,
       `Worker bundle: wrangler deploy --dry-run as wrangler.toml configures it (minify ${bundles.worker.minified ? "on" : "off"}), gzip of worker.js; heaviest inputs by source size: ${bundles.worker.largestInputs.join("; ")}.`,
-      `Widget build says: ${bundles.widget.buildSays}`,
+      `Widget build says: ${bundles.widget.buildSays}; heaviest inputs (minified bytes before gzip): ${bundles.widget.largestInputs.join("; ")}.`,
       `Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
     ];
 
