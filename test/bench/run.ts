@@ -11,7 +11,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -115,13 +115,17 @@ async function call(
   return json;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const result = spawnSync(command, args, {
+function spawnText(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(command, args, {
     cwd: root,
     env,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const result = spawnText(command, args, env);
   if (result.status !== 0) {
     throw new Error(
       `${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
@@ -177,10 +181,23 @@ async function largestWidgetInputs(): Promise<string[]> {
 
 async function bundleSizes(): Promise<BundleSizes> {
   log("building the widget bundle (npm run build)");
-  const buildOutput = run(process.execPath, ["widget/build.ts"]);
+  const buildStarted = Date.now();
+  const built = spawnText(process.execPath, ["widget/build.ts"]);
   const file = join(root, "dist", "crm-widgets.js");
+  // The build writes the bundle before it checks its own budget: a budget failure still
+  // leaves a fresh bundle to measure. Anything else (no fresh bundle) stops the bench.
+  if (!existsSync(file) || statSync(file).mtimeMs < buildStarted - 1000) {
+    throw new Error(`widget/build.ts failed (${built.status}):\n${built.stdout}\n${built.stderr}`);
+  }
   const widgetBytes = readFileSync(file);
-  const buildSays = /crm-widgets\.js\s+(.*)/.exec(buildOutput)?.[1]?.trim() ?? "";
+  const buildSays = [
+    /crm-widgets\.js\s+(.*)/.exec(built.stdout)?.[1]?.trim() ?? "",
+    built.status === 0
+      ? ""
+      : `(the build itself failed: ${(built.stderr || built.stdout).trim().split("\n").at(-1)})`,
+  ]
+    .filter(Boolean)
+    .join(" ");
 
   log("bundling the Worker (wrangler deploy --dry-run)");
   const tmp = mkdtempSync(join(tmpdir(), "crm-bench-worker-"));
