@@ -76,7 +76,7 @@ export class CrmCustomerDetails extends CrmDataElement<CustomerEntries> {
 
   protected override renderEmpty(): TemplateResult {
     return html`<div class="details">
-      ${this.renderHeader(this.current ?? this.data.value)}
+      ${this.renderHeader(this.current)}
       <p part="empty" class="empty-box">${this.t("noCrmData")}</p>
     </div>`;
   }
