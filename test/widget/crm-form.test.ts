@@ -1,5 +1,5 @@
 import { expect, oneEvent, waitUntil } from "@open-wc/testing";
-import { sendKeys } from "@web/test-runner-commands";
+import { resetMouse, sendKeys, sendMouse } from "@web/test-runner-commands";
 import { html } from "lit";
 import type { CrmForm } from "../../widget/src/components/crm-form/crm-form.ts";
 import type { CrmSaveEvent } from "../../widget/src/components/events.ts";
@@ -16,6 +16,7 @@ import {
   seed,
   shadowPart,
   shadowText,
+  type TestSession,
   uniqueSlug,
 } from "./support.ts";
 
@@ -41,6 +42,30 @@ function type(
 
 function activeKey(form: CrmForm): string | undefined {
   return form.shadowRoot!.activeElement?.id.replace("field-", "");
+}
+
+function submitButton(form: CrmForm): HTMLButtonElement {
+  return form.shadowRoot!.querySelector<HTMLButtonElement>("[part=submit]")!;
+}
+
+/** A point inside the Save button, `inset` px from its top (or, negative, from its bottom). */
+function pointOnSubmit(form: CrmForm, inset: number): [number, number] {
+  submitButton(form).scrollIntoView({ block: "center" });
+  const box = submitButton(form).getBoundingClientRect();
+  const y = inset >= 0 ? box.top + inset : box.bottom + inset;
+  return [Math.round(box.left + box.width / 2), Math.round(y)];
+}
+
+/** A check-in entity whose score limit the site owner changes while the page is open. */
+async function checkinEntity(session: TestSession) {
+  const slug = uniqueSlug("checkin");
+  const note = { key: "note", label: "Note", type: "text", customerAccess: "write" } as const;
+  const score = (max: number) =>
+    ({ key: "score", label: "Score", type: "number", max, customerAccess: "write" }) as const;
+  const limitScore = (max: number) =>
+    putEntity(session, { slug, name: "Check-in", fields: [note, score(max)] });
+  await limitScore(100);
+  return { slug, limitScore };
 }
 
 describe("crm-form", () => {
@@ -266,6 +291,129 @@ describe("crm-form", () => {
       "the form kept the old value",
     );
     expect(control<HTMLTextAreaElement>(form, "notes").value).to.equal("typing…");
+  });
+
+  it("saves on a mouse click on Save after a refused save: leaving the refused field moves nothing", async () => {
+    const session = await newSession("form-mouse-refused");
+    const { slug, limitScore } = await checkinEntity(session);
+    const root = await mount(html`<crm-form slug=${slug}></crm-form>`, runtimeFor(session));
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    await limitScore(50);
+    type(control(form, "score"), "75");
+    await form.submit();
+    expect(fieldError(form, "score")).to.equal("Must be at most 50");
+    expect(activeKey(form)).to.equal("score");
+    // The site owner raises the limit again; the customer clicks Save near its lower edge.
+    await limitScore(100);
+    const before = submitButton(form).getBoundingClientRect();
+    const saved = oneEvent(form, "crm-save") as Promise<CrmSaveEvent>;
+    try {
+      await sendMouse({ type: "move", position: pointOnSubmit(form, -3) });
+      await sendMouse({ type: "down" });
+      await form.updateComplete;
+      expect(activeKey(form), "pressing the button left the score input").not.to.equal("score");
+      expect(fieldError(form, "score"), "the proxy's refusal still stands").to.equal(
+        "Must be at most 50",
+      );
+      expect(submitButton(form).getBoundingClientRect().top).to.equal(before.top);
+      await sendMouse({ type: "up" });
+      const { detail } = await saved;
+      expect(detail.fields.map((field) => [field.fieldKey, field.value])).to.deep.equal([
+        ["score", 75],
+      ]);
+    } finally {
+      await resetMouse();
+    }
+    await waitUntil(() => shadowText(form, "[part=form-status]") === "Saved");
+    expect(fieldError(form, "score")).to.equal("");
+  });
+
+  it("keeps Save under the pointer when leaving a field reveals its message", async () => {
+    const session = await newSession("form-mouse-reveal");
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    const notes = control<HTMLTextAreaElement>(form, "notes");
+    notes.focus();
+    type(notes, "n".repeat(41));
+    await form.updateComplete;
+    expect(fieldError(form, "notes"), "no message while typing").to.equal("");
+    const spy = countBatchRequests();
+    try {
+      // Near the top edge: a message appearing above would push the button down, away from it.
+      await sendMouse({ type: "click", position: pointOnSubmit(form, 3) });
+      await waitUntil(
+        () => shadowText(form, "[part=form-status]") === "Please correct the highlighted fields.",
+        "the click did not reach Save",
+      );
+      expect(spy.count).to.equal(0);
+    } finally {
+      spy.restore();
+      await resetMouse();
+    }
+    expect(fieldError(form, "notes")).to.equal("Must be at most 40 characters");
+    expect(fieldError(form, "mood")).to.equal("Required");
+  });
+
+  it("shows one form-level message with Retry when the proxy cannot be reached, and keeps the input", async () => {
+    const session = await newSession("form-unreachable");
+    const runtime = runtimeFor(session);
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    type(control(form, "current_weight"), "79.5");
+    type(control<HTMLTextAreaElement>(form, "notes"), "Typed while offline");
+    type(control<HTMLSelectElement>(form, "mood"), "great");
+    runtime.configure({ proxyUrl: "http://127.0.0.1:9" });
+    const refused = oneEvent(form, "crm-save-error");
+    await form.submit();
+    const { detail } = await refused;
+    expect(detail.error.code).to.equal("unavailable");
+    expect(detail.errors, "no field was refused").to.deep.equal({});
+    for (const key of ["current_weight", "last_checkin", "notes", "mood", "followed_plan"]) {
+      expect(fieldError(form, key), key).to.equal("");
+      expect(control(form, key).getAttribute("aria-invalid"), key).to.equal("false");
+    }
+    expect(shadowText(form, "[part=form-status]")).to.equal(
+      "Not saved: the CRM service cannot be reached. Your input is kept.",
+    );
+    expect(control(form, "current_weight").value).to.equal("79.5");
+    expect(control<HTMLTextAreaElement>(form, "notes").value).to.equal("Typed while offline");
+    expect(control<HTMLSelectElement>(form, "mood").value).to.equal("great");
+    await expectAccessible(root);
+    await screenshot(root, "crm-form-unreachable");
+
+    runtime.configure({ proxyUrl: session.proxyUrl });
+    const saved = oneEvent(form, "crm-save") as Promise<CrmSaveEvent>;
+    form.shadowRoot!.querySelector<HTMLButtonElement>("[part=retry]")!.click();
+    expect((await saved).detail.fields.map((field) => field.fieldKey)).to.deep.equal([
+      "current_weight",
+      "notes",
+      "mood",
+    ]);
+    await waitUntil(() => shadowText(form, "[part=form-status]") === "Saved");
+    expect(form.shadowRoot!.querySelector("[part=retry]")).to.equal(null);
+    const stored = await runtimeFor(session).getCrmEntries({ slug: "tracker" });
+    expect(stored[0]!.values).to.deep.include({
+      current_weight: 79.5,
+      notes: "Typed while offline",
+    });
+  });
+
+  it("says the proxy cannot be reached in German for de-DE", async () => {
+    const session = await newSession("form-unreachable-de");
+    const runtime = runtimeFor(session, "de-DE");
+    const root = await mount(html`<crm-form slug="tracker" fields="notes"></crm-form>`, runtime);
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    type(control<HTMLTextAreaElement>(form, "notes"), "Offline");
+    runtime.configure({ proxyUrl: "http://127.0.0.1:9" });
+    await form.submit();
+    expect(shadowText(form, "[part=form-status]")).to.equal(
+      "Nicht gespeichert: Der CRM-Dienst ist nicht erreichbar. Ihre Eingaben bleiben erhalten.",
+    );
+    expect(shadowText(form, "[part=retry]")).to.equal("Erneut versuchen");
   });
 
   it("has no axe violations, also with errors shown", async () => {

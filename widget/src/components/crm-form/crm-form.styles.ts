@@ -53,12 +53,12 @@ export const styles = [
     .readonly {
       padding: 0.5em 0;
     }
+    /* A message's line is kept even when empty: messages coming and going (leaving a field,
+       a refused save) never move the Save button from under the pointer. */
     .field-error {
+      min-height: 1lh;
       color: var(--_danger);
       font-size: 0.875em;
-    }
-    .field-error:empty {
-      display: none;
     }
     .actions {
       display: flex;
@@ -77,6 +77,9 @@ export const styles = [
     .submit[aria-disabled="true"] {
       opacity: 0.75;
       cursor: progress;
+    }
+    .outcome {
+      flex: 1 1 12em;
     }
     .form-status {
       font-size: 0.9em;
@@ -114,6 +117,7 @@ export const styles = [
     .sk-field {
       display: grid;
       gap: 0.4em;
+      padding-bottom: 1.5em;
     }
     .empty-box,
     .error-box {

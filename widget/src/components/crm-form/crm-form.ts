@@ -37,7 +37,8 @@ const statusMessages: Partial<Record<FormStatus, MessageKey>> = {
  * number, date, yes/no, select), prefilled with the customer's current values
  * and validated as they type with the same rules and messages as the proxy.
  * Submitting saves every changed field in one request; fields the proxy
- * refuses show its message, keep the input, and the first gets focus.
+ * refuses show its message, keep the input, and the first gets focus. When
+ * the proxy cannot be reached, one message with a Retry button says so.
  *
  * @summary A check-in form for the session customer's entry.
  *
@@ -59,8 +60,8 @@ const statusMessages: Partial<Record<FormStatus, MessageKey>> = {
  * @csspart actions - The row with the submit button and the status.
  * @csspart submit - The submit button.
  * @csspart form-status - "Saved", or the failure summary.
+ * @csspart retry - Sends the form again after a failure of the whole form; also the load error's retry.
  * @csspart error - A load error.
- * @csspart retry - The retry button of the load error.
  * @csspart skeleton - The loading placeholder.
  *
  * @cssproperty --crm-form-padding - Inner spacing of the form box.
@@ -97,6 +98,8 @@ export class CrmForm extends CrmDataElement<FormData> {
   @state() private errors: Record<string, string> = {};
   @state() private shown = new Set<string>();
   @state() private status: FormStatus = "idle";
+  /** Why the last save failed as a whole (no field concerned), e.g. the proxy unreachable. */
+  @state() private formError = "";
   /** The last value the proxy confirmed per field: what "changed" is measured against. */
   private baseline: Record<string, FieldValue> = {};
 
@@ -198,15 +201,33 @@ export class CrmForm extends CrmDataElement<FormData> {
               : html`<slot name="submit-label">${this.t("save")}</slot>`
           }
         </button>
-        <span part="form-status" class="form-status ${this.status}" role="status">${this.statusText()}</span>
+        <span class="outcome"
+          ><span part="form-status" class="form-status ${this.status}" role="status"
+            >${this.statusText()}</span
+          >${
+            this.formError
+              ? html`<button part="retry" class="retry" type="button" @click=${this.resend}>
+                  ${this.t("retry")}
+                </button>`
+              : nothing
+          }</span
+        >
       </div>
     </form>`;
   }
 
   private statusText(): string {
+    if (this.formError) return this.t("formNotSent", { message: this.formError });
     const key = statusMessages[this.status];
     return key ? this.t(key) : "";
   }
+
+  /** Sends the form again after a failure that concerned no field (the proxy unreachable). */
+  private resend = (): void => {
+    // The Retry button goes away while saving: the focus moves to the Save button first.
+    this.renderRoot.querySelector<HTMLElement>("[part=submit]")?.focus();
+    void this.submit();
+  };
 
   private renderField(field: FieldDefinition, entry: CrmEntry | undefined): TemplateResult {
     const id = `field-${field.key}`;
@@ -259,11 +280,13 @@ export class CrmForm extends CrmDataElement<FormData> {
     if (this.status === "saved" || this.status === "unchanged") this.status = "idle";
   }
 
-  /** Messages appear once a field was left (or the form submitted), then follow the typing. */
+  /**
+   * Messages appear once a changed field was left (or the form submitted), then follow the
+   * typing. Leaving a field never changes its message: the proxy's refusal stands until the
+   * input changes, and the Save button the pointer is pressing does not move.
+   */
   private onBlur(field: FieldDefinition): void {
-    const dirty = this.changedValue(field) !== undefined;
-    if (!dirty && !this.shown.has(field.key)) return;
-    this.errors = { ...this.errors, [field.key]: this.check(field) };
+    if (this.shown.has(field.key) || this.changedValue(field) === undefined) return;
     this.shown = new Set(this.shown).add(field.key);
   }
 
@@ -286,6 +309,7 @@ export class CrmForm extends CrmDataElement<FormData> {
     const data = this.current;
     if (!data || this.status === "saving") return;
     const writable = data.fields.filter((field) => field.customerAccess === "write");
+    this.formError = "";
     const errors: Record<string, string> = {};
     for (const field of writable) errors[field.key] = this.check(field);
     this.errors = errors;
@@ -321,26 +345,37 @@ export class CrmForm extends CrmDataElement<FormData> {
     );
     const saved: CrmFieldValue[] = [];
     const refused: Record<string, CrmErrorBody> = {};
+    let formFailure: CrmErrorBody | undefined;
     outcomes.forEach((outcome, index) => {
       const key = changed[index]!.field.key;
       if (outcome.status === "fulfilled") {
         saved.push(outcome.value);
         this.baseline[key] = outcome.value.value;
-      } else {
-        refused[key] = toCrmError(outcome.reason).toJSON();
+        return;
       }
+      const body = toCrmError(outcome.reason).toJSON();
+      // Only an error naming this field belongs under it; the proxy being unreachable (or a
+      // session problem) concerns the whole form and is said once.
+      if (body.field === key) refused[key] = body;
+      else formFailure ??= body;
     });
     const serverErrors = { ...this.errors };
     for (const [key, body] of Object.entries(refused)) serverErrors[key] = fieldMessage(body);
     this.errors = serverErrors;
-    const failures = Object.values(refused);
-    if (failures.length === 0) {
+    const failure = Object.values(refused)[0] ?? formFailure;
+    if (!failure) {
       this.status = "saved";
       emit(this, "crm-save", { slug: this.slug, fields: saved });
       return;
     }
     this.status = "failed";
-    emit(this, "crm-save-error", { slug: this.slug, error: failures[0]!, errors: refused });
+    if (formFailure) {
+      this.formError =
+        formFailure.code === "unavailable"
+          ? this.t("unreachable")
+          : formFailure.message.replace(/\.$/, "");
+    }
+    emit(this, "crm-save-error", { slug: this.slug, error: failure, errors: refused });
     await this.focusFirstInvalid(writable);
   }
 
