@@ -94,6 +94,42 @@ describe("crm-field", () => {
     ]);
   });
 
+  it("formats a currency unit as money and other units the locale's way, in en-US and de-DE", async () => {
+    const session = await newSession("field-currency");
+    const slug = uniqueSlug("budget");
+    const field = (key: string, unit: string, decimals?: number) =>
+      ({ key, label: key, type: "number", unit, decimals, customerAccess: "read" }) as const;
+    await putEntity(session, {
+      slug,
+      name: "Budget",
+      fields: [
+        field("price", "EUR"),
+        field("deposit", "USD", 0),
+        field("distance", "kilometer", 1),
+        field("steps", "steps"),
+      ],
+    });
+    await seed(session, [
+      { op: "setCrmField", args: { slug, fieldKey: "price", value: 480 } },
+      { op: "setCrmField", args: { slug, fieldKey: "deposit", value: 1250 } },
+      { op: "setCrmField", args: { slug, fieldKey: "distance", value: 12.3 } },
+      { op: "setCrmField", args: { slug, fieldKey: "steps", value: 10400 } },
+    ]);
+    const shown = async (locale: string) => {
+      const root = await mount(
+        html`${["price", "deposit", "distance", "steps"].map(
+          (key) => html`<crm-field slug=${slug} field=${key}></crm-field>`,
+        )}`,
+        runtimeFor(session, locale),
+      );
+      const fields = [...root.querySelectorAll("crm-field")];
+      await Promise.all(fields.map(loaded));
+      return fields.map((element) => shadowText(element, "[part=value]"));
+    };
+    expect(await shown("en-US")).to.deep.equal(["€480.00", "$1,250", "12.3 km", "10,400 steps"]);
+    expect(await shown("de-DE")).to.deep.equal(["480,00 €", "1.250 $", "12,3 km", "10.400 steps"]);
+  });
+
   it("shows the placeholder when the field has no value", async () => {
     const session = await newSession("field-empty");
     const root = await mount(

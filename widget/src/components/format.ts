@@ -1,20 +1,31 @@
 import type { FieldDefinition, FieldValue } from "#domain";
 import { message } from "./messages.ts";
 
-/** A number in the locale's digits, with its unit the locale's way when Intl knows it (kg, percent…). */
+/** An ISO 4217 currency code (`EUR`, `USD`) rather than a measurement unit. */
+const isCurrency = (unit: string) => /^[A-Z]{3}$/.test(unit);
+
+/** Intl options for a unit: money for currency codes, else the unit Intl knows (kg, percent…). */
+function unitStyle(unit: string): Intl.NumberFormatOptions {
+  return isCurrency(unit) ? { style: "currency", currency: unit } : { style: "unit", unit };
+}
+
+/** A number in the locale's digits, with its unit the locale's way when Intl knows it. */
 function formatNumber(
   value: number,
   locale: string,
   unit: string | undefined,
   decimals: number | undefined,
 ) {
+  // Without set decimals, money keeps its currency's own (cents), other numbers up to three.
   const digits: Intl.NumberFormatOptions =
-    decimals === undefined
-      ? { maximumFractionDigits: 3 }
-      : { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
+    decimals !== undefined
+      ? { minimumFractionDigits: decimals, maximumFractionDigits: decimals }
+      : unit && isCurrency(unit)
+        ? {}
+        : { maximumFractionDigits: 3 };
   if (unit) {
     try {
-      return new Intl.NumberFormat(locale, { ...digits, style: "unit", unit }).format(value);
+      return new Intl.NumberFormat(locale, { ...digits, ...unitStyle(unit) }).format(value);
     } catch {
       return `${new Intl.NumberFormat(locale, digits).format(value)} ${unit}`;
     }
@@ -22,13 +33,13 @@ function formatNumber(
   return new Intl.NumberFormat(locale, digits).format(value);
 }
 
-/** A unit as the locale abbreviates it ("kilogram" → "kg"); units Intl does not know stay as written. */
+/** A unit as the locale writes it ("kilogram" → "kg", "EUR" → "€"); units Intl does not know stay as written. */
 export function unitLabel(unit: string, locale: string): string {
   try {
     return (
-      new Intl.NumberFormat(locale, { style: "unit", unit })
+      new Intl.NumberFormat(locale, unitStyle(unit))
         .formatToParts(1)
-        .find((part) => part.type === "unit")?.value ?? unit
+        .find((part) => part.type === "unit" || part.type === "currency")?.value ?? unit
     );
   } catch {
     return unit;
