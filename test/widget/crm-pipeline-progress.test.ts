@@ -108,17 +108,94 @@ describe("crm-pipeline-progress", () => {
     expect(
       won.shadowRoot!.querySelector("[part=base]")!.classList.contains("outcome-won"),
     ).to.equal(true);
-    expect(shadowText(lost, "[part=current-label]")).to.equal("Stage 4 of 4: Lost (lost)");
-    expect(shadowText(lost, "[aria-current=step]")).to.equal("Stage 4 of 4: Lost, lost");
+    expect(shadowText(lost, "[part=current-label]")).to.equal("Stage 3 of 3: Lost (lost)");
+    expect(shadowText(lost, "[aria-current=step]")).to.equal("Stage 3 of 3: Lost, lost");
     expect(
       lost.shadowRoot!.querySelector("[part=base]")!.classList.contains("outcome-lost"),
     ).to.equal(true);
-    // The Won stage before a current Lost was never reached, not completed.
-    expect(stageTexts(lost)[2]).to.equal("Stage 3 of 4: Won, not reached");
+    // The Won stage beside a current Lost was never reached, not completed.
+    expect(stageTexts(lost)[2]).to.equal("Stage 3 of 3: Won, not reached");
     const marker = (element: CrmPipelineProgress) =>
       getComputedStyle(element.shadowRoot!.querySelector("[aria-current=step] [part=marker]")!)
         .borderTopStyle;
     expect([marker(won), marker(lost)]).to.deep.equal(["solid", "dashed"]);
+  });
+
+  it("shows won and lost as alternative outcomes sharing the last step, not as a sequence", async () => {
+    const session = await newSession("pipeline-alternatives");
+    const deals = (await seed(session, [
+      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Open" } } },
+      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Won" } } },
+      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Lost" } } },
+    ])) as { id: string }[];
+    const stages = ["negotiation", "won", "lost"];
+    await seed(
+      session,
+      deals.map((deal, index) => ({
+        op: "setCrmStage" as const,
+        args: { slug: "deals", pipeline: "sales", stage: stages[index]!, entryId: deal.id },
+      })),
+    );
+    const root = await mount(
+      html`<div style="display: grid; gap: 24px">
+        ${deals.map(
+          (deal) =>
+            html`<crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id}></crm-pipeline-progress>`,
+        )}
+        ${deals.map(
+          (deal) =>
+            html`<crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id} layout="compact"></crm-pipeline-progress>`,
+        )}
+      </div>`,
+      runtimeFor(session),
+    );
+    const elements = [...root.querySelectorAll("crm-pipeline-progress")] as CrmPipelineProgress[];
+    await Promise.all(elements.map(loaded));
+    const [open, won, lost] = elements as [
+      CrmPipelineProgress,
+      CrmPipelineProgress,
+      CrmPipelineProgress,
+    ];
+    expect(stageTexts(open)).to.deep.equal([
+      "Stage 1 of 3: New, completed",
+      "Stage 2 of 3: Negotiation, current",
+      "Stage 3 of 3: Won, upcoming",
+      "Stage 3 of 3: Lost, upcoming",
+    ]);
+    expect(shadowText(won, "[part=current-label]")).to.equal("Stage 3 of 3: Won (won)");
+    expect(stageTexts(won).slice(2)).to.deep.equal([
+      "Stage 3 of 3: Won, won",
+      "Stage 3 of 3: Lost, not reached",
+    ]);
+    expect(shadowText(lost, "[part=current-label]")).to.equal("Stage 3 of 3: Lost (lost)");
+    expect(stageTexts(lost).slice(2)).to.deep.equal([
+      "Stage 3 of 3: Won, not reached",
+      "Stage 3 of 3: Lost, lost",
+    ]);
+    const outcomeParts = (element: CrmPipelineProgress) =>
+      [...element.shadowRoot!.querySelectorAll("[part~=outcomes] [part~=stage]")].map((stage) =>
+        stage.getAttribute("part"),
+      );
+    // The outcome not taken is never drawn as passed.
+    expect(outcomeParts(won)).to.deep.equal(["stage stage-current", "stage stage-skipped"]);
+    expect(outcomeParts(lost)).to.deep.equal(["stage stage-skipped", "stage stage-current"]);
+    for (const element of elements) {
+      const steps = element.shadowRoot!.querySelectorAll("[part=stages] > li");
+      expect(steps, "three steps").to.have.length(3);
+      // Side by side under one bar: both outcomes start at the same height.
+      const [first, second] = [
+        ...element.shadowRoot!.querySelectorAll<HTMLElement>("[part~=outcomes] [part~=stage]"),
+      ].map((stage) => stage.getBoundingClientRect());
+      expect(first!.top).to.equal(second!.top);
+      expect(first!.right).to.be.at.most(second!.left);
+    }
+    const bar = (element: CrmPipelineProgress) =>
+      getComputedStyle(element.shadowRoot!.querySelector("[part~=outcomes]")!);
+    expect([bar(won).borderTopStyle, bar(lost).borderTopStyle]).to.deep.equal(["solid", "dashed"]);
+    expect(bar(won).borderTopColor).to.equal("rgb(26, 127, 55)");
+    expect(bar(lost).borderTopColor).to.equal("rgb(207, 34, 46)");
+    await expectAccessible(root);
+    await screenshot(root, "crm-pipeline-outcomes");
   });
 
   it("shows 'Not started' with every stage upcoming when the entry never entered the pipeline", async () => {

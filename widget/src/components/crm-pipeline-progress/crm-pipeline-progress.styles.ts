@@ -60,8 +60,35 @@ export const stagesStyles = css`
     color: var(--_text);
     font-weight: 600;
   }
-  .stage.current.status-lost {
+  .stage.current.status-lost,
+  .outcomes.status-lost {
     border-top-style: dashed;
+  }
+  /* Alternative outcomes share one step: one bar over them, side by side beneath it. */
+  .outcomes {
+    --_c: var(--_stage, var(--_stage-default));
+    flex: 1 1 0;
+    min-width: 0;
+    padding-top: 0.5em;
+    border-top: 4px solid var(--_border);
+  }
+  .outcomes.reached {
+    border-top-color: var(--_c);
+    border-top-width: 6px;
+    padding-top: calc(0.5em - 2px);
+  }
+  .alternatives {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.35em 1.25em;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .stages .alternatives > .stage {
+    flex: 0 1 auto;
+    padding: 0;
+    border: 0;
   }
   .marker {
     display: inline-grid;
@@ -144,9 +171,13 @@ export const stagesStyles = css`
     padding: 0;
     border-top-width: 6px;
   }
-  .compact .stage.current {
+  .compact .stage.current,
+  .compact .outcomes {
     border-top-width: 6px;
     padding: 0;
+  }
+  .compact .alternatives > .stage {
+    flex: 1 1 0;
   }
   .compact .marker,
   .compact .text {

@@ -16,7 +16,9 @@ interface PipelineData {
 /**
  * Where the session customer's entry stands in one pipeline: the stages in
  * order with their colors, the current one marked (`aria-current="step"`),
- * won/lost outcomes shown and named as such. When the pipeline lets customers
+ * won/lost outcomes shown and named as such; consecutive outcomes are
+ * alternatives of one step (Lead → Proposal → [Won | Lost]), so the one not
+ * taken reads "not reached". When the pipeline lets customers
  * move stages, each other stage is a button that moves the entry there.
  *
  * @summary A customer's progress through a pipeline's stages.
@@ -32,7 +34,8 @@ interface PipelineData {
  * @csspart current-label - "Stage 2 of 3: In Progress".
  * @csspart since - When the entry entered its stage (full layout).
  * @csspart stages - The ordered list of stages.
- * @csspart stage - Each stage; also `stage-completed`, `stage-current`, `stage-upcoming`, `stage-skipped` (an outcome passed by).
+ * @csspart stage - Each stage; also `stage-completed`, `stage-current`, `stage-upcoming`, `stage-skipped` (an outcome not reached).
+ * @csspart outcomes - One step holding alternative outcomes (Won, Lost) side by side under one bar.
  * @csspart marker - The circle (check, cross or dot) of a stage.
  * @csspart stage-label - A stage's name.
  * @csspart stage-description - A stage's description (`show-descriptions`).

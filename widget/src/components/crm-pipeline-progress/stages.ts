@@ -26,27 +26,54 @@ const icons = {
 /** "Stage 2 of 3: In Progress", the name screen readers hear for the current stage. */
 export function stageName(
   locale: string,
-  index: number,
+  step: number,
   total: number,
   stage: StageDefinition,
 ): string {
-  return message(locale, "stageOf", { n: index + 1, total, label: stage.label });
+  return message(locale, "stageOf", { n: step + 1, total, label: stage.label });
 }
 
 /**
  * The stages of one pipeline as an ordered list, the current one marked with
- * `aria-current="step"`. Pure rendering, shared with `crm-customer-details`.
+ * `aria-current="step"`. Consecutive outcomes (won, lost) are alternatives, not
+ * a sequence: they share one step (Lead → Proposal → [Won | Lost]). Pure
+ * rendering, shared with `crm-customer-details`.
  */
 export function renderStages(options: StagesOptions): TemplateResult {
   const { pipeline, position, locale, layout } = options;
   const stages = pipeline.stages;
+  // The step of each stage: an outcome right after another outcome shares its step.
+  const steps: number[] = [];
+  stages.forEach((stage, index) => {
+    const alternative = stage.status !== "active" && stages[index - 1]?.status !== "active";
+    steps.push((steps[index - 1] ?? -1) + (index > 0 && alternative ? 0 : 1));
+  });
+  const total = (steps[steps.length - 1] ?? -1) + 1;
   const currentIndex = position ? stages.findIndex((stage) => stage.key === position.stage) : -1;
   const current = stages[currentIndex];
-  const total = stages.length;
+  const currentStep = current ? steps[currentIndex]! : -1;
   const summary = current
-    ? stageName(locale, currentIndex, total, current)
+    ? stageName(locale, currentStep, total, current)
     : message(locale, "notStarted");
   const outcome = current && current.status !== "active" ? current.status : "active";
+  const rendered = stages.map((stage, index) => {
+    const step = steps[index]!;
+    // The other outcome of a reached one was never reached, and nothing follows a final
+    // outcome (Lost after a current Won).
+    const state: StageState =
+      index === currentIndex
+        ? "current"
+        : step === currentStep
+          ? "skipped"
+          : step > currentStep
+            ? outcome === "active"
+              ? "upcoming"
+              : "skipped"
+            : stage.status === "active"
+              ? "completed"
+              : "skipped";
+    return renderStage(options, stage, step, total, state);
+  });
   return html`<div
     part="base"
     class="pipeline ${layout} outcome-${outcome}"
@@ -65,20 +92,18 @@ export function renderStages(options: StagesOptions): TemplateResult {
       }
     </div>
     <ol part="stages" class="stages" aria-label=${pipeline.label} aria-busy=${options.busy ? "true" : "false"}>
-      ${stages.map((stage, index) => {
-        // An outcome the entry passed by (Won before a current Lost) was never reached, and
-        // nothing follows a final outcome (Lost after a current Won).
-        const state: StageState =
-          index === currentIndex
-            ? "current"
-            : index > currentIndex
-              ? outcome === "active"
-                ? "upcoming"
-                : "skipped"
-              : stage.status === "active"
-                ? "completed"
-                : "skipped";
-        return renderStage(options, stage, index, state);
+      ${Array.from({ length: total }, (_, step) => {
+        const members = rendered.filter((_, index) => steps[index] === step);
+        if (members.length === 1) return members[0];
+        // Alternatives share one bar, in the reached outcome's color.
+        const reached = currentStep === step ? current : undefined;
+        return html`<li
+          part="outcomes"
+          class="outcomes ${reached ? `reached status-${reached.status}` : ""}"
+          style=${reached?.color ? styleMap({ "--_stage": reached.color }) : nothing}
+        >
+          <ul class="alternatives">${members}</ul>
+        </li>`;
       })}
     </ol>
   </div>`;
@@ -87,11 +112,11 @@ export function renderStages(options: StagesOptions): TemplateResult {
 function renderStage(
   options: StagesOptions,
   stage: StageDefinition,
-  index: number,
+  step: number,
+  total: number,
   state: StageState,
 ): TemplateResult {
   const { locale, layout, showDescriptions, onMove } = options;
-  const total = options.pipeline.stages.length;
   // Terminal outcomes read as themselves ("won", "lost"); otherwise the step's state.
   const stateWord = state === "current" && stage.status !== "active" ? stage.status : state;
   const classes = `stage ${state} status-${stage.status}`;
@@ -107,7 +132,7 @@ function renderStage(
   >`;
   const text = html`<span class="text">
     <span part="stage-label" class="stage-label"
-      ><span class="sr-only">${stageName(locale, index, total, stage).replace(stage.label, "")}</span
+      ><span class="sr-only">${stageName(locale, step, total, stage).replace(stage.label, "")}</span
       >${stage.label}<span class="sr-only">, ${message(locale, stateWord)}</span></span
     >
     ${
