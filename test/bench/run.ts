@@ -83,13 +83,13 @@ interface BenchCustomer {
 }
 
 async function benchCustomer(subject: string): Promise<BenchCustomer> {
-  const customerId = await customerIdFor(ISSUER, subject);
+  const customerId = customerIdFor(ISSUER, subject);
   const reference = { type: "customer", id: customerId };
   return {
     subject,
     token: await sessionToken(subject),
     customerId,
-    entryId: await referenceEntryId("tracker", reference),
+    entryId: referenceEntryId("tracker", reference),
     routing: `customer:${customerId}`,
   };
 }

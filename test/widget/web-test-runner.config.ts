@@ -142,7 +142,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
         return sessionToken(String(input.subject));
       }
       if (command === "crm-seed") {
-        const customerId = await customerIdFor(issuer, String(input.subject));
+        const customerId = customerIdFor(issuer, String(input.subject));
         const reference = { referenceType: "customer", referenceId: customerId };
         const results: unknown[] = [];
         for (const call of (input.calls ?? []) as SeedCall[]) {

@@ -30,7 +30,7 @@ export class CustomerStore {
 
   async resolve(identity: { issuer: string; subject: string }): Promise<Customer> {
     const { issuer, subject } = validIdentity(identity);
-    const id = await customerIdFor(issuer, subject);
+    const id = customerIdFor(issuer, subject);
     const cached = this.cache.get(id);
     if (cached) return cached;
     const document: CustomerDocument = {

@@ -25,8 +25,6 @@ export class EntityStore {
   private readonly index: string;
   private readonly context: AdapterContext;
   private readonly cache: TtlCache<string, EntityDefinition>;
-  /** Concurrent cold reads of one slug share one request. */
-  private readonly pending = new Map<string, Promise<EntityDefinition>>();
 
   constructor(context: AdapterContext, cache: TtlCache<string, EntityDefinition>) {
     this.client = context.client;
@@ -39,11 +37,7 @@ export class EntityStore {
     if (!slugSchema.safeParse(slug).success) throw entityNotFound(slug);
     const cached = this.cache.get(slug);
     if (cached) return cached;
-    const running = this.pending.get(slug);
-    if (running) return running;
-    const load = this.load(slug).finally(() => this.pending.delete(slug));
-    this.pending.set(slug, load);
-    return load;
+    return this.load(slug);
   }
 
   async list(): Promise<EntityDefinition[]> {

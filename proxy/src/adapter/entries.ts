@@ -1,5 +1,11 @@
 import type { Client, estypes } from "@elastic/elasticsearch";
-import type { CrmEntry, FieldValue, Reference, StagePosition } from "#domain";
+import {
+  type CrmEntry,
+  CrmError,
+  type FieldValue,
+  type Reference,
+  type StagePosition,
+} from "#domain";
 import { responseErrorType, responseStatus, toCrmError } from "../elasticsearch/errors.ts";
 import type { EntryDocument } from "../elasticsearch/schema.ts";
 import type { AdapterContext, RefreshPolicy } from "./context.ts";
@@ -37,6 +43,28 @@ async function withConflictResends<T>(send: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What every read returns besides the fields asked for: enough to check the entry's owner. */
+const ENTRY_IDENTITY = ["slug", "reference_type", "reference_id", "created_at", "updated_at"];
+
+interface PendingRead {
+  id: string;
+  slug: string;
+  reference: Reference;
+  fields: string[] | undefined;
+  resolve: (entry: StoredEntry | null) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Runs after the current turn's promise callbacks, so every read a batch
+ * starts together is queued before the flush. `setImmediate` where the
+ * runtime has it (Node, workerd with nodejs_compat), else a zero timeout.
+ */
+function scheduleSoon(task: () => void): void {
+  if (typeof globalThis.setImmediate === "function") globalThis.setImmediate(task);
+  else setTimeout(task, 0);
+}
+
 /** Most entries `getReferenceEntries` returns for one reference across all entities. */
 export const MAX_REFERENCE_ENTRIES = 1_000;
 
@@ -65,52 +93,9 @@ export class EntryStore {
     this.index = context.indices.entries;
   }
 
-  /**
-   * The entry with this id if it belongs to this entity and reference.
-   * `fields` narrows `_source` to what the caller needs (e.g. one value).
-   */
-  async get(
-    id: string,
-    slug: string,
-    reference: Reference,
-    fields?: string[],
-  ): Promise<StoredEntry | null> {
-    let result: estypes.GetGetResult<EntryDocument>;
-    try {
-      result = await this.client.get<EntryDocument>(
-        {
-          index: this.index,
-          id,
-          routing: routingOf(reference),
-          ...(fields
-            ? {
-                _source_includes: [
-                  "slug",
-                  "reference_type",
-                  "reference_id",
-                  "created_at",
-                  "updated_at",
-                  ...fields,
-                ],
-              }
-            : {}),
-        },
-        { ignore: [404] },
-      );
-    } catch (error) {
-      throw toCrmError(error);
-    }
-    const document = result.found ? result._source : undefined;
-    if (!document) return null;
-    // Ids derive from slug and reference, so this holds unless documents were written by hand.
-    if (
-      document.slug !== slug ||
-      document.reference_type !== reference.type ||
-      document.reference_id !== reference.id
-    ) {
-      return null;
-    }
-    return { id, document };
+  /** A reader whose reads started together share one `_mget` (see `EntryReader`). */
+  reader(): EntryReader {
+    return new EntryReader(this.client, this.index);
   }
 
   /** Several entries of one reference by id in one realtime request; missing ones are left out. */
@@ -257,6 +242,85 @@ export class EntryStore {
       throw toCrmError(error);
     }
     return { id, document };
+  }
+}
+
+/**
+ * Reads entries by id. Reads asked for in the same turn of the event loop (the
+ * calls of one batch, the components of one page) go to Elasticsearch as one
+ * realtime `_mget`. One reader serves one caller's request: Workers forbid
+ * settling one request's promises with another request's I/O, so readers are
+ * never shared between requests.
+ */
+export class EntryReader {
+  private readonly client: Client;
+  private readonly index: string;
+  private pendingReads: PendingRead[] = [];
+
+  constructor(client: Client, index: string) {
+    this.client = client;
+    this.index = index;
+  }
+
+  /**
+   * The entry with this id if it belongs to this entity and reference.
+   * `fields` narrows `_source` to what the caller needs (e.g. one value).
+   */
+  get(
+    id: string,
+    slug: string,
+    reference: Reference,
+    fields?: string[],
+  ): Promise<StoredEntry | null> {
+    return new Promise((resolve, reject) => {
+      if (this.pendingReads.length === 0) scheduleSoon(() => this.flushReads());
+      this.pendingReads.push({ id, slug, reference, fields, resolve, reject });
+    });
+  }
+
+  private async flushReads(): Promise<void> {
+    const reads = this.pendingReads;
+    this.pendingReads = [];
+    let docs: estypes.MgetResponseItem<EntryDocument>[];
+    try {
+      const result = await this.client.mget<EntryDocument>({
+        index: this.index,
+        docs: reads.map((read) => ({
+          _id: read.id,
+          routing: routingOf(read.reference),
+          ...(read.fields ? { _source: { includes: [...ENTRY_IDENTITY, ...read.fields] } } : {}),
+        })),
+      });
+      docs = result.docs;
+    } catch (error) {
+      const failure = toCrmError(error);
+      for (const read of reads) read.reject(failure);
+      return;
+    }
+    reads.forEach((read, index) => {
+      const doc = docs[index];
+      if (doc && "error" in doc) {
+        // A missing index holds no entries yet. Other per-document failures are
+        // shard-level (e.g. no shard available): the store is unavailable for now.
+        if (doc.error.type === "index_not_found_exception") {
+          read.resolve(null);
+        } else {
+          console.error("Elasticsearch could not read an entry:", doc.error.type);
+          read.reject(
+            new CrmError("unavailable", "The CRM store is unavailable, try again shortly"),
+          );
+        }
+        return;
+      }
+      const document = doc?.found ? doc._source : undefined;
+      // Ids derive from slug and reference, so this holds unless documents were written by hand.
+      const belongs =
+        document !== undefined &&
+        document.slug === read.slug &&
+        document.reference_type === read.reference.type &&
+        document.reference_id === read.reference.id;
+      read.resolve(belongs ? { id: read.id, document } : null);
+    });
   }
 }
 

@@ -50,8 +50,18 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
   const entries = new EntryStore(context);
   const deps = { entities, entries, now: context.now, refresh: context.refresh };
 
+  // A fresh operations object per call: it holds per-request state (batched
+  // reads), which Workers forbid sharing between concurrent requests.
+  const backend = () => crmOperations({ kind: "backend" }, deps);
+
   return {
-    ...crmOperations({ kind: "backend" }, deps),
+    getCrmEntries: (args) => backend().getCrmEntries(args),
+    getCrmField: (args) => backend().getCrmField(args),
+    setCrmField: (args) => backend().setCrmField(args),
+    getCrmStage: (args) => backend().getCrmStage(args),
+    setCrmStage: (args) => backend().setCrmStage(args),
+    createCrmEntry: (args) => backend().createCrmEntry(args),
+    getCrmEntity: (args) => backend().getCrmEntity(args),
 
     forCustomer(customerId) {
       const id = parseArgs(getCrmEntriesArgsSchema.shape.referenceId, customerId);
@@ -73,11 +83,9 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
       const definitions = await entities.list();
       // One-entry entities are read by their deterministic ids (realtime, no
       // refresh needed); only many-entry entities are searched.
-      const oneIds = await Promise.all(
-        definitions
-          .filter((entity) => entity.entriesPerReference === "one")
-          .map((entity) => referenceEntryId(entity.slug, ref)),
-      );
+      const oneIds = definitions
+        .filter((entity) => entity.entriesPerReference === "one")
+        .map((entity) => referenceEntryId(entity.slug, ref));
       const manySlugs = definitions
         .filter((entity) => entity.entriesPerReference === "many")
         .map((entity) => entity.slug);

@@ -59,13 +59,13 @@ export function parseArgs<T>(schema: z.ZodType<T>, args: unknown): T {
  * has a deterministic entry id, so no lookup is needed; with many entries the
  * caller names the entry, and its id must carry this entity and reference.
  */
-async function entryIdFor(
+function entryIdFor(
   entity: EntityDefinition,
   reference: Reference,
   entryId: string | undefined,
-): Promise<string> {
+): string {
   if (entity.entriesPerReference === "one") {
-    const id = await referenceEntryId(entity.slug, reference);
+    const id = referenceEntryId(entity.slug, reference);
     if (entryId !== undefined && entryId !== id) throw entryNotFound();
     return id;
   }
@@ -76,7 +76,7 @@ async function entryIdFor(
       "entryId",
     );
   }
-  if (!(await isEntryIdOf(entryId, entity.slug, reference))) throw entryNotFound();
+  if (!isEntryIdOf(entryId, entity.slug, reference)) throw entryNotFound();
   return entryId;
 }
 
@@ -88,8 +88,20 @@ function checkedValue(field: FieldDefinition, input: unknown): FieldValue {
 
 /** The CRM operations as one caller may use them. */
 export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperations {
-  const { entities, entries } = deps;
+  const { entries } = deps;
+  const reader = entries.reader();
   const now = () => deps.now().toISOString();
+  /** Concurrent calls of this caller (one batch) share one load of a cold definition. */
+  const loading = new Map<string, Promise<EntityDefinition>>();
+  const entities = {
+    get(slug: string): Promise<EntityDefinition> {
+      const running = loading.get(slug);
+      if (running) return running;
+      const load = deps.entities.get(slug).finally(() => loading.delete(slug));
+      loading.set(slug, load);
+      return load;
+    },
+  };
   /**
    * One-entry entities are only ever read by id (realtime GET/mget), so their
    * writes need not wait for a refresh; many-entry entities are found by
@@ -105,8 +117,8 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const entity = await entities.get(a.slug);
       const keep = valueFilter(caller, entity);
       if (entity.entriesPerReference === "one") {
-        const stored = await entries.get(
-          await referenceEntryId(entity.slug, reference),
+        const stored = await reader.get(
+          referenceEntryId(entity.slug, reference),
           entity.slug,
           reference,
         );
@@ -125,8 +137,8 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const reference = referenceFor(caller, a);
       const entity = await entities.get(a.slug);
       readableField(caller, entity, a.fieldKey);
-      const id = await entryIdFor(entity, reference, a.entryId);
-      const stored = await entries.get(id, entity.slug, reference, [`values.${a.fieldKey}`]);
+      const id = entryIdFor(entity, reference, a.entryId);
+      const stored = await reader.get(id, entity.slug, reference, [`values.${a.fieldKey}`]);
       if (!stored) {
         if (entity.entriesPerReference === "many") throw entryNotFound();
         return {
@@ -152,7 +164,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const entity = await entities.get(a.slug);
       const field = writableField(caller, entity, a.fieldKey);
       const value = checkedValue(field, a.value);
-      const id = await entryIdFor(entity, reference, a.entryId);
+      const id = entryIdFor(entity, reference, a.entryId);
       const updatedAt = now();
       const change = { values: { [field.key]: value } };
       if (entity.entriesPerReference === "one") {
@@ -168,8 +180,8 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const reference = referenceFor(caller, a);
       const entity = await entities.get(a.slug);
       const pipeline = pipelineOf(entity, a.pipeline);
-      const id = await entryIdFor(entity, reference, a.entryId);
-      const stored = await entries.get(id, entity.slug, reference, [`stages.${pipeline.key}`]);
+      const id = entryIdFor(entity, reference, a.entryId);
+      const stored = await reader.get(id, entity.slug, reference, [`stages.${pipeline.key}`]);
       if (!stored) {
         if (entity.entriesPerReference === "many") throw entryNotFound();
         return { slug: entity.slug, pipeline: pipeline.key, position: null, entryId: null };
@@ -200,8 +212,8 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
           "stage",
         );
       }
-      const id = await entryIdFor(entity, reference, a.entryId);
-      const stored = await entries.get(id, entity.slug, reference, [`stages.${pipeline.key}`]);
+      const id = entryIdFor(entity, reference, a.entryId);
+      const stored = await reader.get(id, entity.slug, reference, [`stages.${pipeline.key}`]);
       if (!stored && entity.entriesPerReference === "many") throw entryNotFound();
       const current = stored?.document.stages?.[pipeline.key];
       if (current?.stage === a.stage) {
@@ -247,7 +259,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
           throw new CrmError("invalid_value", `${field.key}: Required`, field.key);
         }
       }
-      const id = await newEntryId(entity.slug, reference);
+      const id = newEntryId(entity.slug, reference);
       const stored = await entries.create(
         id,
         entity.slug,

@@ -74,7 +74,7 @@ describe("Elasticsearch requests per operation", () => {
     expect(await crm.requestsDuring(() => crm.adapter.resolveCustomer(identity))).toBe(0);
   });
 
-  test("a cold adapter loads an entity definition once, then serves it from its cache", async () => {
+  test("a cold adapter loads an entity definition once, then serves it from its cache; concurrent reads share one mget", async () => {
     const cold = crm.newAdapter();
     const id = await newCustomer(cold, "cold");
     const me = cold.forCustomer(id);
@@ -84,10 +84,29 @@ describe("Elasticsearch requests per operation", () => {
         me.getCrmField({ slug: "weight-tracker", fieldKey: "mood" }),
       ]),
     );
-    expect(first).toBe(3);
+    // One definition load, then both field reads in one realtime _mget.
+    expect(first).toBe(2);
     expect(
       await crm.requestsDuring(() => me.getCrmField({ slug: "weight-tracker", fieldKey: "mood" })),
     ).toBe(1);
+  });
+
+  test("one caller's reads started together (one batch) cost one request", async () => {
+    const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "together"));
+    await me.setCrmField({ slug: "weight-tracker", fieldKey: "mood", value: "great" });
+    let values: unknown[] = [];
+    const count = await crm.requestsDuring(async () => {
+      values = await Promise.all([
+        me.getCrmField({ slug: "weight-tracker", fieldKey: "mood" }),
+        me.getCrmEntries({ slug: "weight-tracker" }),
+        me.getCrmField({ slug: "weight-tracker", fieldKey: "nickname" }),
+        me.getCrmStage({ slug: "weight-tracker", pipeline: "progress" }),
+      ]);
+    });
+    expect(count).toBe(1);
+    expect((values[0] as { value: unknown }).value).toBe("great");
+    expect((values[1] as { values: Record<string, unknown> }[])[0]?.values.mood).toBe("great");
+    expect((values[2] as { value: unknown }).value).toBeNull();
   });
 
   test("refused calls cost no request", async () => {

@@ -99,7 +99,7 @@ describe("races through real HTTP against real Elasticsearch", () => {
     });
     const statuses = (await Promise.all(requests)).map((response) => response.status);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    const customerId = await customerIdFor(ISSUER, subject);
+    const customerId = customerIdFor(ISSUER, subject);
     expect(await countDocuments(indices.customers, "subject", subject)).toBe(1);
     expect(await countDocuments(indices.entries, "reference_id", customerId)).toBe(1);
   });
@@ -122,7 +122,7 @@ describe("races through real HTTP against real Elasticsearch", () => {
     const { entries } = (await read.json()) as { entries: CrmEntry[] };
     expect(entries).toHaveLength(1);
     expect(entries[0]?.values).toEqual(Object.fromEntries(keys.map((key, i) => [key, i + 0.5])));
-    const customerId = await customerIdFor(ISSUER, subject);
+    const customerId = customerIdFor(ISSUER, subject);
     expect(await countDocuments(indices.entries, "reference_id", customerId)).toBe(1);
   });
 
@@ -163,7 +163,7 @@ describe("races through real HTTP against real Elasticsearch", () => {
     expect(entry?.values).toEqual({ plan: "premium", current_weight: final });
 
     // The stored document still has exactly the mapped shape, and there is one of it.
-    const customerId = await customerIdFor(ISSUER, subject);
+    const customerId = customerIdFor(ISSUER, subject);
     expect(await countDocuments(indices.entries, "reference_id", customerId)).toBe(1);
     const stored = await testClient().search({
       index: indices.entries,

@@ -98,8 +98,8 @@ describe("hostile requests to every route", () => {
     const customer = (id: string) => ({ type: "customer", id });
     targets = {
       victimId,
-      victimEntryIds: [await referenceEntryId("tracker", customer(victim.id)), victimDeal.id],
-      ownEntryIds: [await referenceEntryId("tracker", customer(attacker.id)), ownDeal.id],
+      victimEntryIds: [referenceEntryId("tracker", customer(victim.id)), victimDeal.id],
+      ownEntryIds: [referenceEntryId("tracker", customer(attacker.id)), ownDeal.id],
     };
 
     const now = Math.floor(Date.now() / 1000);

@@ -56,7 +56,7 @@ describe("Elasticsearch requests per HTTP call of a warm customer", () => {
     expect(overHttp).toBe(direct);
   });
 
-  test("a batch costs the sum of its calls, and nothing for a call refused by validation", async () => {
+  test("a batch's reads share one request, and a call refused by validation costs nothing", async () => {
     const token = await hsToken(newSubject());
     await proxy.call("GET", "/v1/entities/tracker", { token });
     const requests = await proxy.requestsDuring(async () => {
@@ -73,6 +73,29 @@ describe("Elasticsearch requests per HTTP call of a warm customer", () => {
       });
       expect(response.status).toBe(200);
     });
-    expect(requests).toBe(2);
+    expect(requests).toBe(1);
+  });
+
+  test("a page of ten widgets (one batch of ten reads) costs one Elasticsearch request", async () => {
+    const token = await hsToken(newSubject());
+    await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", { token, body: { value: "A" } });
+    const calls = [
+      ...["nickname", "plan", "nickname", "plan", "nickname", "plan"].map((fieldKey) => ({
+        op: "getCrmField",
+        args: { slug: "tracker", fieldKey },
+      })),
+      { op: "getCrmEntries", args: { slug: "tracker" } },
+      { op: "getCrmStage", args: { slug: "tracker", pipeline: "progress" } },
+      { op: "getCrmEntity", args: { slug: "tracker" } },
+      { op: "getCrmField", args: { slug: "tracker", fieldKey: "nickname" } },
+    ];
+    let results: { ok: boolean }[] = [];
+    const requests = await proxy.requestsDuring(async () => {
+      const response = await proxy.call("POST", "/v1/batch", { token, body: { calls } });
+      expect(response.status).toBe(200);
+      results = ((await response.json()) as { results: { ok: boolean }[] }).results;
+    });
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(requests).toBe(1);
   });
 });
