@@ -14,27 +14,29 @@ export function elasticsearchUrl(): string {
 }
 
 let client: Client | undefined;
+/** Prefixes handed out in this test file; vitest evaluates this module once per file. */
+const prefixes: string[] = [];
+
+// Registered while the test file is collected, so it runs even when a prefix or
+// client is first asked for inside a hook (where vitest ignores new hooks).
+afterAll(async () => {
+  for (const prefix of prefixes.splice(0)) await deleteWithPrefix(prefix);
+  await client?.close();
+  client = undefined;
+});
 
 /**
  * An `@elastic/elasticsearch` client for the test Elasticsearch, shared within the test file
  * and closed after it.
  */
 export function testClient(): Client {
-  if (!client) {
-    const created = new Client({ node: elasticsearchUrl(), requestTimeout: 30_000, maxRetries: 0 });
-    client = created;
-    afterAll(async () => {
-      await created.close();
-      client = undefined;
-    });
-  }
+  client ??= new Client({ node: elasticsearchUrl(), requestTimeout: 30_000, maxRetries: 0 });
   return client;
 }
 
 /**
  * A fresh index prefix such as `t-adapter-lq3k9x2a-`, valid in index and template names.
- * Call it at the top of a test file or `describe` block: it registers an `afterAll` that
- * deletes every index and index template whose name starts with the prefix.
+ * Every index and index template whose name starts with the prefix is deleted after the file.
  */
 export function uniquePrefix(name: string): string {
   const slug = name
@@ -43,13 +45,13 @@ export function uniquePrefix(name: string): string {
     .replace(/^-+|-+$/g, "")
     .slice(0, 40);
   const prefix = `t-${slug || "test"}-${randomBytes(4).toString("hex")}-`;
-  afterAll(() => deleteWithPrefix(prefix));
+  prefixes.push(prefix);
   return prefix;
 }
 
 /** Deletes the indices and index templates named `<prefix>*` (by name: wildcard deletes are refused by default). */
-export async function deleteWithPrefix(prefix: string): Promise<void> {
-  const es = new Client({ node: elasticsearchUrl(), requestTimeout: 30_000 });
+export async function deleteWithPrefix(prefix: string, url = elasticsearchUrl()): Promise<void> {
+  const es = new Client({ node: url, requestTimeout: 30_000 });
   try {
     const indices = await es.cat.indices({
       index: `${prefix}*`,
