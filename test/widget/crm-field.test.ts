@@ -163,6 +163,68 @@ describe("crm-field", () => {
     await waitUntil(() => shadowText(field, "[part=value]") === "81.5 kg", "no value after retry");
   });
 
+  it("ignores the late answer of a load its new field superseded", async () => {
+    const session = await seededSession("field-stale");
+    // The first load waits for its token; the second finds one set and goes at once.
+    let releaseToken = (): void => {};
+    const tokenGate = new Promise<void>((resolve) => {
+      releaseToken = resolve;
+    });
+    let tokenAsked = (): void => {};
+    const asked = new Promise<void>((resolve) => {
+      tokenAsked = resolve;
+    });
+    const runtime = new CrmRuntime({
+      proxyUrl: session.proxyUrl,
+      locale: "en-US",
+      tokenProvider: async () => {
+        tokenAsked();
+        await tokenGate;
+        return session.token;
+      },
+    });
+    // Every answer body the page reads, so the test knows when the late one has arrived.
+    const bodies: Promise<unknown>[] = [];
+    const original = window.fetch;
+    window.fetch = async (input, init) => {
+      const response = await original(input, init);
+      const json = response.json.bind(response);
+      response.json = () => {
+        const body = json();
+        bodies.push(body);
+        return body;
+      };
+      return response;
+    };
+    try {
+      const root = await mount(
+        html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
+        runtime,
+      );
+      const field = root.querySelector("crm-field")!;
+      const shown: string[] = [];
+      new MutationObserver(() => shown.push(shadowText(field, "[part=value]"))).observe(
+        field.shadowRoot!,
+        { subtree: true, childList: true, characterData: true },
+      );
+      await asked;
+      runtime.configure({ token: session.token });
+      field.field = "goal_weight";
+      await waitUntil(() => shadowText(field, "[part=value]") === "1,234.5 kg", "no goal weight");
+      const answered = bodies.length;
+      releaseToken();
+      await waitUntil(() => bodies.length > answered, "the superseded load never answered");
+      await Promise.all(bodies);
+      // Lets the answer's promise chain run to its end before looking.
+      await new Promise((resolve) => setTimeout(resolve));
+      await field.updateComplete;
+      expect(shadowText(field, "[part=value]")).to.equal("1,234.5 kg");
+      expect(shown).not.to.include("81.5 kg");
+    } finally {
+      window.fetch = original;
+    }
+  });
+
   it("reports a field the customer may not see as not found", async () => {
     const session = await newSession("field-hidden");
     const root = await mount(

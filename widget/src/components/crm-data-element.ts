@@ -1,4 +1,5 @@
 import { consume } from "@lit/context";
+import { Task, TaskStatus } from "@lit/task";
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { state } from "lit/decorators.js";
 import type { CrmError } from "../domain.ts";
@@ -10,10 +11,10 @@ import { type MessageKey, message } from "./messages.ts";
 
 /**
  * The shared base of every data-bound component: it finds the page runtime
- * (context, else the page's one), loads when its inputs change, re-reads when
- * the runtime's cache changes (a write elsewhere on the page), and renders the
- * loading, error-with-retry and empty states the same way everywhere. (A few
- * lines instead of `@lit/task`: the bundle budget, and only this much is used.)
+ * (context, else the page's one), loads with `@lit/task` (which drops a
+ * superseded run's answer), re-reads when the runtime's cache changes (a write
+ * elsewhere on the page), and renders the loading, error-with-retry and empty
+ * states the same way everywhere.
  */
 export abstract class CrmDataElement<T> extends LitElement {
   @consume({ context: runtimeContext, subscribe: true })
@@ -24,11 +25,19 @@ export abstract class CrmDataElement<T> extends LitElement {
   protected current: T | undefined;
   #unsubscribe: (() => void) | undefined;
   #reloadScheduled = false;
-  /** The inputs of the last load; `undefined` before the first. */
-  #args: unknown[] | undefined;
-  /** Counts loads, so only the newest one's outcome is shown. */
-  #loads = 0;
-  #error: CrmError | undefined;
+
+  protected readonly data = new Task<unknown[], T>(this, {
+    task: ([runtime]) => this.load(runtime as CrmRuntime),
+    args: () => [this.runtime, ...this.loadArgs()],
+    onComplete: (value) => {
+      this.current = value;
+    },
+    onError: (error) => {
+      // Pending after an error shows the skeleton again, not the value before it.
+      this.current = undefined;
+      emit(this, "crm-load-error", { error: toCrmError(error).toJSON() });
+    },
+  });
 
   /** Reads what the component shows; runs again when `loadArgs()` change. */
   protected abstract load(runtime: CrmRuntime): Promise<T>;
@@ -81,26 +90,7 @@ export abstract class CrmDataElement<T> extends LitElement {
 
   /** Reads again after an error. */
   retry(): void {
-    void this.#run();
-  }
-
-  async #run(): Promise<void> {
-    const load = ++this.#loads;
-    // Pending after an error shows the skeleton again; a re-read keeps the last value.
-    this.#error = undefined;
-    this.requestUpdate();
-    let value: T | undefined;
-    let error: CrmError | undefined;
-    try {
-      value = await this.load(this.runtime);
-    } catch (thrown) {
-      error = toCrmError(thrown);
-    }
-    if (load !== this.#loads) return;
-    this.current = value;
-    this.#error = error;
-    if (error) emit(this, "crm-load-error", { error: error.toJSON() });
-    this.requestUpdate();
+    void this.data.run();
   }
 
   /** Own `lang` attribute, then the configured locale, then the page's, then the browser's. */
@@ -129,15 +119,6 @@ export abstract class CrmDataElement<T> extends LitElement {
     this.#unsubscribe = undefined;
   }
 
-  /** Loads when the runtime or the component's inputs (`loadArgs()`) changed. */
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    const args = [this.runtime, ...this.loadArgs()];
-    if (this.#args?.every((arg, index) => arg === args[index])) return;
-    this.#args = args;
-    void this.#run();
-  }
-
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     if (changed.has("runtime") && changed.get("runtime") !== undefined) this.#subscribe();
@@ -154,14 +135,15 @@ export abstract class CrmDataElement<T> extends LitElement {
     this.#reloadScheduled = true;
     queueMicrotask(() => {
       this.#reloadScheduled = false;
-      if (this.isConnected && this.#args) void this.#run();
+      if (this.isConnected && this.data.status !== TaskStatus.INITIAL) void this.data.run();
     });
   }
 
-  /** Renders the load's state; a pending re-read keeps showing the last value. */
+  /** Renders the task's state; a pending re-read keeps showing the last value. */
   protected renderData(): TemplateResult | typeof nothing {
-    if (this.#error) return this.renderError(this.#error);
-    const value = this.current;
+    const status = this.data.status;
+    if (status === TaskStatus.ERROR) return this.renderError(toCrmError(this.data.error));
+    const value = status === TaskStatus.COMPLETE ? this.data.value : this.current;
     if (value === undefined) return this.renderLoading();
     return this.isEmpty(value) ? this.renderEmpty() : this.renderValue(value);
   }

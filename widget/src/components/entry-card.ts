@@ -134,4 +134,11 @@ export const entryCardStyles = css`
     color: var(--_muted);
     font-size: 0.8em;
   }
+  /* Where the cards would be when there are none. */
+  .empty-box {
+    padding: 0.9em 1em;
+    border: 1px dashed var(--_border);
+    border-radius: var(--_radius);
+    color: var(--_muted);
+  }
 `;

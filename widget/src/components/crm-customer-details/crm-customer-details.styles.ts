@@ -78,11 +78,5 @@ export const styles = [
       height: 6em;
       width: 100%;
     }
-    .empty-box {
-      padding: 0.9em 1em;
-      border: 1px dashed var(--_border);
-      border-radius: var(--_radius);
-      color: var(--_muted);
-    }
   `,
 ];

@@ -33,14 +33,5 @@ export const styles = [
     .sk-narrow {
       width: 30%;
     }
-    .empty {
-      color: var(--_muted);
-    }
-    .empty-box {
-      padding: 0.9em 1em;
-      border: 1px dashed var(--_border);
-      border-radius: var(--_radius);
-      color: var(--_muted);
-    }
   `,
 ];

@@ -17,10 +17,11 @@ export interface StagesOptions {
 
 type StageState = "completed" | "current" | "upcoming" | "skipped";
 
+const check = html`<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3.5 8.5l3 3 6-7" /></svg>`;
 const icons = {
-  won: html`<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3.5 8.5l3 3 6-7" /></svg>`,
+  won: check,
   lost: html`<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4.5 4.5l7 7m0-7l-7 7" /></svg>`,
-  completed: html`<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3.5 8.5l3 3 6-7" /></svg>`,
+  completed: check,
 };
 
 /** "Stage 2 of 3: In Progress", the name screen readers hear for the current stage. */
