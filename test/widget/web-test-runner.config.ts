@@ -19,6 +19,7 @@ import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
 import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
 import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
+import { deleteCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
 import { buildBundle } from "../../widget/bundle.ts";
 import { testEntities } from "./seed.ts";
@@ -107,11 +108,11 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
         requestTimeoutMs: 10_000,
         maxRetries: 0,
       });
-      adapter = createCrmAdapter({ client, indices: crmIndices({ prefix: indexPrefix }) });
+      const indices = crmIndices({ prefix: indexPrefix });
+      adapter = createCrmAdapter({ client, indices });
       closeClient = async () => {
-        await client.indices
-          .delete({ index: `${indexPrefix}*` }, { ignore: [404] })
-          .catch(() => undefined);
+        // By name: Elasticsearch refuses wildcard deletes by default.
+        await deleteCrmIndices(client, indices);
         await client.close();
       };
     },
