@@ -60,18 +60,22 @@ export class EntityStore {
     const definition = validDefinition(input);
     const now = this.context.now().toISOString();
     try {
-      await this.client.create<EntityDocument>({
-        index: this.index,
-        id: definition.slug,
-        refresh: this.context.refresh,
-        document: {
-          slug: definition.slug,
-          name: definition.name,
-          definition,
-          created_at: now,
-          updated_at: now,
+      await this.client.create<EntityDocument>(
+        {
+          index: this.index,
+          id: definition.slug,
+          refresh: this.context.refresh,
+          document: {
+            slug: definition.slug,
+            name: definition.name,
+            definition,
+            created_at: now,
+            updated_at: now,
+          },
         },
-      });
+        // A create retried after a gateway error that hid its success would answer 409.
+        { maxRetries: 0 },
+      );
     } catch (error) {
       if (responseStatus(error) === 409) {
         throw new CrmError(

@@ -231,13 +231,17 @@ export class EntryStore {
       updated_at: now,
     };
     try {
-      await this.client.create<EntryDocument>({
-        index: this.index,
-        id,
-        routing: routingOf(reference),
-        refresh,
-        document,
-      });
+      await this.client.create<EntryDocument>(
+        {
+          index: this.index,
+          id,
+          routing: routingOf(reference),
+          refresh,
+          document,
+        },
+        // A create retried after a gateway error that hid its success would answer 409.
+        { maxRetries: 0 },
+      );
     } catch (error) {
       throw toCrmError(error);
     }

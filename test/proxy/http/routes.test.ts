@@ -335,6 +335,33 @@ describe("read your writes across routes", () => {
     );
     expect(entries.map((e) => e.values.title)).toEqual(["After"]);
   });
+
+  test("a read after a write in the same batch sees that write, every time", async () => {
+    for (let round = 0; round < 10; round++) {
+      const token = await hsToken(newSubject());
+      const { results } = await json<{ results: { ok: boolean; data: CrmFieldValue }[] }>(
+        await proxy.call("POST", "/v1/batch", {
+          token,
+          body: {
+            calls: [
+              { op: "getCrmField", args: { slug: "tracker", fieldKey: "nickname" } },
+              { op: "setCrmField", args: { slug: "tracker", fieldKey: "nickname", value: "v1" } },
+              { op: "setCrmField", args: { slug: "tracker", fieldKey: "plan", value: "basic" } },
+              { op: "getCrmField", args: { slug: "tracker", fieldKey: "nickname" } },
+              { op: "getCrmField", args: { slug: "tracker", fieldKey: "plan" } },
+            ],
+          },
+        }),
+      );
+      expect(results.map((result) => result.data.value)).toEqual([
+        null,
+        "v1",
+        "basic",
+        "v1",
+        "basic",
+      ]);
+    }
+  });
 });
 
 describe("admin routes", () => {

@@ -96,12 +96,39 @@ async function settle(ops: CrmOperations, input: unknown, requestId: string): Pr
   }
 }
 
+const WRITES: ReadonlySet<unknown> = new Set(["setCrmField", "setCrmStage"]);
+
+function isWrite(call: unknown): boolean {
+  return typeof call === "object" && call !== null && "op" in call && WRITES.has(call.op);
+}
+
+/**
+ * Runs a batch so that every call sees the writes listed before it: runs of
+ * consecutive reads, and runs of consecutive writes, each go concurrently (a
+ * page's reads share one Elasticsearch request; a form's writes merge per
+ * field), one run after the other.
+ */
+async function runInOrder(
+  calls: unknown[],
+  settleCall: (call: unknown) => Promise<BatchResult>,
+): Promise<BatchResult[]> {
+  const results: BatchResult[] = [];
+  let start = 0;
+  while (start < calls.length) {
+    const writing = isWrite(calls[start]);
+    let end = start + 1;
+    while (end < calls.length && isWrite(calls[end]) === writing) end++;
+    results.push(...(await Promise.all(calls.slice(start, end).map(settleCall))));
+    start = end;
+  }
+  return results;
+}
+
 export function batchRoutes(adapter: CrmAdapter) {
   return createRouter().openapi(batch, async (c) => {
     const ops = adapter.forCustomer(c.var.customer.id);
     const { calls } = c.req.valid("json");
-    // Calls are independent (each addresses its own field or stage), so they run concurrently.
-    const results = await Promise.all(calls.map((call) => settle(ops, call, c.var.requestId)));
+    const results = await runInOrder(calls, (call) => settle(ops, call, c.var.requestId));
     // When the store is down for every call, say so for the whole request so clients back off.
     if (results.every((result) => !result.ok && result.error.code === "unavailable")) {
       throw new CrmError("unavailable", "The CRM store is unavailable, try again shortly");
