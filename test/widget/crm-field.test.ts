@@ -381,6 +381,65 @@ describe("crm-field", () => {
     );
   });
 
+  it("saving a field of one entry leaves that field of the entity's other entries as it was", async () => {
+    const session = await newSession("field-entries");
+    const slug = uniqueSlug("orders");
+    await putEntity(session, {
+      slug,
+      name: "Orders",
+      entriesPerReference: "many",
+      fields: [{ key: "note", label: "Note", type: "text", customerAccess: "write" }],
+    });
+    const [first, second] = (await seed(session, [
+      { op: "createCrmEntry", args: { slug, values: { note: "first" } } },
+      { op: "createCrmEntry", args: { slug, values: { note: "second" } } },
+    ])) as [{ id: string }, { id: string }];
+    const root = await mount(
+      html`<crm-field slug=${slug} field="note" entry-id=${first.id} editable></crm-field>
+        <crm-field slug=${slug} field="note" entry-id=${second.id}></crm-field>`,
+      runtimeFor(session),
+    );
+    const [editor, other] = [...root.querySelectorAll("crm-field")] as [CrmField, CrmField];
+    await Promise.all([loaded(editor), loaded(other)]);
+    editor.startEditing();
+    const input = await shadowPart<HTMLInputElement>(editor, "[part=input]");
+    input.value = "changed";
+    input.dispatchEvent(new Event("input"));
+    const saved = oneEvent(editor, "crm-save");
+    void editor.commit();
+    // One task later the optimistic value is in the cache and rendered.
+    await new Promise((done) => setTimeout(done, 0));
+    await Promise.all([editor.updateComplete, other.updateComplete]);
+    expect(shadowText(editor, "[part=value]")).to.equal("changed");
+    expect(shadowText(other, "[part=value]")).to.equal("second");
+    await saved;
+    await Promise.all([editor.updateComplete, other.updateComplete]);
+    expect(shadowText(other, "[part=value]")).to.equal("second");
+  });
+
+  it("a field shown without an entry id updates when its entry is saved by id", async () => {
+    const session = await seededSession("field-by-id");
+    const runtime = runtimeFor(session);
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    const { entryId } = await runtime.getCrmField({ slug: "tracker", fieldKey: "current_weight" });
+    expect(entryId).to.be.a("string");
+    await runtime.setCrmField({
+      slug: "tracker",
+      fieldKey: "current_weight",
+      value: 77.5,
+      entryId: entryId!,
+    });
+    await waitUntil(
+      () => shadowText(field, "[part=value]") === "77.5 kg",
+      "the field shown without an entry id kept the old value",
+    );
+  });
+
   it("has no axe violations, read-only and editable", async () => {
     const session = await seededSession("field-axe");
     const root = await mount(

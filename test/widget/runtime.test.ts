@@ -1,7 +1,15 @@
 import { expect } from "@open-wc/testing";
 import { configFromScript } from "../../widget/src/runtime/index.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
-import { countBatchRequests, freshToken, newSession, runtimeFor, seed } from "./support.ts";
+import {
+  countBatchRequests,
+  freshToken,
+  newSession,
+  putEntity,
+  runtimeFor,
+  seed,
+  uniqueSlug,
+} from "./support.ts";
 
 describe("page runtime against the real proxy", () => {
   it("sends the calls of one task as one batch request and shares identical reads", async () => {
@@ -139,5 +147,43 @@ describe("page runtime against the real proxy", () => {
     expect(
       (await runtime.getCrmField({ slug: "tracker", fieldKey: "current_weight" })).value,
     ).to.equal(null);
+  });
+
+  it("moving one entry's stage leaves the stage of the entity's other entries as it was", async () => {
+    const session = await newSession("runtime-stage-entries");
+    const slug = uniqueSlug("tickets");
+    await putEntity(session, {
+      slug,
+      name: "Tickets",
+      entriesPerReference: "many",
+      fields: [],
+      pipelines: [
+        {
+          key: "flow",
+          label: "Flow",
+          customerCanMove: true,
+          stages: [
+            { key: "open", label: "Open" },
+            { key: "done", label: "Done" },
+          ],
+        },
+      ],
+    });
+    const [first, second] = (await seed(session, [
+      { op: "createCrmEntry", args: { slug } },
+      { op: "createCrmEntry", args: { slug } },
+    ])) as [{ id: string }, { id: string }];
+    await seed(session, [
+      { op: "setCrmStage", args: { slug, pipeline: "flow", stage: "open", entryId: first.id } },
+      { op: "setCrmStage", args: { slug, pipeline: "flow", stage: "open", entryId: second.id } },
+    ]);
+    const runtime = runtimeFor(session);
+    const read = (entryId: string) => runtime.getCrmStage({ slug, pipeline: "flow", entryId });
+    await Promise.all([read(first.id), read(second.id)]);
+    const moved = runtime.setCrmStage({ slug, pipeline: "flow", stage: "done", entryId: first.id });
+    expect((await read(second.id)).position?.stage, "while saving").to.equal("open");
+    await moved;
+    expect((await read(first.id)).position?.stage).to.equal("done");
+    expect((await read(second.id)).position?.stage, "after saving").to.equal("open");
   });
 });

@@ -86,14 +86,28 @@ export function callKey(op: OperationName, args: object): string {
   return `${op}:${JSON.stringify(entries)}`;
 }
 
-/** Whether two calls address the same entry (by id, or by the same reference defaults). */
+interface Target {
+  entryId?: string;
+  referenceType?: string;
+  referenceId?: string;
+}
+
+/**
+ * Whether a cached read and a write address the same entry: both the
+ * reference's default entry (neither names one), or one entry id, a read
+ * known by the id it resolved to and a write, once saved, by the id it wrote.
+ */
 function sameTarget(
-  a: { entryId?: string; referenceType?: string; referenceId?: string },
-  b: { entryId?: string; referenceType?: string; referenceId?: string },
-  resolvedEntryId: string | null,
+  read: Target,
+  readEntryId: string | null,
+  write: Target,
+  writeEntryId?: string | null,
 ): boolean {
-  if (a.referenceType !== b.referenceType || a.referenceId !== b.referenceId) return false;
-  return a.entryId === b.entryId || (resolvedEntryId !== null && a.entryId === resolvedEntryId);
+  if (read.referenceType !== write.referenceType || read.referenceId !== write.referenceId)
+    return false;
+  if (read.entryId === undefined && write.entryId === undefined) return true;
+  const id = read.entryId ?? readEntryId;
+  return id != null && id === (write.entryId ?? writeEntryId);
 }
 
 /**
@@ -163,7 +177,7 @@ export class CrmRuntime {
     const rollback = this.#patchFields(args, (current) => ({ ...current, value: args.value }));
     try {
       const result = (await this.#enqueue("setCrmField", args)) as CrmFieldValue;
-      this.#patchFields(args, () => result);
+      this.#patchFields(args, () => result, result.entryId);
       this.#patchEntries(args.slug, result.entryId, (entry) => ({
         ...entry,
         values: { ...entry.values, [args.fieldKey]: result.value },
@@ -182,7 +196,7 @@ export class CrmRuntime {
     const rollback = this.#patchStages(args, (current) => ({ ...current, position: optimistic }));
     try {
       const result = (await this.#enqueue("setCrmStage", args)) as CrmStageValue;
-      this.#patchStages(args, () => result);
+      this.#patchStages(args, () => result, result.entryId);
       this.#patchEntries(args.slug, result.entryId, (entry) => {
         const stages = { ...entry.stages };
         if (result.position) stages[args.pipeline] = result.position;
@@ -242,6 +256,7 @@ export class CrmRuntime {
   #patchFields(
     args: SetCrmFieldArgs,
     update: (current: CrmFieldValue) => CrmFieldValue,
+    writtenEntryId?: string | null,
   ): () => void {
     const previous: [string, { op: ReadOp; args: object; data: unknown }][] = [];
     for (const [key, record] of this.#cache) {
@@ -249,7 +264,7 @@ export class CrmRuntime {
       const read = record.args as GetCrmFieldArgs;
       const data = record.data as CrmFieldValue;
       if (read.slug !== args.slug || read.fieldKey !== args.fieldKey) continue;
-      if (!sameTarget(read, args, data.entryId)) continue;
+      if (!sameTarget(read, data.entryId, args, writtenEntryId)) continue;
       previous.push([key, record]);
       this.#cache.set(key, { ...record, data: update(data) });
       this.#emit(key);
@@ -260,6 +275,7 @@ export class CrmRuntime {
   #patchStages(
     args: SetCrmStageArgs,
     update: (current: CrmStageValue) => CrmStageValue,
+    writtenEntryId?: string | null,
   ): () => void {
     const previous: [string, { op: ReadOp; args: object; data: unknown }][] = [];
     for (const [key, record] of this.#cache) {
@@ -267,7 +283,7 @@ export class CrmRuntime {
       const read = record.args as GetCrmStageArgs;
       const data = record.data as CrmStageValue;
       if (read.slug !== args.slug || read.pipeline !== args.pipeline) continue;
-      if (!sameTarget(read, args, data.entryId)) continue;
+      if (!sameTarget(read, data.entryId, args, writtenEntryId)) continue;
       previous.push([key, record]);
       this.#cache.set(key, { ...record, data: update(data) });
       this.#emit(key);
