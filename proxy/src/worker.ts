@@ -4,8 +4,7 @@ import { ConfigError, type EnvRecord, loadConfig } from "./config.ts";
 import { FetchConnection } from "./elasticsearch/fetch-connection.ts";
 import { ensureCrmIndices } from "./elasticsearch/setup.ts";
 import { createApp, type ProxyApp } from "./http/app.ts";
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from "./http/errors.ts";
-import { createServices, type ProxyServices } from "./http/services.ts";
+import { createServices } from "./http/services.ts";
 
 /**
  * The Cloudflare Workers entry. One app per isolate: the configuration, the
@@ -13,49 +12,32 @@ import { createServices, type ProxyServices } from "./http/services.ts";
  * caches live as long as the isolate. Nothing request-bound is kept: the
  * Elasticsearch client opens a new `fetch()` for every call.
  */
-interface Isolate {
-  app: ProxyApp;
-  services: ProxyServices;
-  /** Set once the indices are known to exist; until then each request checks (idempotent). */
-  indicesReady: boolean;
-}
+let app: ProxyApp | undefined;
 
-let isolate: Isolate | undefined;
-
-function setUp(env: EnvRecord): Isolate {
+function setUp(env: EnvRecord): ProxyApp {
   const config = loadConfig(env);
   const services = createServices(config, { Connection: FetchConnection });
-  return { app: createApp({ config, adapter: services.adapter }), services, indicesReady: false };
-}
-
-function errorJson(error: CrmError, headers: Record<string, string> = {}): Response {
-  return Response.json({ error: error.toJSON() }, { status: error.status, headers });
+  let indicesReady = false;
+  // Each request checks until one succeeds (idempotent); a failure answers
+  // through the app, with its CORS headers and Retry-After.
+  const ready = async () => {
+    if (indicesReady) return;
+    await ensureCrmIndices(services.client, services.indices);
+    indicesReady = true;
+  };
+  return createApp({ config, adapter: services.adapter, ready });
 }
 
 export default {
   async fetch(request: Request, env: EnvRecord, ctx: ExecutionContext): Promise<Response> {
     try {
-      isolate ??= setUp(env);
+      app ??= setUp(env);
     } catch (error) {
+      // Without a valid configuration there is no CORS list to answer with.
       console.error(error instanceof ConfigError ? error.message : error);
-      return errorJson(new CrmError("internal", "The proxy is not configured"));
+      const failure = new CrmError("internal", "The proxy is not configured");
+      return Response.json({ error: failure.toJSON() }, { status: failure.status });
     }
-    const current = isolate;
-    if (!current.indicesReady) {
-      try {
-        await ensureCrmIndices(current.services.client, current.services.indices);
-        current.indicesReady = true;
-      } catch (error) {
-        const crmError =
-          error instanceof CrmError ? error : new CrmError("internal", "Internal error");
-        return errorJson(
-          crmError,
-          crmError.code === "unavailable"
-            ? { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS) }
-            : {},
-        );
-      }
-    }
-    return current.app.fetch(request, env, ctx);
+    return app.fetch(request, env, ctx);
   },
 };

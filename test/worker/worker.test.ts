@@ -205,6 +205,7 @@ describe("the Worker with Elasticsearch unreachable", () => {
         SESSION_AUDIENCE: AUDIENCE,
         SESSION_SECRET,
         ADMIN_TOKEN,
+        CORS_ORIGINS: "https://shop.test",
       },
       ip: "127.0.0.1",
       port: 0,
@@ -218,14 +219,19 @@ describe("the Worker with Elasticsearch unreachable", () => {
     await down?.stop();
   });
 
-  test("answers 503 unavailable with Retry-After, as JSON, request after request", async () => {
+  test("answers 503 unavailable with Retry-After and CORS, as JSON, request after request", async () => {
     const token = await hsToken(newSubject());
     for (const path of ["/v1/entries/tracker", "/v1/entities/tracker", "/v1/admin/entities"]) {
       const response = await down.fetch(`http://127.0.0.1${path}`, {
-        headers: { Authorization: `Bearer ${path.includes("admin") ? ADMIN_TOKEN : token}` },
+        headers: {
+          Authorization: `Bearer ${path.includes("admin") ? ADMIN_TOKEN : token}`,
+          Origin: "https://shop.test",
+        },
       });
       expect(response.status, path).toBe(503);
       expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+      // The widgets on that origin can read the error and back off.
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBe("https://shop.test");
       expect(await response.json()).toMatchObject({ error: { code: "unavailable" } });
     }
   });

@@ -20,6 +20,12 @@ import { metaRoutes } from "./routes/meta.ts";
 export interface AppOptions {
   config: ProxyConfig;
   adapter: CrmAdapter;
+  /**
+   * Runs before each request reaches authentication and routes, after the
+   * headers and CORS, so its failures answer like any other error (the Worker
+   * makes sure the indices exist here).
+   */
+  ready?: () => Promise<void>;
 }
 
 /** Paths of the routes that act for the session customer. */
@@ -31,13 +37,19 @@ export const CUSTOMER_PATHS = ["/v1/batch", "/v1/entries/*", "/v1/entities/*"] a
  * them, then CORS (preflights end there), size and content checks before
  * anything reads a body, then authentication and the rate limit per customer.
  */
-export function createApp({ config, adapter }: AppOptions) {
+export function createApp({ config, adapter, ready }: AppOptions) {
   const verify = createSessionVerifier(config.session);
   const app = createRouter();
 
   app.use("*", requestId(), ...securityHeaders());
   app.use("/v1/*", corsAllowList(config.corsOrigins));
   app.use("/v1/*", bodySizeLimit(config.bodyLimitBytes), requireJsonBody());
+  if (ready) {
+    app.use("/v1/*", async (_c, next) => {
+      await ready();
+      await next();
+    });
+  }
 
   const customerOnly = [
     customerAuth(verify, adapter),
