@@ -25,6 +25,8 @@ export class EntityStore {
   private readonly index: string;
   private readonly context: AdapterContext;
   private readonly cache: TtlCache<string, EntityDefinition>;
+  /** Counts this process's writes: a load that started before one must not cache what it read. */
+  private writes = 0;
 
   constructor(context: AdapterContext, cache: TtlCache<string, EntityDefinition>) {
     this.client = context.client;
@@ -86,6 +88,7 @@ export class EntityStore {
       }
       throw toCrmError(error);
     }
+    this.writes++;
     this.cache.set(definition.slug, definition);
     return definition;
   }
@@ -128,11 +131,13 @@ export class EntityStore {
     } catch (error) {
       throw toCrmError(error);
     }
+    this.writes++;
     this.cache.set(slug, definition);
     return definition;
   }
 
   private async load(slug: string): Promise<EntityDefinition> {
+    const writesBefore = this.writes;
     let found: EntityDocument | undefined;
     try {
       const result = await this.client.get<EntityDocument>(
@@ -145,7 +150,7 @@ export class EntityStore {
     }
     if (!found) throw entityNotFound(slug);
     const definition = storedDefinition(found);
-    this.cache.set(slug, definition);
+    if (this.writes === writesBefore) this.cache.set(slug, definition);
     return definition;
   }
 }

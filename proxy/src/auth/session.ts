@@ -42,7 +42,8 @@ const MAX_SUBJECT_LENGTH = 256;
  *
  * The remote key set is jose's `createRemoteJWKSet`: it caches the keys for 10
  * minutes and refetches on an unknown `kid`, at most once per 30 s cooldown;
- * concurrent refetches share one request.
+ * on Node concurrent refetches share one request (jose does not share them on
+ * Workers, where one request may not await another's I/O).
  */
 export function createSessionVerifier(options: SessionOptions): SessionVerifier {
   const secret = options.secret === undefined ? undefined : importSharedSecret(options.secret);
