@@ -146,9 +146,16 @@ describe("crm-field", () => {
     expect(shadowText(plain, "[part=placeholder]")).to.equal("Not set");
   });
 
-  it("shows the proxy's error with a retry button that loads again once the proxy answers", async () => {
+  it("shows the load error with a retry button that loads again once a session token can be had", async () => {
     const session = await seededSession("field-error");
-    const runtime = new CrmRuntime({ proxyUrl: "http://127.0.0.1:9", token: session.token });
+    let available = false;
+    const runtime = new CrmRuntime({
+      proxyUrl: session.proxyUrl,
+      tokenProvider: () => {
+        if (!available) throw new Error("The site's session endpoint is down");
+        return session.token;
+      },
+    });
     const root = await mount(
       html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
       runtime,
@@ -157,8 +164,8 @@ describe("crm-field", () => {
     const failed = oneEvent(field, "crm-load-error");
     const error = await shadowPart(field, "[part=error]");
     expect(error.getAttribute("role")).to.equal("alert");
-    expect((await failed).detail.error.code).to.equal("unavailable");
-    runtime.configure({ proxyUrl: session.proxyUrl });
+    expect((await failed).detail.error.code).to.equal("unauthenticated");
+    available = true;
     (await shadowPart<HTMLButtonElement>(field, "[part=retry]")).click();
     await waitUntil(() => shadowText(field, "[part=value]") === "81.5 kg", "no value after retry");
   });
@@ -437,6 +444,45 @@ describe("crm-field", () => {
     await waitUntil(
       () => shadowText(field, "[part=value]") === "77.5 kg",
       "the field shown without an entry id kept the old value",
+    );
+  });
+
+  it("shows the new customer's value once the page switches to their session token", async () => {
+    const [first, second] = await Promise.all([
+      seededSession("field-account-a"),
+      newSession("field-account-b"),
+    ]);
+    await seed(second, [
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 64.5 } },
+    ]);
+    const runtime = runtimeFor(first);
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    expect(shadowText(field, "[part=value]")).to.equal("81.5 kg");
+    runtime.configure({ token: second.token });
+    await waitUntil(
+      () => shadowText(field, "[part=value]") === "64.5 kg",
+      "the previous customer's value stayed on screen",
+    );
+  });
+
+  it("loads once the proxy is configured after a failed first load, without Retry", async () => {
+    const session = await seededSession("field-late-config");
+    const runtime = new CrmRuntime({ locale: "en-US" });
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    await shadowPart(field, "[part=error]");
+    runtime.configure({ proxyUrl: session.proxyUrl, token: session.token });
+    await waitUntil(
+      () => shadowText(field, "[part=value]") === "81.5 kg",
+      "the field stayed in error after the configuration arrived",
     );
   });
 

@@ -8,6 +8,7 @@ import "../../widget/src/components/crm-field/crm-field.ts";
 import {
   countBatchRequests,
   expectAccessible,
+  goOffline,
   mount,
   newSession,
   putEntity,
@@ -365,10 +366,11 @@ describe("crm-form", () => {
     type(control(form, "current_weight"), "79.5");
     type(control<HTMLTextAreaElement>(form, "notes"), "Typed while offline");
     type(control<HTMLSelectElement>(form, "mood"), "great");
-    runtime.configure({ proxyUrl: "http://127.0.0.1:9" });
+    const backOnline = goOffline();
     const refused = oneEvent(form, "crm-save-error");
     await form.submit();
     const { detail } = await refused;
+    backOnline();
     expect(detail.error.code).to.equal("unavailable");
     expect(detail.errors, "no field was refused").to.deep.equal({});
     for (const key of ["current_weight", "last_checkin", "notes", "mood", "followed_plan"]) {
@@ -384,7 +386,6 @@ describe("crm-form", () => {
     await expectAccessible(root);
     await screenshot(root, "crm-form-unreachable");
 
-    runtime.configure({ proxyUrl: session.proxyUrl });
     const saved = oneEvent(form, "crm-save") as Promise<CrmSaveEvent>;
     form.shadowRoot!.querySelector<HTMLButtonElement>("[part=retry]")!.click();
     expect((await saved).detail.fields.map((field) => field.fieldKey)).to.deep.equal([
@@ -408,8 +409,12 @@ describe("crm-form", () => {
     const form = root.querySelector("crm-form")!;
     await loaded(form);
     type(control<HTMLTextAreaElement>(form, "notes"), "Offline");
-    runtime.configure({ proxyUrl: "http://127.0.0.1:9" });
-    await form.submit();
+    const backOnline = goOffline();
+    try {
+      await form.submit();
+    } finally {
+      backOnline();
+    }
     expect(shadowText(form, "[part=form-status]")).to.equal(
       "Nicht gespeichert: Der CRM-Dienst ist nicht erreichbar. Ihre Eingaben bleiben erhalten.",
     );

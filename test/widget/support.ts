@@ -95,6 +95,20 @@ export function countBatchRequests(): {
   return spy;
 }
 
+/**
+ * Takes the page offline until the returned function is called: requests fail
+ * as a refused connection does, before reaching any server (no answer of the
+ * proxy is imitated). Configuring an unreachable proxy URL instead would make
+ * every widget read again and show its load error.
+ */
+export function goOffline(): () => void {
+  const original = window.fetch;
+  window.fetch = () => Promise.reject(new TypeError("Failed to fetch"));
+  return () => {
+    window.fetch = original;
+  };
+}
+
 /** Saves a screenshot of `element` in light and dark under test-results/screenshots/. */
 export async function screenshot(element: HTMLElement, name: string): Promise<void> {
   element.id ||= `shot-${name}`;

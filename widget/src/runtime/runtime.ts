@@ -129,7 +129,7 @@ export class CrmRuntime {
     if (config) this.configure(config);
   }
 
-  /** Merges configuration; a new proxy URL or token drops the cache. */
+  /** Merges configuration; a new proxy URL or token drops the cache and every component reads again. */
   configure(config: Partial<CrmConfig>): this {
     const previous = this.#config;
     this.#config = { ...previous, ...config };
@@ -225,9 +225,11 @@ export class CrmRuntime {
     return request as Promise<CustomerEntries>;
   }
 
+  /** Another customer or proxy: nothing cached holds, and everything shown must be read again. */
   #reset(): void {
     this.#cache.clear();
     this.#inflight.clear();
+    this.#emit("*");
   }
 
   #emit(key: string): void {
