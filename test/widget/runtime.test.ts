@@ -4,6 +4,7 @@ import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import {
   countBatchRequests,
   freshToken,
+  holdNextAnswer,
   newSession,
   putEntity,
   runtimeFor,
@@ -185,5 +186,53 @@ describe("page runtime against the real proxy", () => {
     await moved;
     expect((await read(first.id)).position?.stage).to.equal("done");
     expect((await read(second.id)).position?.stage, "after saving").to.equal("open");
+  });
+
+  it("a refused earlier write answered last does not roll back a later saved one", async () => {
+    const session = await newSession("runtime-late-refusal");
+    const runtime = runtimeFor(session);
+    const weight = { slug: "tracker", fieldKey: "current_weight" };
+    await runtime.getCrmField(weight);
+    const held = holdNextAnswer();
+    // 1000 passes the wire schema but not the field's max: only the proxy refuses it.
+    const refused = runtime.setCrmField({ ...weight, value: 1000 }).catch((error) => error);
+    await held.sent;
+    await runtime.setCrmField({ ...weight, value: 70.5 });
+    held.release();
+    expect((await refused).code).to.equal("invalid_value");
+    expect((await runtime.getCrmField(weight)).value).to.equal(70.5);
+  });
+
+  it("an earlier write answered last does not replace a later write's value", async () => {
+    const session = await newSession("runtime-late-save");
+    const runtime = runtimeFor(session);
+    const weight = { slug: "tracker", fieldKey: "current_weight" };
+    await runtime.getCrmField(weight);
+    const held = holdNextAnswer();
+    const earlier = runtime.setCrmField({ ...weight, value: 60.5 });
+    await held.sent;
+    await runtime.setCrmField({ ...weight, value: 70.5 });
+    held.release();
+    expect((await earlier).value).to.equal(60.5);
+    expect((await runtime.getCrmField(weight)).value).to.equal(70.5);
+    expect((await runtimeFor(session).getCrmField(weight)).value, "stored").to.equal(70.5);
+  });
+
+  it("a refused write rolls back to the value of an earlier write still on its way", async () => {
+    const session = await newSession("runtime-rollback-chain");
+    const runtime = runtimeFor(session);
+    const weight = { slug: "tracker", fieldKey: "current_weight" };
+    await runtime.getCrmField(weight);
+    const held = holdNextAnswer();
+    const earlier = runtime.setCrmField({ ...weight, value: 60.5 });
+    await held.sent;
+    const error = await runtime.setCrmField({ ...weight, value: 1000 }).catch((reason) => reason);
+    expect(error.code).to.equal("invalid_value");
+    expect((await runtime.getCrmField(weight)).value, "while the earlier is pending").to.equal(
+      60.5,
+    );
+    held.release();
+    await earlier;
+    expect((await runtime.getCrmField(weight)).value).to.equal(60.5);
   });
 });

@@ -109,6 +109,31 @@ export function goOffline(): () => void {
   };
 }
 
+/**
+ * Holds back the page's next batch request's answer until `release()`: the
+ * proxy answers for real, the page only sees it later, so a test decides the
+ * order in which answers arrive.
+ */
+export function holdNextAnswer(): { sent: Promise<void>; release(): void } {
+  const original = window.fetch;
+  let release = (): void => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let markSent = (): void => {};
+  const sent = new Promise<void>((resolve) => {
+    markSent = resolve;
+  });
+  window.fetch = async (input, init) => {
+    window.fetch = original;
+    const response = await original(input, init);
+    markSent();
+    await gate;
+    return response;
+  };
+  return { sent, release };
+}
+
 /** Saves a screenshot of `element` in light and dark under test-results/screenshots/. */
 export async function screenshot(element: HTMLElement, name: string): Promise<void> {
   element.id ||= `shot-${name}`;

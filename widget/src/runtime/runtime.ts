@@ -45,6 +45,14 @@ interface ReadOps {
 }
 type ReadOp = keyof ReadOps;
 
+interface CacheRecord {
+  op: ReadOp;
+  args: object;
+  data: unknown;
+  /** The record a pending write's optimistic value covers: put back if the write fails. */
+  prev?: CacheRecord;
+}
+
 interface QueuedCall {
   op: OperationName;
   args: object;
@@ -122,7 +130,7 @@ export class CrmRuntime {
   #queue: QueuedCall[] = [];
   #flushScheduled = false;
   readonly #inflight = new Map<string, Promise<unknown>>();
-  readonly #cache = new Map<string, { op: ReadOp; args: object; data: unknown }>();
+  readonly #cache = new Map<string, CacheRecord>();
   readonly #listeners = new Set<CacheListener>();
 
   constructor(config?: Partial<CrmConfig>) {
@@ -173,40 +181,35 @@ export class CrmRuntime {
    * Writes one field. Readers of that field see the new value at once; if the
    * proxy refuses, they see the previous one again and the promise rejects.
    */
-  async setCrmField(args: SetCrmFieldArgs): Promise<CrmFieldValue> {
-    const rollback = this.#patchFields(args, (current) => ({ ...current, value: args.value }));
-    try {
-      const result = (await this.#enqueue("setCrmField", args)) as CrmFieldValue;
-      this.#patchFields(args, () => result, result.entryId);
-      this.#patchEntries(args.slug, result.entryId, (entry) => ({
+  setCrmField(args: SetCrmFieldArgs): Promise<CrmFieldValue> {
+    return this.#write(
+      "setCrmField",
+      "getCrmField",
+      args,
+      (current) => ({ ...current, value: args.value }),
+      (entry, result) => ({
         ...entry,
         values: { ...entry.values, [args.fieldKey]: result.value },
         updatedAt: result.updatedAt ?? entry.updatedAt,
-      }));
-      return result;
-    } catch (error) {
-      rollback();
-      throw toCrmError(error);
-    }
+      }),
+    );
   }
 
   /** Moves an entry to a stage, optimistically like `setCrmField`. */
-  async setCrmStage(args: SetCrmStageArgs): Promise<CrmStageValue> {
-    const optimistic = { stage: args.stage, enteredAt: new Date().toISOString() };
-    const rollback = this.#patchStages(args, (current) => ({ ...current, position: optimistic }));
-    try {
-      const result = (await this.#enqueue("setCrmStage", args)) as CrmStageValue;
-      this.#patchStages(args, () => result, result.entryId);
-      this.#patchEntries(args.slug, result.entryId, (entry) => {
-        const stages = { ...entry.stages };
-        if (result.position) stages[args.pipeline] = result.position;
-        return { ...entry, stages };
-      });
-      return result;
-    } catch (error) {
-      rollback();
-      throw toCrmError(error);
-    }
+  setCrmStage(args: SetCrmStageArgs): Promise<CrmStageValue> {
+    const position = { stage: args.stage, enteredAt: new Date().toISOString() };
+    return this.#write(
+      "setCrmStage",
+      "getCrmStage",
+      args,
+      (current) => ({ ...current, position }),
+      (entry, result) => ({
+        ...entry,
+        stages: result.position
+          ? { ...entry.stages, [args.pipeline]: result.position }
+          : entry.stages,
+      }),
+    );
   }
 
   /** Every entry of one customer across all entities, through the admin route. */
@@ -255,42 +258,82 @@ export class CrmRuntime {
     return request;
   }
 
-  #patchFields(
-    args: SetCrmFieldArgs,
-    update: (current: CrmFieldValue) => CrmFieldValue,
-    writtenEntryId?: string | null,
-  ): () => void {
-    const previous: [string, { op: ReadOp; args: object; data: unknown }][] = [];
-    for (const [key, record] of this.#cache) {
-      if (record.op !== "getCrmField") continue;
-      const read = record.args as GetCrmFieldArgs;
-      const data = record.data as CrmFieldValue;
-      if (read.slug !== args.slug || read.fieldKey !== args.fieldKey) continue;
-      if (!sameTarget(read, data.entryId, args, writtenEntryId)) continue;
-      previous.push([key, record]);
-      this.#cache.set(key, { ...record, data: update(data) });
+  /**
+   * One optimistic write. Each cached read it concerns shows the written value
+   * at once, over the record it covers. The write's answer or rollback lands
+   * only on its own record: a later write's value (pending or saved) stays on
+   * top, whichever answer arrives first.
+   */
+  async #write<T extends CrmFieldValue | CrmStageValue>(
+    op: "setCrmField" | "setCrmStage",
+    read: "getCrmField" | "getCrmStage",
+    args: SetCrmFieldArgs | SetCrmStageArgs,
+    optimistic: (current: T) => T,
+    patchEntry: (entry: CrmEntry, result: T) => CrmEntry,
+  ): Promise<T> {
+    const own = new Map<string, CacheRecord>();
+    for (const [key, record] of this.#targets(read, args)) {
+      const written = { ...record, data: optimistic(record.data as T), prev: record };
+      own.set(key, written);
+      this.#cache.set(key, written);
       this.#emit(key);
     }
-    return () => this.#restore(previous);
+    let result: T;
+    try {
+      result = (await this.#enqueue(op, args)) as T;
+    } catch (error) {
+      for (const [key, written] of own) this.#settle(key, written, written.prev!);
+      throw toCrmError(error);
+    }
+    for (const [key, record] of this.#targets(read, args, result.entryId)) {
+      const saved = { op: read, args: record.args, data: result };
+      const written = own.get(key);
+      if (written) this.#settle(key, written, saved);
+      else if (!record.prev) {
+        // Read while this write was on its way, so possibly from before it.
+        this.#cache.set(key, saved);
+        this.#emit(key);
+      }
+    }
+    this.#patchEntries(args.slug, result.entryId, (entry) => patchEntry(entry, result));
+    return result;
   }
 
-  #patchStages(
-    args: SetCrmStageArgs,
-    update: (current: CrmStageValue) => CrmStageValue,
+  /** The cached reads of the field or pipeline a write names, of the entry it addresses. */
+  #targets(
+    op: "getCrmField" | "getCrmStage",
+    args: Partial<SetCrmFieldArgs & SetCrmStageArgs>,
     writtenEntryId?: string | null,
-  ): () => void {
-    const previous: [string, { op: ReadOp; args: object; data: unknown }][] = [];
+  ): [string, CacheRecord][] {
+    const found: [string, CacheRecord][] = [];
     for (const [key, record] of this.#cache) {
-      if (record.op !== "getCrmStage") continue;
-      const read = record.args as GetCrmStageArgs;
-      const data = record.data as CrmStageValue;
-      if (read.slug !== args.slug || read.pipeline !== args.pipeline) continue;
-      if (!sameTarget(read, data.entryId, args, writtenEntryId)) continue;
-      previous.push([key, record]);
-      this.#cache.set(key, { ...record, data: update(data) });
-      this.#emit(key);
+      const read = record.args as Partial<GetCrmFieldArgs & GetCrmStageArgs>;
+      if (
+        record.op === op &&
+        read.slug === args.slug &&
+        read.fieldKey === args.fieldKey &&
+        read.pipeline === args.pipeline &&
+        sameTarget(read, (record.data as CrmFieldValue).entryId, args, writtenEntryId)
+      )
+        found.push([key, record]);
     }
-    return () => this.#restore(previous);
+    return found;
+  }
+
+  /** Puts `replacement` where a write's own record is: on top, or under a later write's record. */
+  #settle(key: string, written: CacheRecord, replacement: CacheRecord): void {
+    let record = this.#cache.get(key);
+    if (record === written) {
+      this.#cache.set(key, replacement);
+      this.#emit(key);
+      return;
+    }
+    for (; record; record = record.prev) {
+      if (record.prev === written) {
+        record.prev = replacement;
+        return;
+      }
+    }
   }
 
   /** Updates the written entry inside cached entry lists; a list missing it is read again. */
@@ -305,13 +348,6 @@ export class CrmRuntime {
       } else {
         this.#cache.delete(key);
       }
-      this.#emit(key);
-    }
-  }
-
-  #restore(previous: [string, { op: ReadOp; args: object; data: unknown }][]): void {
-    for (const [key, record] of previous) {
-      this.#cache.set(key, record);
       this.#emit(key);
     }
   }
