@@ -1,8 +1,7 @@
 import { css, html, nothing, type TemplateResult } from "lit";
-import { styleMap } from "lit/directives/style-map.js";
 import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain";
 import { renderStages } from "./crm-pipeline-progress/stages.ts";
-import { formatTimestamp, formatValue } from "./format.ts";
+import { colorStyle, formatTimestamp, formatValue } from "./format.ts";
 import { message } from "./messages.ts";
 
 /** One entry as a card: its fields as a description list, then its stages. */
@@ -36,7 +35,7 @@ export function renderEntryCard(
                 return html`<li
                   part="stage-chip"
                   class="chip status-${stage?.status ?? "none"}"
-                  style=${styleMap({ "--_stage": stage?.color ?? "" })}
+                  style=${colorStyle("--_stage", stage?.color)}
                 >
                   <span class="chip-pipeline">${pipeline.label}:</span>
                   ${stage?.label ?? message(locale, "notStarted")}${

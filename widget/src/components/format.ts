@@ -93,3 +93,12 @@ export function formatValue(
       return String(value);
   }
 }
+
+/**
+ * A color as one custom property declaration for a `style` attribute. Colors
+ * come from entity definitions; anything but `#rrggbb` is dropped, so nothing
+ * else can reach the style.
+ */
+export function colorStyle(property: string, color: string | undefined): string {
+  return color && /^#[\da-f]{6}$/i.test(color) ? `${property}:${color}` : "";
+}

@@ -1,12 +1,11 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { styleMap } from "lit/directives/style-map.js";
 import type { CrmFieldValue, EntityDefinition, FieldDefinition, FieldValue } from "#domain";
 import { checkFieldValue } from "../../domain.ts";
 import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { emit } from "../events.ts";
-import { formatValue, isEmptyValue } from "../format.ts";
+import { colorStyle, formatValue, isEmptyValue } from "../format.ts";
 import { draftFromValue, renderFieldControl, valueFromDraft } from "../inputs.ts";
 import { styles } from "./crm-field.styles.ts";
 
@@ -136,7 +135,7 @@ export class CrmField extends CrmDataElement<FieldData> {
       : html`<span part="value" class="value" @click=${canEdit ? this.startEditing : nothing}
           >${
             option?.color
-              ? html`<span class="swatch" style=${styleMap({ "--_swatch": option.color })}></span>`
+              ? html`<span class="swatch" style=${colorStyle("--_swatch", option.color)}></span>`
               : nothing
           }${text}</span
         >`;

@@ -1,7 +1,6 @@
 import { html, nothing, type TemplateResult } from "lit";
-import { styleMap } from "lit/directives/style-map.js";
 import type { PipelineDefinition, StageDefinition, StagePosition } from "#domain";
-import { formatTimestamp } from "../format.ts";
+import { colorStyle, formatTimestamp } from "../format.ts";
 import { message } from "../messages.ts";
 
 export interface StagesOptions {
@@ -101,7 +100,7 @@ export function renderStages(options: StagesOptions): TemplateResult {
         return html`<li
           part="outcomes"
           class="outcomes ${reached ? `reached status-${reached.status}` : ""}"
-          style=${reached?.color ? styleMap({ "--_stage": reached.color }) : nothing}
+          style=${colorStyle("--_stage", reached?.color)}
         >
           <ul class="alternatives">${members}</ul>
         </li>`;
@@ -121,7 +120,6 @@ function renderStage(
   // Terminal outcomes read as themselves ("won", "lost"); otherwise the step's state.
   const stateWord = state === "current" && stage.status !== "active" ? stage.status : state;
   const classes = `stage ${state} status-${stage.status}`;
-  const color = stage.color ? styleMap({ "--_stage": stage.color }) : nothing;
   const marker = html`<span part="marker" class="marker" aria-hidden="true"
     >${
       state === "current" && stage.status !== "active"
@@ -146,7 +144,7 @@ function renderStage(
   return html`<li
     part="stage stage-${state}"
     class=${classes}
-    style=${color}
+    style=${colorStyle("--_stage", stage.color)}
     aria-current=${state === "current" ? "step" : nothing}
   >
     ${
