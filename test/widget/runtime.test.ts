@@ -235,4 +235,21 @@ describe("page runtime against the real proxy", () => {
     await earlier;
     expect((await runtime.getCrmField(weight)).value).to.equal(60.5);
   });
+
+  it("a read on its way while a write lands keeps the written value, not the answer from before it", async () => {
+    const session = await newSession("runtime-read-during-write");
+    await seed(session, [
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 81.5 } },
+    ]);
+    const runtime = runtimeFor(session);
+    const weight = { slug: "tracker", fieldKey: "current_weight" };
+    const held = holdNextAnswer();
+    const read = runtime.getCrmField(weight);
+    // The proxy has answered the read (81.5); the page sees that answer only after the write.
+    await held.sent;
+    await runtime.setCrmField({ ...weight, value: 70.5 });
+    held.release();
+    expect((await read).value).to.equal(70.5);
+    expect((await runtime.getCrmField(weight)).value).to.equal(70.5);
+  });
 });

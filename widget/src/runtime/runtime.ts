@@ -94,6 +94,11 @@ export function callKey(op: OperationName, args: object): string {
   return `${op}:${JSON.stringify(entries)}`;
 }
 
+/** What a read shows that writes can change: one field or pipeline of an entity, or its entry lists. */
+function writeTopic(op: ReadOp, args: Partial<GetCrmFieldArgs & GetCrmStageArgs>): string {
+  return `${op}:${args.slug}:${args.fieldKey ?? args.pipeline ?? ""}`;
+}
+
 interface Target {
   entryId?: string;
   referenceType?: string;
@@ -132,6 +137,8 @@ export class CrmRuntime {
   readonly #inflight = new Map<string, Promise<unknown>>();
   readonly #cache = new Map<string, CacheRecord>();
   readonly #listeners = new Set<CacheListener>();
+  /** Writes started or ended per topic (see `writeTopic`): reads compare it before and after. */
+  readonly #writes = new Map<string, number>();
 
   constructor(config?: Partial<CrmConfig>) {
     if (config) this.configure(config);
@@ -245,15 +252,23 @@ export class CrmRuntime {
     if (cached) return Promise.resolve(cached.data as ReadOps[K]["data"]);
     const pending = this.#inflight.get(key);
     if (pending) return pending as Promise<ReadOps[K]["data"]>;
-    const request = this.#enqueue(op, args)
-      .then((data) => {
-        // A write may have landed while this read was on its way: its answer wins.
-        if (this.#inflight.get(key) === request) this.#cache.set(key, { op, args, data });
-        return (this.#cache.get(key)?.data ?? data) as ReadOps[K]["data"];
-      })
-      .finally(() => {
+    const topic = writeTopic(op, args);
+    const writes = this.#writes.get(topic);
+    type Data = ReadOps[K]["data"];
+    const request: Promise<Data> = this.#enqueue(op, args).then(
+      (data): Data | Promise<Data> => {
+        if (this.#inflight.get(key) !== request) return data as Data;
+        this.#inflight.delete(key);
+        // A write to what this read asks started or ended on its way: the answer may predate it.
+        if (this.#writes.get(topic) !== writes) return this.#read(op, args);
+        this.#cache.set(key, { op, args, data });
+        return data as Data;
+      },
+      (error: unknown) => {
         if (this.#inflight.get(key) === request) this.#inflight.delete(key);
-      });
+        throw error;
+      },
+    );
     this.#inflight.set(key, request);
     return request;
   }
@@ -278,13 +293,16 @@ export class CrmRuntime {
       this.#cache.set(key, written);
       this.#emit(key);
     }
+    this.#wrote(read, args);
     let result: T;
     try {
       result = (await this.#enqueue(op, args)) as T;
     } catch (error) {
+      this.#wrote(read, args);
       for (const [key, written] of own) this.#settle(key, written, written.prev!);
       throw toCrmError(error);
     }
+    this.#wrote(read, args);
     for (const [key, record] of this.#targets(read, args, result.entryId)) {
       const saved = { op: read, args: record.args, data: result };
       const written = own.get(key);
@@ -297,6 +315,13 @@ export class CrmRuntime {
     }
     this.#patchEntries(args.slug, result.entryId, (entry) => patchEntry(entry, result));
     return result;
+  }
+
+  /** Counts a write's start or end for the reads it may change: its field or pipeline, and entry lists. */
+  #wrote(read: "getCrmField" | "getCrmStage", args: SetCrmFieldArgs | SetCrmStageArgs): void {
+    for (const topic of [writeTopic(read, args), writeTopic("getCrmEntries", args)]) {
+      this.#writes.set(topic, (this.#writes.get(topic) ?? 0) + 1);
+    }
   }
 
   /** The cached reads of the field or pipeline a write names, of the entry it addresses. */
