@@ -486,6 +486,24 @@ describe("crm-field", () => {
     );
   });
 
+  it("shows a value written while it was out of the page once it is put back", async () => {
+    const session = await seededSession("field-reattach");
+    const runtime = runtimeFor(session);
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    field.remove();
+    await runtime.setCrmField({ slug: "tracker", fieldKey: "current_weight", value: 66.5 });
+    root.append(field);
+    await waitUntil(
+      () => shadowText(field, "[part=value]") === "66.5 kg",
+      "the re-attached field kept the value from before its removal",
+    );
+  });
+
   it("has no axe violations, read-only and editable", async () => {
     const session = await seededSession("field-axe");
     const root = await mount(

@@ -111,6 +111,8 @@ export abstract class CrmDataElement<T> extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#subscribe();
+    // Back in the page after a removal: writes made meanwhile were not heard.
+    this.#scheduleReload();
   }
 
   override disconnectedCallback(): void {
