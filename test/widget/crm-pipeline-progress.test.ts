@@ -5,6 +5,7 @@ import type { CrmPipelineProgress } from "../../widget/src/components/crm-pipeli
 import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
 import {
   expectAccessible,
+  holdNextAnswer,
   mount,
   newSession,
   runtimeFor,
@@ -257,6 +258,45 @@ describe("crm-pipeline-progress", () => {
       pipeline: "plan_choice",
     });
     expect(stored.position!.stage).to.equal("member");
+  });
+
+  it("keeps keyboard focus inside while moving the stage and on the new current stage after", async () => {
+    const session = await newSession("pipeline-focus");
+    await seed(session, [
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "plan_choice", stage: "trial" } },
+    ]);
+    const root = await mount(
+      html`<crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>`,
+      runtimeFor(session),
+    );
+    const element = root.querySelector("crm-pipeline-progress")!;
+    await loaded(element);
+    const focusLost: string[] = [];
+    const watch = (): void => {
+      if (!element.shadowRoot!.activeElement) focusLost.push(document.activeElement!.localName);
+    };
+    element.shadowRoot!.addEventListener("focusout", () => queueMicrotask(watch));
+    element.shadowRoot!.querySelector<HTMLButtonElement>("[part=move-button]")!.focus();
+    const saved = oneEvent(element, "crm-save");
+    const held = holdNextAnswer();
+    await sendKeys({ press: "Enter" });
+    await held.sent;
+    await element.updateComplete;
+    const busy = element.shadowRoot!.querySelectorAll("[part=move-button]");
+    expect([...busy].map((button) => button.getAttribute("aria-disabled"))).to.deep.equal([
+      "true",
+      "true",
+    ]);
+    watch();
+    held.release();
+    await saved;
+    await element.updateComplete;
+    watch();
+    expect(focusLost, "focus left the component").to.deep.equal([]);
+    expect(document.activeElement).to.equal(element);
+    const focused = element.shadowRoot!.activeElement!;
+    expect(focused.getAttribute("aria-current")).to.equal("step");
+    expect(focused.textContent).to.contain("Member");
   });
 
   it("shows an error with retry for an unknown pipeline", async () => {

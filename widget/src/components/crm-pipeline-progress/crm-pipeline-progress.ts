@@ -1,4 +1,4 @@
-import { html, type nothing, type TemplateResult } from "lit";
+import { html, type nothing, type PropertyValues, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { CrmStageValue, EntityDefinition, PipelineDefinition, StageDefinition } from "#domain";
 import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
@@ -76,6 +76,8 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
 
   @state() private saving = false;
   @state() private saveError = "";
+  /** A move started from the keyboard or pointer inside: focus follows the current stage. */
+  #keepFocus = false;
 
   protected override loadArgs(): unknown[] {
     return [this.slug, this.pipeline, this.entryId];
@@ -135,6 +137,7 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
     const previousValue = data.stage.position?.stage ?? null;
     const detail = { slug: this.slug, pipeline: this.pipeline };
     emit(this, "crm-change", { ...detail, value: stage.key, previousValue });
+    this.#keepFocus = this.shadowRoot?.activeElement != null;
     this.saving = true;
     this.saveError = "";
     try {
@@ -150,8 +153,23 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
       emit(this, "crm-save-error", { slug: this.slug, error: body, errors: {} });
     } finally {
       this.saving = false;
+      await this.updateComplete;
+      this.#refocus();
+      this.#keepFocus = false;
     }
   };
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    this.#refocus();
+  }
+
+  /** The pressed stage stops being a button once it is current: focus moves to it, never to the page. */
+  #refocus(): void {
+    if (this.#keepFocus && !this.shadowRoot?.activeElement) {
+      this.renderRoot.querySelector<HTMLElement>("[aria-current=step]")?.focus();
+    }
+  }
 }
 
 declare global {

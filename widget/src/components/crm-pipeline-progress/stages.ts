@@ -9,8 +9,9 @@ export interface StagesOptions {
   locale: string;
   layout: "full" | "compact";
   showDescriptions: boolean;
-  /** Set when the customer may move the entry: stages become buttons. */
+  /** Set when the customer may move the entry: stages become buttons (the current one takes focus after a move). */
   onMove?: (stage: StageDefinition) => void;
+  /** A move is being saved: buttons stay focusable but say they are disabled (the mover ignores them). */
   busy?: boolean;
 }
 
@@ -146,6 +147,7 @@ function renderStage(
     class=${classes}
     style=${colorStyle("--_stage", stage.color)}
     aria-current=${state === "current" ? "step" : nothing}
+    tabindex=${state === "current" && onMove ? "-1" : nothing}
   >
     ${
       movable
@@ -154,7 +156,7 @@ function renderStage(
             class="move"
             type="button"
             title=${message(locale, "moveTo", { label: stage.label })}
-            ?disabled=${options.busy}
+            aria-disabled=${options.busy ? "true" : "false"}
             @click=${() => onMove(stage)}
           >
             ${marker}${text}
