@@ -77,7 +77,7 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
   @state() private saving = false;
   @state() private saveError = "";
   /** A move started from the keyboard or pointer inside: focus follows the current stage. */
-  #keepFocus = false;
+  private keepFocus = false;
 
   protected override loadArgs(): unknown[] {
     return [this.slug, this.pipeline, this.entryId];
@@ -137,7 +137,7 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
     const previousValue = data.stage.position?.stage ?? null;
     const detail = { slug: this.slug, pipeline: this.pipeline };
     emit(this, "crm-change", { ...detail, value: stage.key, previousValue });
-    this.#keepFocus = this.shadowRoot?.activeElement != null;
+    this.keepFocus = this.shadowRoot?.activeElement != null;
     this.saving = true;
     this.saveError = "";
     try {
@@ -154,19 +154,19 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
     } finally {
       this.saving = false;
       await this.updateComplete;
-      this.#refocus();
-      this.#keepFocus = false;
+      this.refocus();
+      this.keepFocus = false;
     }
   };
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    this.#refocus();
+    this.refocus();
   }
 
   /** The pressed stage stops being a button once it is current: focus moves to it, never to the page. */
-  #refocus(): void {
-    if (this.#keepFocus && !this.shadowRoot?.activeElement) {
+  private refocus(): void {
+    if (this.keepFocus && !this.shadowRoot?.activeElement) {
       this.renderRoot.querySelector<HTMLElement>("[aria-current=step]")?.focus();
     }
   }
