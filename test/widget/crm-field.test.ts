@@ -6,6 +6,7 @@ import "../../widget/src/components/crm-field/crm-field.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import {
   expectAccessible,
+  holdNextAnswer,
   mount,
   newSession,
   putEntity,
@@ -360,9 +361,36 @@ describe("crm-field", () => {
       "the value did not roll back",
     );
     expect(shadowText(field, "[part=error]")).to.equal("Not saved: Must be at most 50");
-    expect(field.shadowRoot!.querySelector("[part=status]") === null, "saving state gone").to.equal(
-      true,
+    expect(shadowText(field, "[part=status]"), "saving state gone").to.equal("");
+  });
+
+  it("announces saving through one status region that exists before the save starts", async () => {
+    const session = await seededSession("field-status-region");
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
+      runtimeFor(session),
     );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    const region = field.shadowRoot!.querySelector("[part=status]")!;
+    expect(region.getAttribute("role")).to.equal("status");
+    expect(shadowText(field, "[part=status]")).to.equal("");
+    field.startEditing();
+    const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
+    input.value = "79.5";
+    input.dispatchEvent(new Event("input"));
+    const held = holdNextAnswer();
+    const saved = oneEvent(field, "crm-save");
+    void field.commit();
+    await held.sent;
+    await field.updateComplete;
+    expect(field.shadowRoot!.querySelector("[part=status]")).to.equal(region);
+    expect(shadowText(field, "[part=status]")).to.equal("Saving…");
+    held.release();
+    await saved;
+    await field.updateComplete;
+    expect(field.shadowRoot!.querySelector("[part=status]")).to.equal(region);
+    expect(shadowText(field, "[part=status]")).to.equal("");
   });
 
   it("updates every crm-field showing a field when one of them saves it", async () => {

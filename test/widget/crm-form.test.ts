@@ -125,6 +125,28 @@ describe("crm-form", () => {
     expect(form.shadowRoot!.querySelector("#field-goal_weight, #field-coach_notes")).to.equal(null);
   });
 
+  it("names a read-only field's value by its label and speaks field messages politely", async () => {
+    const session = await newSession("form-read-only");
+    await seed(session, [
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "goal_weight", value: 72.5 } },
+    ]);
+    const root = await mount(
+      html`<crm-form slug="tracker" fields="goal_weight,current_weight"></crm-form>`,
+      runtimeFor(session),
+    );
+    const form = root.querySelector("crm-form")!;
+    await loaded(form);
+    const value = form.shadowRoot!.querySelector(".readonly")!;
+    expect(value.getAttribute("role")).to.equal("group");
+    const label = form.shadowRoot!.getElementById(value.getAttribute("aria-labelledby")!)!;
+    expect(label.textContent).to.equal("Goal weight");
+    expect(value.textContent!.trim()).to.equal("72.5 kg");
+    expect(
+      form.shadowRoot!.querySelector("#err-current_weight")!.getAttribute("aria-live"),
+    ).to.equal("polite");
+    await expectAccessible(root);
+  });
+
   it("validates as the user types with the proxy's own messages, once a field was left", async () => {
     const session = await newSession("form-messages");
     const runtime = runtimeFor(session);

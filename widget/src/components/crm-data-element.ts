@@ -73,13 +73,10 @@ export abstract class CrmDataElement<T> extends LitElement {
 
   /** The "Saving…" status and the refusal message shared by components that write. */
   protected renderSaveState(saving: boolean, saveError: string): TemplateResult {
-    return html`${
-      saving
-        ? html`<span part="status" class="status" role="status"
-            ><span class="spinner" aria-hidden="true"></span> ${this.t("saving")}</span
-          >`
-        : nothing
-    }${
+    // The status element is always there: a live region announces changes, not its own arrival.
+    return html`<span part="status" class="status" role="status"
+      >${saving ? html`<span class="spinner" aria-hidden="true"></span> ${this.t("saving")}` : nothing}</span
+    >${
       saveError
         ? html`<span part="error" class="error" role="alert"
             >${this.t("saveFailed", { message: saveError })}</span

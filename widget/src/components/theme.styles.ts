@@ -104,6 +104,10 @@ export const theme = css`
   .error {
     color: var(--_danger);
   }
+  /* The save status stays in the page (a live region must exist before it speaks) but takes no room while silent. */
+  .status:empty {
+    position: absolute;
+  }
   .retry {
     margin-inline-start: 0.5em;
     padding: 0.1em 0.6em;

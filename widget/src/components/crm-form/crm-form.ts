@@ -245,7 +245,7 @@ export class CrmForm extends CrmDataElement<FormData> {
     if (field.customerAccess !== "write") {
       return html`<div part="field" class="field">
         <span part="label" class="label" id=${id}>${field.label}</span>
-        <span class="readonly" aria-labelledby=${id}
+        <span class="readonly" role="group" aria-labelledby=${id}
           >${formatValue(field, entry?.values[field.key] ?? null, this.locale) || this.t("empty")}</span
         >
       </div>`;
@@ -262,7 +262,9 @@ export class CrmForm extends CrmDataElement<FormData> {
         onInput: (event) => this.onInput(field, event),
         onBlur: () => this.onBlur(field),
       })}
-      <span part="field-error" class="field-error" id="err-${field.key}">${error}</span>
+      <span part="field-error" class="field-error" id="err-${field.key}" aria-live="polite"
+        >${error}</span
+      >
     </div>`;
   }
 

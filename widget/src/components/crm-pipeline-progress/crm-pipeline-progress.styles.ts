@@ -251,11 +251,10 @@ export const styles = [
     .save-state {
       display: flex;
       gap: 0.75em;
-      margin-top: 0.4em;
       font-size: 0.875em;
     }
-    .save-state:empty {
-      display: none;
+    .save-state > * {
+      margin-top: 0.4em;
     }
     .status {
       color: var(--_muted);
