@@ -83,6 +83,35 @@ describe("page runtime against the real proxy", () => {
     expect(asked).to.equal(1);
   });
 
+  it("retries a 401 with a token configured meanwhile instead of asking the provider again", async () => {
+    const session = await newSession("runtime-401-newer");
+    const fresh = await freshToken(session);
+    let asked = 0;
+    const runtime = new CrmRuntime({
+      proxyUrl: session.proxyUrl,
+      token: session.expiredToken,
+      tokenProvider: async () => {
+        asked++;
+        return freshToken(session);
+      },
+    });
+    // The site signs the visitor in again while the request with the expired token is on its way.
+    const original = window.fetch;
+    window.fetch = (input, init) => {
+      window.fetch = original;
+      const answer = original(input, init);
+      runtime.configure({ token: fresh });
+      return answer;
+    };
+    try {
+      const stage = await runtime.getCrmStage({ slug: "tracker", pipeline: "progress" });
+      expect(stage.pipeline).to.equal("progress");
+      expect(asked).to.equal(0);
+    } finally {
+      window.fetch = original;
+    }
+  });
+
   it("gives up with unauthenticated when the fresh token is refused too", async () => {
     const session = await newSession("runtime-401-twice");
     let asked = 0;

@@ -423,7 +423,7 @@ export class CrmRuntime {
     }
   }
 
-  /** One HTTP exchange with the proxy; a 401 refreshes a provided token once and retries. */
+  /** One HTTP exchange with the proxy; a 401 retries once, with a newer token or a refreshed one. */
   async #fetchJson(path: string, init: RequestInit, adminToken?: string): Promise<unknown> {
     const base = this.#config.proxyUrl.replace(/\/+$/, "");
     if (!base) throw new CrmError("invalid_request", "The CRM proxy URL is not configured");
@@ -442,9 +442,16 @@ export class CrmRuntime {
       } catch {
         throw new CrmError("unavailable", "The CRM service cannot be reached");
       }
-      if (response.status === 401 && attempt === 0 && !adminToken && this.#config.tokenProvider) {
-        token = await this.#sessionToken(true);
-        continue;
+      if (response.status === 401 && attempt === 0 && !adminToken) {
+        // A token set or refreshed meanwhile is tried as it is; only the refused one is renewed.
+        if (this.#token !== token) {
+          token = this.#token;
+          continue;
+        }
+        if (this.#config.tokenProvider) {
+          token = await this.#sessionToken(true);
+          continue;
+        }
       }
       const payload: unknown = await response.json().catch(() => undefined);
       if (response.ok) return payload;
