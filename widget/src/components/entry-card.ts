@@ -1,7 +1,7 @@
 import { css, html, nothing, type TemplateResult } from "lit";
 import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain";
 import { renderStages } from "./crm-pipeline-progress/stages.ts";
-import { colorStyle, formatTimestamp, formatValue } from "./format.ts";
+import { colorStyle, formatTimestamp, formatValue, outcomeSuffix } from "./format.ts";
 import { message } from "./messages.ts";
 
 /** One entry as a card: its fields as a description list, then its stages. */
@@ -38,11 +38,7 @@ export function renderEntryCard(
                   style=${colorStyle("--_stage", stage?.color)}
                 >
                   <span class="chip-pipeline">${pipeline.label}:</span>
-                  ${stage?.label ?? message(locale, "notStarted")}${
-                    stage && stage.status !== "active"
-                      ? ` (${message(locale, stage.status)})`
-                      : nothing
-                  }
+                  ${stage?.label ?? message(locale, "notStarted")}${outcomeSuffix(locale, stage)}
                 </li>`;
               })}
             </ul>`

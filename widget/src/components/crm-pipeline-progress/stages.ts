@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from "lit";
 import type { PipelineDefinition, StageDefinition, StagePosition } from "#domain";
-import { colorStyle, formatTimestamp } from "../format.ts";
+import { colorStyle, formatTimestamp, outcomeSuffix } from "../format.ts";
 import { message } from "../messages.ts";
 
 export interface StagesOptions {
@@ -82,7 +82,7 @@ export function renderStages(options: StagesOptions): TemplateResult {
     <div part="summary" class="summary">
       <span part="pipeline-label" class="pipeline-label">${pipeline.label}</span>
       <span part="current-label" class="current-label">
-        ${summary}${current && current.status !== "active" ? ` (${message(locale, current.status)})` : nothing}
+        ${summary}${outcomeSuffix(locale, current)}
       </span>
       ${
         position && layout === "full"
