@@ -142,52 +142,28 @@ export class EntryStore {
   }
 
   /**
-   * Applies a change to the reference's one entry, creating it if missing: one
-   * atomic request, race-free (concurrent creations settle as updates).
-   * Returns the timestamp written as `updated_at`.
+   * Applies a change to an entry in one partial update. With `createAs`, a
+   * missing entry is created with that slug in the same atomic request
+   * (race-free: concurrent creations settle as updates); without it, false
+   * says there is no such entry.
    */
-  async upsert(
-    id: string,
-    slug: string,
-    reference: Reference,
-    change: EntryChange,
-    now: string,
-    refresh: RefreshPolicy,
-  ): Promise<void> {
-    try {
-      await withConflictResends(() =>
-        this.client.update<EntryDocument, Partial<EntryDocument>>({
-          index: this.index,
-          id,
-          routing: routingOf(reference),
-          refresh,
-          retry_on_conflict: RETRY_ON_CONFLICT,
-          _source: false,
-          doc: { ...change, updated_at: now },
-          upsert: {
-            slug,
-            reference_type: reference.type,
-            reference_id: reference.id,
-            values: change.values ?? {},
-            stages: change.stages ?? {},
-            created_at: now,
-            updated_at: now,
-          },
-        }),
-      );
-    } catch (error) {
-      throw toCrmError(error);
-    }
-  }
-
-  /** Applies a change to an existing entry; false if there is no such entry. */
-  async update(
+  async applyChange(
     id: string,
     reference: Reference,
     change: EntryChange,
     now: string,
     refresh: RefreshPolicy,
+    createAs?: { slug: string },
   ): Promise<boolean> {
+    const upsert: EntryDocument | undefined = createAs && {
+      slug: createAs.slug,
+      reference_type: reference.type,
+      reference_id: reference.id,
+      values: change.values ?? {},
+      stages: change.stages ?? {},
+      created_at: now,
+      updated_at: now,
+    };
     try {
       await withConflictResends(() =>
         this.client.update<EntryDocument, Partial<EntryDocument>>({
@@ -198,6 +174,7 @@ export class EntryStore {
           retry_on_conflict: RETRY_ON_CONFLICT,
           _source: false,
           doc: { ...change, updated_at: now },
+          ...(upsert ? { upsert } : {}),
         }),
       );
     } catch (error) {

@@ -22,7 +22,7 @@ import {
 } from "#domain";
 import type { RefreshPolicy } from "./context.ts";
 import type { EntityStore } from "./entities.ts";
-import { type EntryStore, toCrmEntry } from "./entries.ts";
+import { type EntryChange, type EntryStore, toCrmEntry } from "./entries.ts";
 import { isEntryIdOf, newEntryId, referenceEntryId } from "./ids.ts";
 import {
   type Caller,
@@ -110,6 +110,26 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
   const refreshFor = (entity: EntityDefinition): RefreshPolicy =>
     entity.entriesPerReference === "one" ? false : deps.refresh;
 
+  /** A one-entry entity's entry is created by its first write; a many-entry entry must exist. */
+  async function applyChange(
+    entity: EntityDefinition,
+    id: string,
+    reference: Reference,
+    change: EntryChange,
+    at: string,
+  ): Promise<void> {
+    const createAs = entity.entriesPerReference === "one" ? { slug: entity.slug } : undefined;
+    const applied = await entries.applyChange(
+      id,
+      reference,
+      change,
+      at,
+      refreshFor(entity),
+      createAs,
+    );
+    if (!applied) throw entryNotFound();
+  }
+
   return {
     async getCrmEntries(args): Promise<CrmEntry[]> {
       const a = parseArgs(getCrmEntriesArgsSchema, args);
@@ -167,11 +187,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const id = entryIdFor(entity, reference, a.entryId);
       const updatedAt = now();
       const change = { values: { [field.key]: value } };
-      if (entity.entriesPerReference === "one") {
-        await entries.upsert(id, entity.slug, reference, change, updatedAt, refreshFor(entity));
-      } else if (!(await entries.update(id, reference, change, updatedAt, refreshFor(entity)))) {
-        throw entryNotFound();
-      }
+      await applyChange(entity, id, reference, change, updatedAt);
       return { slug: entity.slug, fieldKey: field.key, value, entryId: id, updatedAt };
     },
 
@@ -226,11 +242,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       }
       const enteredAt = now();
       const change = { stages: { [pipeline.key]: { stage: a.stage, entered_at: enteredAt } } };
-      if (entity.entriesPerReference === "one") {
-        await entries.upsert(id, entity.slug, reference, change, enteredAt, refreshFor(entity));
-      } else if (!(await entries.update(id, reference, change, enteredAt, refreshFor(entity)))) {
-        throw entryNotFound();
-      }
+      await applyChange(entity, id, reference, change, enteredAt);
       return {
         slug: entity.slug,
         pipeline: pipeline.key,
