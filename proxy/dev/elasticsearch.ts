@@ -264,8 +264,30 @@ function serviceAccount(): { name: string; uid: number; gid: number } | undefine
   );
 }
 
+/** The `-E` settings of a local single-node Elasticsearch on loopback. */
+export function nodeSettings(node: {
+  port: number;
+  transportPort: number;
+  data: string;
+  logs: string;
+}): Record<string, string> {
+  return {
+    "discovery.type": "single-node",
+    "http.host": "127.0.0.1",
+    "http.port": String(node.port),
+    "transport.host": "127.0.0.1",
+    "transport.port": String(node.transportPort),
+    "path.data": node.data,
+    "path.logs": node.logs,
+    "xpack.security.enabled": "false",
+    "xpack.ml.enabled": "false",
+    // A nearly full disk must not turn test indices read-only on a developer machine.
+    "cluster.routing.allocation.disk.threshold_enabled": "false",
+  };
+}
+
 /** A free TCP port on loopback, for the transport layer (it is not used by a single node). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -369,19 +391,7 @@ async function startLocalNode(): Promise<ElasticsearchInfo> {
       `with Java ${java.version} (${java.javaHome})`,
   );
   const started = performance.now();
-  const settings = {
-    "discovery.type": "single-node",
-    "http.host": "127.0.0.1",
-    "http.port": String(port),
-    "transport.host": "127.0.0.1",
-    "transport.port": String(transportPort),
-    "path.data": paths.data,
-    "path.logs": paths.logs,
-    "xpack.security.enabled": "false",
-    "xpack.ml.enabled": "false",
-    // A nearly full disk must not turn test indices read-only on a developer machine.
-    "cluster.routing.allocation.disk.threshold_enabled": "false",
-  };
+  const settings = nodeSettings({ port, transportPort, data: paths.data, logs: paths.logs });
   const args = ["-d", "-p", paths.pid];
   for (const [key, value] of Object.entries(settings)) args.push(`-E${key}=${value}`);
   const child = spawn(join(distribution.dir, "bin", "elasticsearch"), args, {

@@ -8,10 +8,9 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { findJavaHome } from "../../../proxy/dev/elasticsearch.ts";
+import { findJavaHome, freePort, nodeSettings } from "../../../proxy/dev/elasticsearch.ts";
 
 const root = resolve(import.meta.dirname, "../../..");
 const managerHome = join(root, ".local", "elasticsearch");
@@ -54,18 +53,6 @@ function account(): { uid: number; gid: number } | undefined {
     throw new Error(`Elasticsearch cannot run as root and the user ${SERVICE_USER} is missing`);
   }
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 function isAlive(pid: number): boolean {
@@ -132,18 +119,12 @@ export async function startDedicatedElasticsearch(name: string): Promise<Dedicat
   let pid: number | undefined;
 
   const start = async () => {
-    const settings: Record<string, string> = {
-      "discovery.type": "single-node",
-      "http.host": "127.0.0.1",
-      "http.port": String(port),
-      "transport.host": "127.0.0.1",
-      "transport.port": String(transportPort),
-      "path.data": paths.data,
-      "path.logs": paths.logs,
-      "xpack.security.enabled": "false",
-      "xpack.ml.enabled": "false",
-      "cluster.routing.allocation.disk.threshold_enabled": "false",
-    };
+    const settings = nodeSettings({
+      port,
+      transportPort,
+      data: paths.data,
+      logs: paths.logs,
+    });
     rmSync(paths.pid, { force: true });
     const args = [
       "-d",
