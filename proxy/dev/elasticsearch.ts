@@ -6,10 +6,19 @@
  * Tests and `npm start` import `ensureElasticsearch()` / `stopElasticsearch()`.
  */
 import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** Newest first. Maven Central's metadata does not list 9.x, so these were checked one by one. */
@@ -31,7 +40,32 @@ const SERVICE_USER = "crm-elasticsearch";
 const START_TIMEOUT_MS = 180_000;
 
 const root = resolve(import.meta.dirname, "../..");
-const home = join(root, ".local", "elasticsearch");
+
+/**
+ * Where local Elasticsearch folders live: `.local/` in the checkout, unless
+ * the checkout sits below a folder other users cannot enter (e.g. a private
+ * temporary folder) while running as root: the service user could not reach
+ * it there, so the folders go to a per-checkout place under /var/tmp.
+ */
+export function localFolder(name: string): string {
+  return join(localBase, name);
+}
+
+function othersCanEnter(path: string): boolean {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+const localBase =
+  process.getuid?.() === 0 && !othersCanEnter(root)
+    ? join(
+        "/var/tmp",
+        `crm-widgets-${createHash("sha256").update(root).digest("hex").slice(0, 12)}`,
+      )
+    : join(root, ".local");
+const home = localFolder("elasticsearch");
 const paths = {
   downloads: join(home, "downloads"),
   data: join(home, "data"),

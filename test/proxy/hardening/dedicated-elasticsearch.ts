@@ -8,12 +8,16 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { findJavaHome, freePort, nodeSettings } from "../../../proxy/dev/elasticsearch.ts";
+import {
+  findJavaHome,
+  freePort,
+  localFolder,
+  nodeSettings,
+} from "../../../proxy/dev/elasticsearch.ts";
 
-const root = resolve(import.meta.dirname, "../../..");
-const managerHome = join(root, ".local", "elasticsearch");
+const managerHome = localFolder("elasticsearch");
 /** The user the development manager runs Elasticsearch as when we are root. */
 const SERVICE_USER = "crm-elasticsearch";
 
@@ -97,7 +101,7 @@ export async function answers(url: string): Promise<boolean> {
 }
 
 export async function startDedicatedElasticsearch(name: string): Promise<DedicatedElasticsearch> {
-  const home = join(root, ".local", `${name}-elasticsearch`);
+  const home = localFolder(`${name}-elasticsearch`);
   const paths = {
     data: join(home, "data"),
     logs: join(home, "logs"),
