@@ -7,14 +7,11 @@
  * Ctrl-C stops the site and the proxy, and Elasticsearch too when this command
  * started it (KEEP_ELASTICSEARCH=1 leaves it running for a faster next start).
  */
+import { seconds } from "../../proxy/dev/elapsed.ts";
 import { ensureElasticsearch, stopElasticsearch } from "../../proxy/dev/elasticsearch.ts";
 import { buildBundle, bundleOutdated } from "./bundle.ts";
 import { DEFAULT_PROXY_PORT, DEFAULT_SITE_PORT, demoSettings } from "./config.ts";
 import { type RunningDemo, startDemo } from "./demo.ts";
-
-function seconds(since: number): string {
-  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
-}
 
 function step(message: string): void {
   console.log(`▸ ${message}`);

@@ -16,10 +16,11 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { seconds } from "./elapsed.ts";
+import { freePort } from "./ports.ts";
 
 /** Newest first. Maven Central's metadata does not list 9.x, so these were checked one by one. */
 const CANDIDATE_VERSIONS = [
@@ -320,19 +321,6 @@ export function nodeSettings(node: {
   };
 }
 
-/** A free TCP port on loopback, for the transport layer (it is not used by a single node). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 async function portAnswers(port: number): Promise<boolean> {
   try {
     await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
@@ -340,10 +328,6 @@ async function portAnswers(port: number): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function seconds(since: number): string {
-  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
 }
 
 /** A lock directory, so that concurrent callers (test projects, npm start) start one node. */

@@ -7,13 +7,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { esbuildPlugin } from "@web/dev-server-esbuild";
 import type { TestRunnerConfig, TestRunnerPlugin } from "@web/test-runner";
 import { type ChromeLauncher, chromeLauncher } from "@web/test-runner-chrome";
-import { SignJWT } from "jose";
 import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
+import { freePort } from "../../proxy/dev/ports.ts";
 import { customerIdFor } from "../../proxy/src/adapter/ids.ts";
 import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
@@ -22,6 +21,7 @@ import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { deleteCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
 import { buildBundle } from "../../widget/bundle.ts";
+import { signSession } from "../support/tokens.ts";
 import { testEntities } from "./seed.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -33,17 +33,6 @@ const audience = "crm-widget-tests";
 const secret = randomBytes(32).toString("hex");
 const adminToken = randomBytes(32).toString("hex");
 const indexPrefix = `t-widget-${randomBytes(4).toString("hex")}-`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
@@ -62,19 +51,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
   let adapter: CrmAdapter | undefined;
   let closeClient: (() => Promise<void>) | undefined;
 
-  async function sessionToken(
-    subject: string,
-    expiresIn: string | number = "10m",
-  ): Promise<string> {
-    return new SignJWT({})
-      .setProtectedHeader({ alg: "HS256" })
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setSubject(subject)
-      .setIssuedAt()
-      .setExpirationTime(expiresIn)
-      .sign(new TextEncoder().encode(secret));
-  }
+  const sessions = { issuer, audience, key: secret };
 
   return {
     name: "crm-proxy",
@@ -128,8 +105,8 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
         const customer = await adapter.resolveCustomer({ issuer, subject });
         return {
           proxyUrl: proxy.url,
-          token: await sessionToken(subject),
-          expiredToken: await sessionToken(subject, Math.floor(Date.now() / 1000) - 60),
+          token: await signSession(sessions, subject, {}, 600),
+          expiredToken: await signSession(sessions, subject, {}, -60),
           subject,
           customerId: customer.id,
           adminToken,
@@ -140,7 +117,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
         return true;
       }
       if (command === "crm-token") {
-        return sessionToken(String(input.subject));
+        return signSession(sessions, String(input.subject), {}, 600);
       }
       if (command === "crm-seed") {
         const customerId = customerIdFor(issuer, String(input.subject));

@@ -13,14 +13,13 @@ import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import {
   ADMIN_TOKEN,
   AUDIENCE,
-  dealsEntity,
   hsToken,
   ISSUER,
   newSubject,
   SESSION_SECRET,
-  trackerEntity,
 } from "../proxy/http/support.ts";
 import { elasticsearchUrl, testClient, uniquePrefix } from "../support/elasticsearch.ts";
+import { dealsEntity, trackerEntity } from "../support/entities.ts";
 
 const prefix = uniquePrefix("worker");
 let worker: Unstable_DevWorker;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { CrmError, type EntityDefinitionInput } from "#domain";
-import { useAdapterFixture, weightTracker } from "./fixtures.ts";
+import { trackerEntity } from "../../support/entities.ts";
+import { useAdapterFixture } from "./fixtures.ts";
 
 const crm = useAdapterFixture("adapter entities");
 
@@ -177,7 +178,7 @@ describe.concurrent("entity definition validation names the offending path", () 
   });
 
   test("the team's example definition is accepted whole", async () => {
-    const created = await crm.adapter.entities.create(weightTracker);
+    const created = await crm.adapter.entities.create(trackerEntity);
     expect(created.pipelines[0]?.stages.map((stage) => stage.status)).toEqual([
       "active",
       "active",

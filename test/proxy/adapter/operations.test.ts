@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { CrmError } from "#domain";
-import { deals, newCustomer, useAdapterFixture, weightTracker } from "./fixtures.ts";
+import { dealsEntity, trackerEntity } from "../../support/entities.ts";
+import { newCustomer, useAdapterFixture } from "./fixtures.ts";
 
 const crm = useAdapterFixture("adapter operations");
 
 beforeAll(async () => {
-  await crm.adapter.entities.create(weightTracker);
-  await crm.adapter.entities.create(deals);
+  await crm.adapter.entities.create(trackerEntity);
+  await crm.adapter.entities.create(dealsEntity);
 });
 
 /** The CrmError a promise rejects with. */
@@ -24,9 +25,9 @@ describe.concurrent("customer operations on an entity with one entry per custome
     const id = await newCustomer(crm.adapter, "happy-set");
     const me = crm.adapter.forCustomer(id);
 
-    const before = await me.getCrmField({ slug: "weight-tracker", fieldKey: "current_weight" });
+    const before = await me.getCrmField({ slug: "tracker", fieldKey: "current_weight" });
     expect(before).toEqual({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "current_weight",
       value: null,
       entryId: null,
@@ -34,28 +35,28 @@ describe.concurrent("customer operations on an entity with one entry per custome
     });
 
     const set = await me.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "current_weight",
       value: 81.5,
     });
-    expect(set).toMatchObject({ slug: "weight-tracker", fieldKey: "current_weight", value: 81.5 });
+    expect(set).toMatchObject({ slug: "tracker", fieldKey: "current_weight", value: 81.5 });
     expect(set.entryId).toEqual(expect.any(String));
     expect(Date.parse(set.updatedAt ?? "")).not.toBeNaN();
 
-    const read = await me.getCrmField({ slug: "weight-tracker", fieldKey: "current_weight" });
+    const read = await me.getCrmField({ slug: "tracker", fieldKey: "current_weight" });
     expect(read).toEqual(set);
   });
 
   test("the reference defaults to the customer and getCrmEntries returns their one entry with typed values", async () => {
     const id = await newCustomer(crm.adapter, "defaults");
     const me = crm.adapter.forCustomer(id);
-    await me.setCrmField({ slug: "weight-tracker", fieldKey: "newsletter", value: true });
-    await me.setCrmField({ slug: "weight-tracker", fieldKey: "last_checkin", value: "2025-03-01" });
+    await me.setCrmField({ slug: "tracker", fieldKey: "newsletter", value: true });
+    await me.setCrmField({ slug: "tracker", fieldKey: "last_checkin", value: "2025-03-01" });
 
-    const entries = await me.getCrmEntries({ slug: "weight-tracker" });
+    const entries = await me.getCrmEntries({ slug: "tracker" });
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
-      slug: "weight-tracker",
+      slug: "tracker",
       reference: { type: "customer", id },
       values: { newsletter: true, last_checkin: "2025-03-01" },
       stages: {},
@@ -63,7 +64,7 @@ describe.concurrent("customer operations on an entity with one entry per custome
     // Naming the own reference explicitly addresses the same entry.
     expect(
       await me.getCrmEntries({
-        slug: "weight-tracker",
+        slug: "tracker",
         referenceType: "customer",
         referenceId: id,
       }),
@@ -72,21 +73,19 @@ describe.concurrent("customer operations on an entity with one entry per custome
 
   test("a customer without an entry gets an empty list", async () => {
     const id = await newCustomer(crm.adapter, "no-entry");
-    expect(await crm.adapter.forCustomer(id).getCrmEntries({ slug: "weight-tracker" })).toEqual([]);
+    expect(await crm.adapter.forCustomer(id).getCrmEntries({ slug: "tracker" })).toEqual([]);
   });
 
   test("setting null clears a field", async () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "clear"));
-    await me.setCrmField({ slug: "weight-tracker", fieldKey: "nickname", value: "Sam" });
+    await me.setCrmField({ slug: "tracker", fieldKey: "nickname", value: "Sam" });
     const cleared = await me.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "nickname",
       value: null,
     });
     expect(cleared.value).toBeNull();
-    expect(
-      (await me.getCrmField({ slug: "weight-tracker", fieldKey: "nickname" })).value,
-    ).toBeNull();
+    expect((await me.getCrmField({ slug: "tracker", fieldKey: "nickname" })).value).toBeNull();
   });
 
   test("a customer naming another customer's reference is told the entry does not exist", async () => {
@@ -94,34 +93,34 @@ describe.concurrent("customer operations on an entity with one entry per custome
     const bob = await newCustomer(crm.adapter, "bob");
     await crm.adapter
       .forCustomer(bob)
-      .setCrmField({ slug: "weight-tracker", fieldKey: "nickname", value: "Bob" });
+      .setCrmField({ slug: "tracker", fieldKey: "nickname", value: "Bob" });
     const asAlice = crm.adapter.forCustomer(alice);
 
     const read = await failure(
-      asAlice.getCrmField({ slug: "weight-tracker", fieldKey: "nickname", referenceId: bob }),
+      asAlice.getCrmField({ slug: "tracker", fieldKey: "nickname", referenceId: bob }),
     );
     expect(read.code).toBe("entry_not_found");
     expect(read.status).toBe(404);
     const write = await failure(
       asAlice.setCrmField({
-        slug: "weight-tracker",
+        slug: "tracker",
         fieldKey: "nickname",
         value: "x",
         referenceId: bob,
       }),
     );
     expect(write.code).toBe("entry_not_found");
-    const list = await failure(asAlice.getCrmEntries({ slug: "weight-tracker", referenceId: bob }));
+    const list = await failure(asAlice.getCrmEntries({ slug: "tracker", referenceId: bob }));
     expect(list.code).toBe("entry_not_found");
     const otherType = await failure(
-      asAlice.getCrmEntries({ slug: "weight-tracker", referenceType: "order", referenceId: alice }),
+      asAlice.getCrmEntries({ slug: "tracker", referenceType: "order", referenceId: alice }),
     );
     expect(otherType.code).toBe("entry_not_found");
 
     // Bob's value is untouched.
     const bobs = await crm.adapter
       .forCustomer(bob)
-      .getCrmField({ slug: "weight-tracker", fieldKey: "nickname" });
+      .getCrmField({ slug: "tracker", fieldKey: "nickname" });
     expect(bobs.value).toBe("Bob");
   });
 
@@ -129,14 +128,14 @@ describe.concurrent("customer operations on an entity with one entry per custome
     const alice = crm.adapter.forCustomer(await newCustomer(crm.adapter, "alice-ids"));
     const bob = crm.adapter.forCustomer(await newCustomer(crm.adapter, "bob-ids"));
     const bobsEntry = await bob.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "nickname",
       value: "Bob",
     });
 
     const error = await failure(
       alice.getCrmField({
-        slug: "weight-tracker",
+        slug: "tracker",
         fieldKey: "nickname",
         entryId: bobsEntry.entryId ?? "",
       }),
@@ -149,71 +148,65 @@ describe.concurrent("field access", () => {
   test("fields with customer access none do not exist for customers but do for the backend", async () => {
     const id = await newCustomer(crm.adapter, "access-none");
     await crm.adapter.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "coach_notes",
       value: "Push",
       referenceId: id,
     });
     await crm.adapter.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "goal_weight",
       value: 75,
       referenceId: id,
     });
     const me = crm.adapter.forCustomer(id);
 
-    const read = await failure(me.getCrmField({ slug: "weight-tracker", fieldKey: "coach_notes" }));
+    const read = await failure(me.getCrmField({ slug: "tracker", fieldKey: "coach_notes" }));
     expect(read).toMatchObject({ code: "field_not_found", field: "coach_notes" });
     const write = await failure(
-      me.setCrmField({ slug: "weight-tracker", fieldKey: "coach_notes", value: "x" }),
+      me.setCrmField({ slug: "tracker", fieldKey: "coach_notes", value: "x" }),
     );
     expect(write).toMatchObject({ code: "field_not_found", field: "coach_notes" });
 
-    const [entry] = await me.getCrmEntries({ slug: "weight-tracker" });
+    const [entry] = await me.getCrmEntries({ slug: "tracker" });
     expect(entry?.values).toEqual({ goal_weight: 75 });
 
-    const backend = await crm.adapter.getCrmEntries({ slug: "weight-tracker", referenceId: id });
+    const backend = await crm.adapter.getCrmEntries({ slug: "tracker", referenceId: id });
     expect(backend[0]?.values).toEqual({ goal_weight: 75, coach_notes: "Push" });
 
-    const entity = await me.getCrmEntity({ slug: "weight-tracker" });
+    const entity = await me.getCrmEntity({ slug: "tracker" });
     expect(entity.fields.map((field) => field.key)).not.toContain("coach_notes");
-    const full = await crm.adapter.getCrmEntity({ slug: "weight-tracker" });
+    const full = await crm.adapter.getCrmEntity({ slug: "tracker" });
     expect(full.fields.map((field) => field.key)).toContain("coach_notes");
   });
 
   test("read-only fields are readable by customers and refused on write with field_not_writable", async () => {
     const id = await newCustomer(crm.adapter, "access-read");
     await crm.adapter.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "goal_weight",
       value: 70,
       referenceId: id,
     });
     const me = crm.adapter.forCustomer(id);
 
-    expect((await me.getCrmField({ slug: "weight-tracker", fieldKey: "goal_weight" })).value).toBe(
-      70,
-    );
+    expect((await me.getCrmField({ slug: "tracker", fieldKey: "goal_weight" })).value).toBe(70);
     const error = await failure(
-      me.setCrmField({ slug: "weight-tracker", fieldKey: "goal_weight", value: 60 }),
+      me.setCrmField({ slug: "tracker", fieldKey: "goal_weight", value: 60 }),
     );
     expect(error).toMatchObject({ code: "field_not_writable", field: "goal_weight" });
     expect(error.status).toBe(403);
-    expect((await me.getCrmField({ slug: "weight-tracker", fieldKey: "goal_weight" })).value).toBe(
-      70,
-    );
+    expect((await me.getCrmField({ slug: "tracker", fieldKey: "goal_weight" })).value).toBe(70);
   });
 
   test("an unknown field is field_not_found for customers and the backend alike", async () => {
     const id = await newCustomer(crm.adapter, "unknown-field");
     const customer = await failure(
-      crm.adapter
-        .forCustomer(id)
-        .setCrmField({ slug: "weight-tracker", fieldKey: "height", value: 1 }),
+      crm.adapter.forCustomer(id).setCrmField({ slug: "tracker", fieldKey: "height", value: 1 }),
     );
     expect(customer).toMatchObject({ code: "field_not_found", field: "height" });
     const backend = await failure(
-      crm.adapter.getCrmField({ slug: "weight-tracker", fieldKey: "height", referenceId: id }),
+      crm.adapter.getCrmField({ slug: "tracker", fieldKey: "height", referenceId: id }),
     );
     expect(backend).toMatchObject({ code: "field_not_found", field: "height" });
   });
@@ -247,7 +240,7 @@ describe.concurrent("value validation", () => {
       const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "invalid-values"));
       const error = await failure(
         me.setCrmField({
-          slug: "weight-tracker",
+          slug: "tracker",
           fieldKey,
           value: value as string | number | boolean | null,
         }),
@@ -260,11 +253,9 @@ describe.concurrent("value validation", () => {
 
   test("a refused value leaves the stored one unchanged", async () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "refused-unchanged"));
-    await me.setCrmField({ slug: "weight-tracker", fieldKey: "mood", value: "great" });
-    await failure(me.setCrmField({ slug: "weight-tracker", fieldKey: "mood", value: "furious" }));
-    expect((await me.getCrmField({ slug: "weight-tracker", fieldKey: "mood" })).value).toBe(
-      "great",
-    );
+    await me.setCrmField({ slug: "tracker", fieldKey: "mood", value: "great" });
+    await failure(me.setCrmField({ slug: "tracker", fieldKey: "mood", value: "furious" }));
+    expect((await me.getCrmField({ slug: "tracker", fieldKey: "mood" })).value).toBe("great");
   });
 });
 
@@ -273,7 +264,7 @@ describe.concurrent("strict arguments", () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "strict"));
     const error = await failure(
       me.setCrmField({
-        slug: "weight-tracker",
+        slug: "tracker",
         fieldKey: "nickname",
         value: "x",
         index: "other_index",
@@ -287,14 +278,12 @@ describe.concurrent("strict arguments", () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "malformed"));
     const slug = await failure(me.getCrmEntries({ slug: "Weight Tracker" }));
     expect(slug).toMatchObject({ code: "invalid_request", field: "slug" });
-    const key = await failure(
-      me.getCrmField({ slug: "weight-tracker", fieldKey: "current-weight" }),
-    );
+    const key = await failure(me.getCrmField({ slug: "tracker", fieldKey: "current-weight" }));
     expect(key).toMatchObject({ code: "invalid_request", field: "fieldKey" });
   });
 
   test("backend callers must name the reference", async () => {
-    const error = await failure(crm.adapter.getCrmEntries({ slug: "weight-tracker" }));
+    const error = await failure(crm.adapter.getCrmEntries({ slug: "tracker" }));
     expect(error).toMatchObject({ code: "invalid_request", field: "referenceId" });
   });
 });
@@ -303,31 +292,31 @@ describe.concurrent("backend callers", () => {
   test("name any reference type and id, and the customer default is customer", async () => {
     const order = { referenceType: "order", referenceId: "ord-1001" };
     await crm.adapter.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "nickname",
       value: "Order",
       ...order,
     });
     const read = await crm.adapter.getCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "nickname",
       ...order,
     });
     expect(read.value).toBe("Order");
-    const [entry] = await crm.adapter.getCrmEntries({ slug: "weight-tracker", ...order });
+    const [entry] = await crm.adapter.getCrmEntries({ slug: "tracker", ...order });
     expect(entry?.reference).toEqual({ type: "order", id: "ord-1001" });
 
     // A customer id named by the backend is the same entry the customer sees.
     const id = await newCustomer(crm.adapter, "backend-named");
     await crm.adapter.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "nickname",
       value: "Set by backend",
       referenceId: id,
     });
     const seen = await crm.adapter
       .forCustomer(id)
-      .getCrmField({ slug: "weight-tracker", fieldKey: "nickname" });
+      .getCrmField({ slug: "tracker", fieldKey: "nickname" });
     expect(seen.value).toBe("Set by backend");
   });
 });
@@ -336,14 +325,14 @@ describe.concurrent("pipelines", () => {
   test("moving a stage records when the entry entered it, and getCrmStage returns it", async () => {
     const id = await newCustomer(crm.adapter, "stages");
     const none = await crm.adapter.getCrmStage({
-      slug: "weight-tracker",
+      slug: "tracker",
       pipeline: "progress",
       referenceId: id,
     });
     expect(none.position).toBeNull();
 
     const moved = await crm.adapter.setCrmStage({
-      slug: "weight-tracker",
+      slug: "tracker",
       pipeline: "progress",
       stage: "in_progress",
       referenceId: id,
@@ -353,13 +342,13 @@ describe.concurrent("pipelines", () => {
     expect(Date.parse(enteredAt)).not.toBeNaN();
 
     const me = crm.adapter.forCustomer(id);
-    expect(await me.getCrmStage({ slug: "weight-tracker", pipeline: "progress" })).toEqual(moved);
-    const [entry] = await me.getCrmEntries({ slug: "weight-tracker" });
+    expect(await me.getCrmStage({ slug: "tracker", pipeline: "progress" })).toEqual(moved);
+    const [entry] = await me.getCrmEntries({ slug: "tracker" });
     expect(entry?.stages).toEqual({ progress: { stage: "in_progress", enteredAt } });
 
     // Moving to the stage it is in keeps the original entry time.
     const again = await crm.adapter.setCrmStage({
-      slug: "weight-tracker",
+      slug: "tracker",
       pipeline: "progress",
       stage: "in_progress",
       referenceId: id,
@@ -370,27 +359,25 @@ describe.concurrent("pipelines", () => {
   test("customers move stages only in pipelines that allow it", async () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "stage-permission"));
     const refused = await failure(
-      me.setCrmStage({ slug: "weight-tracker", pipeline: "progress", stage: "goal_reached" }),
+      me.setCrmStage({ slug: "tracker", pipeline: "review", stage: "done" }),
     );
     expect(refused.code).toBe("stage_not_movable");
     expect(refused.status).toBe(403);
-    expect(
-      (await me.getCrmStage({ slug: "weight-tracker", pipeline: "progress" })).position,
-    ).toBeNull();
+    expect((await me.getCrmStage({ slug: "tracker", pipeline: "review" })).position).toBeNull();
 
     const allowed = await me.setCrmStage({
-      slug: "weight-tracker",
-      pipeline: "onboarding",
-      stage: "done",
+      slug: "tracker",
+      pipeline: "progress",
+      stage: "goal_reached",
     });
-    expect(allowed.position?.stage).toBe("done");
+    expect(allowed.position?.stage).toBe("goal_reached");
   });
 
   test("unknown pipelines and stages are refused", async () => {
     const id = await newCustomer(crm.adapter, "stage-unknown");
     const pipeline = await failure(
       crm.adapter.setCrmStage({
-        slug: "weight-tracker",
+        slug: "tracker",
         pipeline: "nope",
         stage: "done",
         referenceId: id,
@@ -399,7 +386,7 @@ describe.concurrent("pipelines", () => {
     expect(pipeline.code).toBe("pipeline_not_found");
     const stage = await failure(
       crm.adapter.setCrmStage({
-        slug: "weight-tracker",
+        slug: "tracker",
         pipeline: "progress",
         stage: "nope",
         referenceId: id,
@@ -489,10 +476,10 @@ describe.concurrent("entities with many entries per reference", () => {
       ),
     ).toMatchObject({ code: "field_not_found", field: "internal_score" });
     expect(
-      await failure(me.createCrmEntry({ slug: "deals", values: { title: "x", amount: 5 } })),
+      await failure(me.createCrmEntry({ slug: "deals", values: { title: "x", forecast: 5 } })),
     ).toMatchObject({
       code: "field_not_writable",
-      field: "amount",
+      field: "forecast",
     });
     expect(await failure(me.createCrmEntry({ slug: "deals", values: { title: 5 } }))).toMatchObject(
       {
@@ -509,9 +496,7 @@ describe.concurrent("entities with many entries per reference", () => {
 
   test("createCrmEntry is refused for entities with one entry per reference", async () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "create-one"));
-    const error = await failure(
-      me.createCrmEntry({ slug: "weight-tracker", values: { nickname: "x" } }),
-    );
+    const error = await failure(me.createCrmEntry({ slug: "tracker", values: { nickname: "x" } }));
     expect(error.code).toBe("invalid_request");
   });
 });
@@ -520,7 +505,7 @@ describe.concurrent("read your writes", () => {
   test("a value set is returned by the next getCrmEntries and getReferenceEntries", async () => {
     const id = await newCustomer(crm.adapter, "ryw");
     const me = crm.adapter.forCustomer(id);
-    await me.setCrmField({ slug: "weight-tracker", fieldKey: "current_weight", value: 90 });
+    await me.setCrmField({ slug: "tracker", fieldKey: "current_weight", value: 90 });
     const deal = await me.createCrmEntry({ slug: "deals", values: { title: "Fresh" } });
     await me.setCrmField({ slug: "deals", fieldKey: "title", value: "Fresher", entryId: deal.id });
 
@@ -530,7 +515,7 @@ describe.concurrent("read your writes", () => {
     const all = await crm.adapter.getReferenceEntries({ type: "customer", id });
     expect(all.map((entry) => [entry.slug, entry.values])).toEqual([
       ["deals", { title: "Fresher" }],
-      ["weight-tracker", { current_weight: 90 }],
+      ["tracker", { current_weight: 90 }],
     ]);
   });
 
@@ -538,13 +523,13 @@ describe.concurrent("read your writes", () => {
     const id = await newCustomer(crm.adapter, "reference-only");
     const other = await newCustomer(crm.adapter, "reference-other");
     await crm.adapter.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "nickname",
       value: "Mine",
       referenceId: id,
     });
     await crm.adapter.setCrmField({
-      slug: "weight-tracker",
+      slug: "tracker",
       fieldKey: "nickname",
       value: "Theirs",
       referenceId: other,

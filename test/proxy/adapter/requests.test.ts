@@ -10,13 +10,14 @@ import { FetchConnection } from "../../../proxy/src/elasticsearch/fetch-connecti
 import { crmIndices } from "../../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
-import { deals, newCustomer, useAdapterFixture, weightTracker } from "./fixtures.ts";
+import { dealsEntity, trackerEntity } from "../../support/entities.ts";
+import { newCustomer, useAdapterFixture } from "./fixtures.ts";
 
 const crm = useAdapterFixture("adapter requests");
 
 beforeAll(async () => {
-  await crm.adapter.entities.create(weightTracker);
-  await crm.adapter.entities.create(deals);
+  await crm.adapter.entities.create(trackerEntity);
+  await crm.adapter.entities.create(dealsEntity);
 });
 
 async function failure(promise: Promise<unknown>): Promise<CrmError> {
@@ -32,32 +33,30 @@ describe("Elasticsearch requests per operation", () => {
   test("a warm read of a one-entry entity costs one request: getCrmField, getCrmEntries, getCrmStage", async () => {
     const id = await newCustomer(crm.adapter, "hot-read");
     const me = crm.adapter.forCustomer(id);
-    await me.setCrmField({ slug: "weight-tracker", fieldKey: "current_weight", value: 80 });
+    await me.setCrmField({ slug: "tracker", fieldKey: "current_weight", value: 80 });
 
     expect(
       await crm.requestsDuring(() =>
-        me.getCrmField({ slug: "weight-tracker", fieldKey: "current_weight" }),
+        me.getCrmField({ slug: "tracker", fieldKey: "current_weight" }),
       ),
     ).toBe(1);
-    expect(await crm.requestsDuring(() => me.getCrmEntries({ slug: "weight-tracker" }))).toBe(1);
+    expect(await crm.requestsDuring(() => me.getCrmEntries({ slug: "tracker" }))).toBe(1);
     expect(
-      await crm.requestsDuring(() =>
-        me.getCrmStage({ slug: "weight-tracker", pipeline: "progress" }),
-      ),
+      await crm.requestsDuring(() => me.getCrmStage({ slug: "tracker", pipeline: "progress" })),
     ).toBe(1);
-    expect(await crm.requestsDuring(() => me.getCrmEntity({ slug: "weight-tracker" }))).toBe(0);
+    expect(await crm.requestsDuring(() => me.getCrmEntity({ slug: "tracker" }))).toBe(0);
   });
 
   test("a write costs one request, also when it creates the entry", async () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "write"));
     expect(
       await crm.requestsDuring(() =>
-        me.setCrmField({ slug: "weight-tracker", fieldKey: "nickname", value: "New" }),
+        me.setCrmField({ slug: "tracker", fieldKey: "nickname", value: "New" }),
       ),
     ).toBe(1);
     expect(
       await crm.requestsDuring(() =>
-        me.setCrmField({ slug: "weight-tracker", fieldKey: "nickname", value: "Again" }),
+        me.setCrmField({ slug: "tracker", fieldKey: "nickname", value: "Again" }),
       ),
     ).toBe(1);
     const deal = await me.createCrmEntry({ slug: "deals", values: { title: "Deal" } });
@@ -80,27 +79,27 @@ describe("Elasticsearch requests per operation", () => {
     const me = cold.forCustomer(id);
     const first = await crm.requestsDuring(() =>
       Promise.all([
-        me.getCrmField({ slug: "weight-tracker", fieldKey: "nickname" }),
-        me.getCrmField({ slug: "weight-tracker", fieldKey: "mood" }),
+        me.getCrmField({ slug: "tracker", fieldKey: "nickname" }),
+        me.getCrmField({ slug: "tracker", fieldKey: "mood" }),
       ]),
     );
     // One definition load, then both field reads in one realtime _mget.
     expect(first).toBe(2);
     expect(
-      await crm.requestsDuring(() => me.getCrmField({ slug: "weight-tracker", fieldKey: "mood" })),
+      await crm.requestsDuring(() => me.getCrmField({ slug: "tracker", fieldKey: "mood" })),
     ).toBe(1);
   });
 
   test("one caller's reads started together (one batch) cost one request", async () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "together"));
-    await me.setCrmField({ slug: "weight-tracker", fieldKey: "mood", value: "great" });
+    await me.setCrmField({ slug: "tracker", fieldKey: "mood", value: "great" });
     let values: unknown[] = [];
     const count = await crm.requestsDuring(async () => {
       values = await Promise.all([
-        me.getCrmField({ slug: "weight-tracker", fieldKey: "mood" }),
-        me.getCrmEntries({ slug: "weight-tracker" }),
-        me.getCrmField({ slug: "weight-tracker", fieldKey: "nickname" }),
-        me.getCrmStage({ slug: "weight-tracker", pipeline: "progress" }),
+        me.getCrmField({ slug: "tracker", fieldKey: "mood" }),
+        me.getCrmEntries({ slug: "tracker" }),
+        me.getCrmField({ slug: "tracker", fieldKey: "nickname" }),
+        me.getCrmStage({ slug: "tracker", pipeline: "progress" }),
       ]);
     });
     expect(count).toBe(1);
@@ -112,11 +111,11 @@ describe("Elasticsearch requests per operation", () => {
   test("refused calls cost no request", async () => {
     const me = crm.adapter.forCustomer(await newCustomer(crm.adapter, "refused"));
     const count = await crm.requestsDuring(async () => {
-      await failure(me.setCrmField({ slug: "weight-tracker", fieldKey: "mood", value: "furious" }));
-      await failure(me.setCrmField({ slug: "weight-tracker", fieldKey: "goal_weight", value: 1 }));
+      await failure(me.setCrmField({ slug: "tracker", fieldKey: "mood", value: "furious" }));
+      await failure(me.setCrmField({ slug: "tracker", fieldKey: "goal_weight", value: 1 }));
       await failure(
         me.getCrmField({
-          slug: "weight-tracker",
+          slug: "tracker",
           fieldKey: "nickname",
           referenceId: "someone-else",
         }),
@@ -137,9 +136,7 @@ describe("Elasticsearch unavailable", () => {
       expect(resolve.code).toBe("unavailable");
       expect(resolve.status).toBe(503);
       expect(resolve.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|elasticsearch/i);
-      const read = await failure(
-        adapter.getCrmEntries({ slug: "weight-tracker", referenceId: "r" }),
-      );
+      const read = await failure(adapter.getCrmEntries({ slug: "tracker", referenceId: "r" }));
       expect(read.code).toBe("unavailable");
       expect((await failure(adapter.entities.list())).code).toBe("unavailable");
     } finally {
@@ -209,9 +206,7 @@ describe("Elasticsearch unavailable", () => {
       });
       try {
         const adapter = createCrmAdapter({ client, indices: crmIndices({ prefix: "silent-" }) });
-        const error = await failure(
-          adapter.getCrmEntries({ slug: "weight-tracker", referenceId: "r" }),
-        );
+        const error = await failure(adapter.getCrmEntries({ slug: "tracker", referenceId: "r" }));
         expect(error.code).toBe("unavailable");
       } finally {
         await client.close();
@@ -237,7 +232,7 @@ describe("the fetch connection on Node", () => {
       await ensureCrmIndices(client, indices);
       await ensureCrmIndices(client, indices);
       const adapter = createCrmAdapter({ client, indices });
-      await adapter.entities.create(weightTracker);
+      await adapter.entities.create(trackerEntity);
       const customer = await adapter.resolveCustomer({
         issuer: "https://shop.example",
         subject: "fetch",
@@ -245,24 +240,24 @@ describe("the fetch connection on Node", () => {
       const me = adapter.forCustomer(customer.id);
 
       const set = await me.setCrmField({
-        slug: "weight-tracker",
+        slug: "tracker",
         fieldKey: "nickname",
         value: "Fetched ✓",
       });
       const before = requests;
-      const read = await me.getCrmField({ slug: "weight-tracker", fieldKey: "nickname" });
+      const read = await me.getCrmField({ slug: "tracker", fieldKey: "nickname" });
       expect(requests - before).toBe(1);
       expect(read).toEqual(set);
       const [entry] = await adapter.getReferenceEntries({ type: "customer", id: customer.id });
       expect(entry?.values).toEqual({ nickname: "Fetched ✓" });
-      const missing = await failure(adapter.entities.create(weightTracker));
+      const missing = await failure(adapter.entities.create(trackerEntity));
       expect(missing.code).toBe("conflict");
       const moved = await me.setCrmStage({
-        slug: "weight-tracker",
-        pipeline: "onboarding",
-        stage: "done",
+        slug: "tracker",
+        pipeline: "progress",
+        stage: "goal_reached",
       });
-      expect(moved.position?.stage).toBe("done");
+      expect(moved.position?.stage).toBe("goal_reached");
     } finally {
       await client.close();
     }

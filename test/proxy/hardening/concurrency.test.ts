@@ -7,14 +7,8 @@ import type { CrmEntry, CrmFieldValue, EntityDefinitionInput } from "#domain";
 import { customerIdFor } from "../../../proxy/src/adapter/ids.ts";
 import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
 import { testClient, uniquePrefix } from "../../support/elasticsearch.ts";
-import {
-  ADMIN_TOKEN,
-  hsToken,
-  ISSUER,
-  newSubject,
-  testEnv,
-  trackerEntity,
-} from "../http/support.ts";
+import { trackerEntity } from "../../support/entities.ts";
+import { ADMIN_TOKEN, hsToken, ISSUER, newSubject, testEnv } from "../http/support.ts";
 
 const prefix = uniquePrefix("hardening concurrency");
 const indices = {

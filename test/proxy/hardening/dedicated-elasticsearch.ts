@@ -10,12 +10,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  findJavaHome,
-  freePort,
-  localFolder,
-  nodeSettings,
-} from "../../../proxy/dev/elasticsearch.ts";
+import { findJavaHome, localFolder, nodeSettings } from "../../../proxy/dev/elasticsearch.ts";
+import { freePort } from "../../../proxy/dev/ports.ts";
 
 const managerHome = localFolder("elasticsearch");
 /** The user the development manager runs Elasticsearch as when we are root. */

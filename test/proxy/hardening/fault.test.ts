@@ -12,14 +12,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "@elastic/elasticsearch";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
-import {
-  ADMIN_TOKEN,
-  dealsEntity,
-  hsToken,
-  newSubject,
-  testEnv,
-  trackerEntity,
-} from "../http/support.ts";
+import { dealsEntity, trackerEntity } from "../../support/entities.ts";
+import { ADMIN_TOKEN, hsToken, newSubject, testEnv } from "../http/support.ts";
 import {
   type DedicatedElasticsearch,
   startDedicatedElasticsearch,

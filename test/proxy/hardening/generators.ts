@@ -229,7 +229,7 @@ function vocabulary(targets: Targets): Vocabulary {
       "last_checkin",
       "newsletter",
       "plan",
-      "coach_note",
+      "coach_notes",
       "title",
       "amount",
       "unknown_field",

@@ -78,7 +78,7 @@ describe("hostile requests to every route", () => {
     });
     await proxy.adapter.setCrmField({
       slug: "tracker",
-      fieldKey: "coach_note",
+      fieldKey: "coach_notes",
       value: secrets.victimNote,
       referenceId: victim.id,
     });
@@ -90,7 +90,7 @@ describe("hostile requests to every route", () => {
     await asAttacker.setCrmField({ slug: "tracker", fieldKey: "nickname", value: "me" });
     await proxy.adapter.setCrmField({
       slug: "tracker",
-      fieldKey: "coach_note",
+      fieldKey: "coach_notes",
       value: secrets.ownHiddenNote,
       referenceId: attacker.id,
     });
@@ -262,7 +262,7 @@ describe("hostile requests to every route", () => {
     expect(deals.map((deal) => deal.values.title)).toEqual([secrets.victimDeal]);
     const note = await proxy.adapter.getCrmField({
       slug: "tracker",
-      fieldKey: "coach_note",
+      fieldKey: "coach_notes",
       referenceId: victimId,
     });
     expect(note.value).toBe(secrets.victimNote);

@@ -3,7 +3,8 @@ import type { CrmFieldValue } from "#domain";
 import { ConfigError } from "../../../proxy/src/config.ts";
 import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
 import { uniquePrefix } from "../../support/elasticsearch.ts";
-import { ADMIN_TOKEN, hsToken, newSubject, testEnv, trackerEntity } from "./support.ts";
+import { trackerEntity } from "../../support/entities.ts";
+import { ADMIN_TOKEN, hsToken, newSubject, testEnv } from "./support.ts";
 
 describe("the Node entry", () => {
   let proxy: RunningProxy;

@@ -1,15 +1,14 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue, CrmStageValue, EntityDefinition } from "#domain";
+import { dealsEntity, trackerEntity } from "../../support/entities.ts";
 import {
   ADMIN_TOKEN,
   createTestProxy,
-  dealsEntity,
   hsToken,
   newSubject,
   seedEntities,
   startJwksServer,
   type TestProxy,
-  trackerEntity,
 } from "./support.ts";
 
 let proxy: TestProxy;
@@ -42,6 +41,7 @@ describe("customer routes answer the session customer's own data", () => {
       "last_checkin",
       "newsletter",
       "plan",
+      "mood",
     ]);
     expect(entity.pipelines.map((pipeline) => pipeline.key)).toEqual(["progress", "review"]);
   });
@@ -139,7 +139,7 @@ describe("customer routes answer the session customer's own data", () => {
     // The backend may fill a field customers cannot see; the customer's read leaves it out.
     await proxy.adapter.setCrmField({
       slug: "tracker",
-      fieldKey: "coach_note",
+      fieldKey: "coach_notes",
       value: "private",
       referenceId: entry?.reference.id as string,
     });
@@ -406,7 +406,7 @@ describe("admin routes", () => {
     const entity = await json<EntityDefinition>(
       await proxy.call("GET", "/v1/admin/entities/tracker", admin),
     );
-    expect(entity.fields.map((field) => field.key)).toContain("coach_note");
+    expect(entity.fields.map((field) => field.key)).toContain("coach_notes");
     expect(entity.fields).toHaveLength(trackerEntity.fields?.length ?? 0);
   });
 
@@ -425,7 +425,7 @@ describe("admin routes", () => {
     const customerId = entry.reference.id;
     await proxy.adapter.setCrmField({
       slug: "tracker",
-      fieldKey: "coach_note",
+      fieldKey: "coach_notes",
       value: "staff only",
       referenceId: customerId,
     });
@@ -442,7 +442,7 @@ describe("admin routes", () => {
     expect(tab.entries.map((e) => e.slug).sort()).toEqual(["deals", "tracker"]);
     expect(tab.entries.find((e) => e.slug === "tracker")?.values).toEqual({
       nickname: "Tab",
-      coach_note: "staff only",
+      coach_notes: "staff only",
     });
   });
 

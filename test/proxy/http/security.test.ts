@@ -360,8 +360,8 @@ describe("field and pipeline access for customers", () => {
   test("a field hidden from customers does not exist for them (404 field_not_found)", async () => {
     const token = await hsToken(newSubject());
     for (const response of [
-      await proxy.call("GET", "/v1/entries/tracker/fields/coach_note", { token }),
-      await proxy.call("PUT", "/v1/entries/tracker/fields/coach_note", {
+      await proxy.call("GET", "/v1/entries/tracker/fields/coach_notes", { token }),
+      await proxy.call("PUT", "/v1/entries/tracker/fields/coach_notes", {
         token,
         body: { value: "x" },
       }),
@@ -369,7 +369,7 @@ describe("field and pipeline access for customers", () => {
       expect(response.status).toBe(404);
       expect(await errorOf(response)).toMatchObject({
         code: "field_not_found",
-        field: "coach_note",
+        field: "coach_notes",
       });
     }
   });

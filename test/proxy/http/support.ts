@@ -6,15 +6,16 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { exportJWK, exportSPKI, generateKeyPair } from "jose";
 import { afterAll } from "vitest";
-import type { EntityDefinitionInput } from "#domain";
 import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
 import { type EnvRecord, loadConfig, type ProxyConfig } from "../../../proxy/src/config.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { createApp, type ProxyApp } from "../../../proxy/src/http/app.ts";
 import { createServices } from "../../../proxy/src/http/services.ts";
 import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
+import { dealsEntity, trackerEntity } from "../../support/entities.ts";
+import { type SessionClaims, signSession } from "../../support/tokens.ts";
 
 export const ISSUER = "https://shop.test";
 export const AUDIENCE = "crm-widgets-test";
@@ -22,32 +23,19 @@ export const SESSION_SECRET = "test-session-secret-0123456789abcdef";
 export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123";
 export const ALLOWED_ORIGIN = "https://shop.test";
 
-const encoder = new TextEncoder();
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
 /** A valid HS256 session for `subject`; `claims` overrides or (with undefined) removes claims. */
-export async function hsToken(
+export function hsToken(
   subject: string,
-  claims: Partial<Record<keyof JWTPayload, unknown>> = {},
+  claims: SessionClaims = {},
   secret: string | Uint8Array = SESSION_SECRET,
 ): Promise<string> {
-  const payload: Record<string, unknown> = {
-    iss: ISSUER,
-    aud: AUDIENCE,
-    sub: subject,
-    iat: nowSeconds(),
-    exp: nowSeconds() + 300,
-    ...claims,
-  };
-  for (const [key, value] of Object.entries(payload)) if (value === undefined) delete payload[key];
-  const key = typeof secret === "string" ? encoder.encode(secret) : secret;
-  return new SignJWT(payload).setProtectedHeader({ alg: "HS256" }).sign(key);
+  return signSession({ issuer: ISSUER, audience: AUDIENCE, key: secret }, subject, claims);
 }
 
 export interface JwksServer {
   url: string;
   /** An RS256 session signed by the key the JWKS currently publishes. */
-  rsToken(subject: string, claims?: Partial<Record<keyof JWTPayload, unknown>>): Promise<string>;
+  rsToken(subject: string, claims?: SessionClaims): Promise<string>;
   /** The public key as PEM text: the "secret" of an HS/RS confusion attack. */
   publicKeyPem: string;
   /** How many times the key set was fetched. */
@@ -92,19 +80,12 @@ export async function startJwksServer(): Promise<JwksServer> {
     fail() {
       failing = true;
     },
-    rsToken: (subject, claims = {}) => {
-      const payload: Record<string, unknown> = {
-        iss: ISSUER,
-        aud: AUDIENCE,
-        sub: subject,
-        iat: nowSeconds(),
-        exp: nowSeconds() + 300,
-        ...claims,
-      };
-      return new SignJWT(payload)
-        .setProtectedHeader({ alg: "RS256", kid: key.kid })
-        .sign(key.privateKey);
-    },
+    rsToken: (subject, claims = {}) =>
+      signSession(
+        { issuer: ISSUER, audience: AUDIENCE, key: key.privateKey, alg: "RS256", kid: key.kid },
+        subject,
+        claims,
+      ),
   };
 }
 
@@ -183,83 +164,6 @@ export async function createTestProxy(
     },
   };
 }
-
-/**
- * A tracker with one entry per customer and every field type and access
- * level, and deals with many entries per customer.
- */
-export const trackerEntity: EntityDefinitionInput = {
-  slug: "tracker",
-  name: "Weight Tracker",
-  fields: [
-    {
-      key: "current_weight",
-      label: "Current weight",
-      type: "number",
-      min: 0,
-      max: 500,
-      customerAccess: "write",
-    },
-    { key: "goal_weight", label: "Goal weight", type: "number", customerAccess: "read" },
-    { key: "nickname", label: "Nickname", type: "text", maxLength: 20, customerAccess: "write" },
-    { key: "last_checkin", label: "Last check-in", type: "date", customerAccess: "write" },
-    { key: "newsletter", label: "Newsletter", type: "boolean", customerAccess: "write" },
-    {
-      key: "plan",
-      label: "Plan",
-      type: "select",
-      customerAccess: "write",
-      options: [
-        { value: "basic", label: "Basic" },
-        { value: "premium", label: "Premium", color: "#22c55e" },
-      ],
-    },
-    { key: "coach_note", label: "Coach note", type: "text", customerAccess: "none" },
-  ],
-  pipelines: [
-    {
-      key: "progress",
-      label: "Progress",
-      customerCanMove: true,
-      stages: [
-        { key: "starting", label: "Starting" },
-        { key: "in_progress", label: "In progress" },
-        { key: "goal_reached", label: "Goal reached", status: "won" },
-      ],
-    },
-    {
-      key: "review",
-      label: "Coach review",
-      customerCanMove: false,
-      stages: [
-        { key: "open", label: "Open" },
-        { key: "done", label: "Done", status: "won" },
-      ],
-    },
-  ],
-};
-
-export const dealsEntity: EntityDefinitionInput = {
-  slug: "deals",
-  name: "Deals",
-  entriesPerReference: "many",
-  fields: [
-    { key: "title", label: "Title", type: "text", customerAccess: "write" },
-    { key: "amount", label: "Amount", type: "number", customerAccess: "write" },
-  ],
-  pipelines: [
-    {
-      key: "sales",
-      label: "Sales",
-      customerCanMove: true,
-      stages: [
-        { key: "lead", label: "Lead" },
-        { key: "won", label: "Won", status: "won" },
-        { key: "lost", label: "Lost", status: "lost" },
-      ],
-    },
-  ],
-};
 
 /** Creates the test entities through the adapter (the admin routes are tested on their own). */
 export async function seedEntities(adapter: CrmAdapter): Promise<void> {

@@ -191,7 +191,7 @@ describe("batches: each call succeeds or fails on its own", () => {
           { op: "dropIndex", args: { slug: "tracker" } },
           { op: "getCrmField", args: { slug: "tracker" } },
           { op: "setCrmField", args: { slug: "tracker", fieldKey: "plan", value: "gold" } },
-          { op: "getCrmField", args: { slug: "tracker", fieldKey: "coach_note" } },
+          { op: "getCrmField", args: { slug: "tracker", fieldKey: "coach_notes" } },
           "not an object",
           { op: "getCrmField", args: { slug: "tracker", fieldKey: "goal_weight" } },
         ],
