@@ -1,8 +1,9 @@
 /**
  * The published type declarations, self-contained: tsc emits them with the
  * repository's layout (`widget/src/…`, `proxy/src/domain/…`) and with the
- * specifiers as written (`#domain`, which only this repository's package.json
- * resolves, and `.ts` extensions). This moves them to `dist/types/` (the
+ * specifiers as written (`#domain/browser`, the one import-map entry the
+ * widget uses, which only this repository's package.json resolves, and `.ts`
+ * extensions). This moves them to `dist/types/` (the
  * shared domain model to `dist/types/model/`) and rewrites every specifier to
  * a relative `.js` one, then proves it by type-checking a consumer outside
  * the repository.
@@ -47,10 +48,8 @@ export function writeDeclarations(types: string): void {
       /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])([^"']+)\2/g,
       (whole, keyword: string, quote: string, specifier: string) => {
         let imported: string;
-        if (specifier === "#domain") imported = join(root, "proxy/src/domain/index.ts");
-        else if (specifier.startsWith("#domain/")) {
-          imported = join(root, "proxy/src/domain", specifier.slice("#domain/".length));
-        } else if (specifier.startsWith(".")) imported = resolve(dirname(source), specifier);
+        if (specifier === "#domain/browser") imported = join(root, "proxy/src/domain/browser.ts");
+        else if (specifier.startsWith(".")) imported = resolve(dirname(source), specifier);
         else return whole;
         let path = relative(dirname(target), placeOf(imported, types).replace(/\.ts$/, ".js"));
         if (!path.startsWith(".")) path = `./${path}`;

@@ -1,6 +1,13 @@
 import type { Client } from "@elastic/elasticsearch";
 import { z } from "zod";
-import { type CrmEntry, CrmError, type EntityDefinition, getCrmEntriesArgsSchema } from "#domain";
+import {
+  type CrmEntry,
+  CrmError,
+  type CrmOperations,
+  type EntityDefinition,
+  getCrmEntriesArgsSchema,
+  OPERATION_NAMES,
+} from "#domain";
 import type { CrmIndices } from "../elasticsearch/indices.ts";
 import { TtlCache } from "./cache.ts";
 import type { AdapterContext, RefreshPolicy } from "./context.ts";
@@ -12,7 +19,6 @@ import { crmOperations, parseArgs } from "./operations.ts";
 import type { CrmAdapter, Customer } from "./types.ts";
 
 export type { RefreshPolicy } from "./context.ts";
-export { createCrmEntryArgsSchema } from "./operations.ts";
 export type * from "./types.ts";
 
 export interface CrmAdapterOptions {
@@ -31,6 +37,15 @@ const referenceSchema = z.strictObject({
   type: getCrmEntriesArgsSchema.shape.referenceType.unwrap(),
   id: getCrmEntriesArgsSchema.shape.referenceId.unwrap(),
 });
+
+/** Every operation of the table, each call on a fresh set made by `make`. */
+function perCall(make: () => CrmOperations): CrmOperations {
+  const operations: Partial<Record<string, unknown>> = {};
+  for (const name of OPERATION_NAMES) {
+    operations[name] = (args: never) => (make()[name] as (args: never) => unknown)(args);
+  }
+  return operations as CrmOperations;
+}
 
 /**
  * The CRM adapter: the three operations, stages, entity definitions and
@@ -55,13 +70,7 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
   const backend = () => crmOperations({ kind: "backend" }, deps);
 
   return {
-    getCrmEntries: (args) => backend().getCrmEntries(args),
-    getCrmField: (args) => backend().getCrmField(args),
-    setCrmField: (args) => backend().setCrmField(args),
-    getCrmStage: (args) => backend().getCrmStage(args),
-    setCrmStage: (args) => backend().setCrmStage(args),
-    createCrmEntry: (args) => backend().createCrmEntry(args),
-    getCrmEntity: (args) => backend().getCrmEntity(args),
+    ...perCall(backend),
 
     forCustomer(customerId) {
       const id = parseArgs(getCrmEntriesArgsSchema.shape.referenceId, customerId);

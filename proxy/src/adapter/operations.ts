@@ -1,10 +1,11 @@
-import { z } from "zod";
+import type { z } from "zod";
 import {
   type CrmEntry,
   CrmError,
   type CrmFieldValue,
   type CrmStageValue,
   checkFieldValue,
+  createCrmEntryArgsSchema,
   customerView,
   type EntityDefinition,
   errorFromIssues,
@@ -18,7 +19,6 @@ import {
   type Reference,
   setCrmFieldArgsSchema,
   setCrmStageArgsSchema,
-  wireValueSchema,
 } from "#domain";
 import type { RefreshPolicy } from "./context.ts";
 import type { EntityStore } from "./entities.ts";
@@ -35,10 +35,6 @@ import {
   writableField,
 } from "./scope.ts";
 import type { CrmOperations } from "./types.ts";
-
-export const createCrmEntryArgsSchema = getCrmEntriesArgsSchema.extend({
-  values: z.record(z.string(), wireValueSchema).optional(),
-});
 
 export interface OperationDeps {
   entities: EntityStore;

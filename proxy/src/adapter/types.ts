@@ -1,39 +1,11 @@
-import type {
-  CrmEntry,
-  CrmFieldValue,
-  CrmStageValue,
-  EntityDefinition,
-  EntityDefinitionInput,
-  FieldValue,
-  GetCrmEntriesArgs,
-  GetCrmFieldArgs,
-  GetCrmStageArgs,
-  SetCrmFieldArgs,
-  SetCrmStageArgs,
-} from "#domain";
-
-/** Arguments of `createCrmEntry`, for entities with several entries per reference. */
-export interface CreateCrmEntryArgs {
-  slug: string;
-  values?: Record<string, FieldValue>;
-  referenceType?: string;
-  referenceId?: string;
-}
+import type { CrmEntry, CrmOperations, EntityDefinition, EntityDefinitionInput } from "#domain";
 
 /**
- * The CRM operations. The same names, arguments and defaults exist in the HTTP
- * API and in the widget runtime. Failures are `CrmError`s with stable codes.
+ * The CRM operations (one function per row of the domain's operation table).
+ * The same names, arguments and defaults exist in the HTTP API and in the
+ * widget runtime. Failures are `CrmError`s with stable codes.
  */
-export interface CrmOperations {
-  getCrmEntries(args: GetCrmEntriesArgs): Promise<CrmEntry[]>;
-  getCrmField(args: GetCrmFieldArgs): Promise<CrmFieldValue>;
-  setCrmField(args: SetCrmFieldArgs): Promise<CrmFieldValue>;
-  getCrmStage(args: GetCrmStageArgs): Promise<CrmStageValue>;
-  setCrmStage(args: SetCrmStageArgs): Promise<CrmStageValue>;
-  createCrmEntry(args: CreateCrmEntryArgs): Promise<CrmEntry>;
-  /** The entity definition as this caller may see it (customers: readable fields only). */
-  getCrmEntity(args: { slug: string }): Promise<EntityDefinition>;
-}
+export type { CreateCrmEntryArgs, CrmOperations } from "#domain";
 
 /** A customer document: one per verified identity (token issuer + subject). */
 export interface Customer {

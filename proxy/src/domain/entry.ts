@@ -1,43 +1,63 @@
-import type { FieldValue } from "./value.ts";
+import { z } from "zod";
+
+/**
+ * What the operations answer, written once as zod: the TypeScript types are
+ * inferred from these schemas, and the OpenAPI document is generated from
+ * them (`.meta({ id })` names the component). Classic zod, so server-only as
+ * values; the browser imports the inferred types alone.
+ */
+
+/** A value as sent over the wire and as stored; its field's own schema checks it further. */
+export const wireValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A stored value in answers: one OpenAPI component for every place a value appears. */
+const storedValueSchema = wireValueSchema.meta({ id: "FieldValue" });
+
+const timestampSchema = z.iso.datetime({ offset: true });
 
 /** The external record an entry belongs to, e.g. `{ type: "customer", id: "c_8f3…" }`. */
-export interface Reference {
-  type: string;
-  id: string;
-}
+export const referenceSchema = z.object({ type: z.string(), id: z.string() });
+export type Reference = z.infer<typeof referenceSchema>;
 
-/** Where an entry stands in one pipeline, and since when. */
-export interface StagePosition {
-  stage: string;
-  /** ISO 8601 timestamp of the move into this stage. */
-  enteredAt: string;
-}
+/** Where an entry stands in one pipeline, and since when (`enteredAt`: the move into this stage). */
+export const stagePositionSchema = z
+  .object({ stage: z.string(), enteredAt: timestampSchema })
+  .meta({ id: "StagePosition" });
+export type StagePosition = z.infer<typeof stagePositionSchema>;
 
-/** One CRM entry as every layer returns it. */
-export interface CrmEntry {
-  id: string;
-  slug: string;
-  reference: Reference;
-  values: Record<string, FieldValue>;
-  /** Current stage per pipeline key; a pipeline the entry never entered is absent. */
-  stages: Record<string, StagePosition>;
-  createdAt: string;
-  updatedAt: string;
-}
+/** One CRM entry as every layer returns it; a pipeline the entry never entered is absent from `stages`. */
+export const crmEntrySchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    reference: referenceSchema,
+    values: z.record(z.string(), storedValueSchema),
+    stages: z.record(z.string(), stagePositionSchema),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "CrmEntry" });
+export type CrmEntry = z.infer<typeof crmEntrySchema>;
 
-/** What `getCrmField` answers: the value, and the entry it came from (absent if none exists yet). */
-export interface CrmFieldValue {
-  slug: string;
-  fieldKey: string;
-  value: FieldValue;
-  entryId: string | null;
-  updatedAt: string | null;
-}
+/** What `getCrmField` answers: the value, and the entry it came from (null if none exists yet). */
+export const crmFieldValueSchema = z
+  .object({
+    slug: z.string(),
+    fieldKey: z.string(),
+    value: storedValueSchema,
+    entryId: z.string().nullable(),
+    updatedAt: timestampSchema.nullable(),
+  })
+  .meta({ id: "CrmFieldValue" });
+export type CrmFieldValue = z.infer<typeof crmFieldValueSchema>;
 
 /** What `getCrmStage` answers for one pipeline. */
-export interface CrmStageValue {
-  slug: string;
-  pipeline: string;
-  position: StagePosition | null;
-  entryId: string | null;
-}
+export const crmStageValueSchema = z
+  .object({
+    slug: z.string(),
+    pipeline: z.string(),
+    position: stagePositionSchema.nullable(),
+    entryId: z.string().nullable(),
+  })
+  .meta({ id: "CrmStageValue" });
+export type CrmStageValue = z.infer<typeof crmStageValueSchema>;

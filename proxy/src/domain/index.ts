@@ -1,11 +1,13 @@
 /**
- * The CRM domain model: entities, fields, pipelines, values, entries, the
- * operations' arguments and errors. Pure TypeScript + zod, shared by the proxy
- * and the browser widgets; it must never import server code.
+ * The CRM domain model, server entry (`#domain`): entities, fields, pipelines,
+ * values, entries, the operation table and errors, with their classic-zod
+ * schemas. Pure TypeScript + zod; it must never import server code. The
+ * browser imports `#domain/browser` instead, which holds no classic zod.
  */
 export * from "./defaults.ts";
 export * from "./entity.ts";
 export * from "./entry.ts";
 export * from "./errors.ts";
 export * from "./operations.ts";
+export * from "./targets.ts";
 export * from "./value.ts";

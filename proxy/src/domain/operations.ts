@@ -1,7 +1,20 @@
 import { z } from "zod";
 import { MAX_BATCH_CALLS } from "./defaults.ts";
-import { keySchema, slugSchema } from "./entity.ts";
+import { entityDefinitionSchema, keySchema, slugSchema } from "./entity.ts";
+import {
+  crmEntrySchema,
+  crmFieldValueSchema,
+  crmStageValueSchema,
+  wireValueSchema,
+} from "./entry.ts";
 import type { CrmErrorBody } from "./errors.ts";
+import {
+  entityTarget,
+  entriesTarget,
+  fieldTarget,
+  type OperationTarget,
+  stageTarget,
+} from "./targets.ts";
 
 /**
  * Arguments of the CRM operations, identical at every layer (adapter, HTTP API,
@@ -28,9 +41,6 @@ const entryIdSchema = z
   .min(1)
   .max(128)
   .regex(/^[\w.:@-]+$/, "Must be an entry id");
-
-/** A value as sent over the wire; its field's own schema checks it further. */
-export const wireValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const getCrmEntriesArgsSchema = z.strictObject({
   slug: slugSchema,
@@ -68,27 +78,136 @@ export const setCrmStageArgsSchema = z.strictObject({
   ...referenceArgs,
 });
 
+export const createCrmEntryArgsSchema = getCrmEntriesArgsSchema.extend({
+  values: z.record(z.string(), wireValueSchema).optional(),
+});
+
 export const getCrmEntityArgsSchema = z.strictObject({ slug: slugSchema });
 
-export type GetCrmEntriesArgs = z.infer<typeof getCrmEntriesArgsSchema>;
-export type GetCrmFieldArgs = z.infer<typeof getCrmFieldArgsSchema>;
-export type SetCrmFieldArgs = z.infer<typeof setCrmFieldArgsSchema>;
-export type GetCrmStageArgs = z.infer<typeof getCrmStageArgsSchema>;
-export type SetCrmStageArgs = z.infer<typeof setCrmStageArgsSchema>;
-export type GetCrmEntityArgs = z.infer<typeof getCrmEntityArgsSchema>;
+export type GetCrmEntriesArgs = z.input<typeof getCrmEntriesArgsSchema>;
+export type GetCrmFieldArgs = z.input<typeof getCrmFieldArgsSchema>;
+export type SetCrmFieldArgs = z.input<typeof setCrmFieldArgsSchema>;
+export type GetCrmStageArgs = z.input<typeof getCrmStageArgsSchema>;
+export type SetCrmStageArgs = z.input<typeof setCrmStageArgsSchema>;
+export type CreateCrmEntryArgs = z.input<typeof createCrmEntryArgsSchema>;
+export type GetCrmEntityArgs = z.input<typeof getCrmEntityArgsSchema>;
 
-/** Every operation a batch may carry, by name. */
-export const operationArgsSchemas = {
-  getCrmEntries: getCrmEntriesArgsSchema,
-  getCrmField: getCrmFieldArgsSchema,
-  setCrmField: setCrmFieldArgsSchema,
-  getCrmStage: getCrmStageArgsSchema,
-  setCrmStage: setCrmStageArgsSchema,
-  getCrmEntity: getCrmEntityArgsSchema,
+/** A read changes nothing; a write changes its target. */
+export type OperationKind = "read" | "write";
+
+/** One row of the operation table. */
+export interface OperationSpec<
+  Kind extends OperationKind = OperationKind,
+  Args extends z.ZodType = z.ZodType,
+  Result extends z.ZodType = z.ZodType,
+> {
+  kind: Kind;
+  /** The strict schema every layer checks the arguments with. */
+  args: Args;
+  /** What the operation answers (also the OpenAPI response). */
+  result: Result;
+  /** What the call reads or changes: writes to one target run in order. */
+  target: (args: z.output<Args>) => OperationTarget;
+  /** One line for the OpenAPI document and the docs. */
+  summary: string;
+}
+
+/** Keeps each row's literal kind and ties `target` to that row's arguments. */
+function operation<
+  const Kind extends OperationKind,
+  Args extends z.ZodType,
+  Result extends z.ZodType,
+>(spec: OperationSpec<Kind, Args, Result>): OperationSpec<Kind, Args, Result> {
+  return spec;
+}
+
+/**
+ * THE operation table: every CRM operation, once. The batch dispatch, the set
+ * of writes, the adapter's `CrmOperations` type, the HTTP routes' schemas and
+ * the widget runtime's operation types are all derived from it. Adding an
+ * operation means a row here and its function in the adapter
+ * (`proxy/src/adapter/operations.ts`), which the compiler then asks for.
+ */
+export const OPERATIONS = {
+  getCrmEntries: operation({
+    kind: "read",
+    args: getCrmEntriesArgsSchema,
+    result: z.array(crmEntrySchema),
+    target: entriesTarget,
+    summary: "The entries of one entity for a reference (default: the session customer)",
+  }),
+  getCrmField: operation({
+    kind: "read",
+    args: getCrmFieldArgsSchema,
+    result: crmFieldValueSchema,
+    target: fieldTarget,
+    summary: "One field of an entry",
+  }),
+  setCrmField: operation({
+    kind: "write",
+    args: setCrmFieldArgsSchema,
+    result: crmFieldValueSchema,
+    target: fieldTarget,
+    summary: "Sets one field, creating the entry of a one-entry entity if there is none",
+  }),
+  getCrmStage: operation({
+    kind: "read",
+    args: getCrmStageArgsSchema,
+    result: crmStageValueSchema,
+    target: stageTarget,
+    summary: "Where an entry stands in a pipeline",
+  }),
+  setCrmStage: operation({
+    kind: "write",
+    args: setCrmStageArgsSchema,
+    result: crmStageValueSchema,
+    target: stageTarget,
+    summary: "Moves an entry to a stage (pipelines customers may move)",
+  }),
+  createCrmEntry: operation({
+    kind: "write",
+    args: createCrmEntryArgsSchema,
+    result: crmEntrySchema,
+    target: entriesTarget,
+    summary: "A new entry of an entity with several entries per reference",
+  }),
+  getCrmEntity: operation({
+    kind: "read",
+    args: getCrmEntityArgsSchema,
+    result: entityDefinitionSchema.meta({ id: "EntityDefinition" }),
+    target: entityTarget,
+    summary: "The entity definition as the caller may see it (customers: readable fields only)",
+  }),
 } as const;
 
-export type OperationName = keyof typeof operationArgsSchemas;
-export const OPERATION_NAMES = Object.keys(operationArgsSchemas) as OperationName[];
+type Table = typeof OPERATIONS;
+export type OperationName = keyof Table;
+/** The arguments a caller passes to operation `K`. */
+export type OperationArgs<K extends OperationName> = z.input<Table[K]["args"]>;
+/** What operation `K` answers. */
+export type OperationResult<K extends OperationName> = z.output<Table[K]["result"]>;
+export type ReadOperationName = {
+  [K in OperationName]: Table[K]["kind"] extends "read" ? K : never;
+}[OperationName];
+export type WriteOperationName = Exclude<OperationName, ReadOperationName>;
+
+/**
+ * The CRM operations as functions: the adapter implements this type, the
+ * widget runtime exposes it. Failures are `CrmError`s with stable codes.
+ */
+export type CrmOperations = {
+  [K in OperationName]: (args: OperationArgs<K>) => Promise<OperationResult<K>>;
+};
+
+export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
+
+export function isOperationName(value: unknown): value is OperationName {
+  return typeof value === "string" && Object.hasOwn(OPERATIONS, value);
+}
+
+export function isWriteOperation(name: OperationName): name is WriteOperationName {
+  return OPERATIONS[name].kind === "write";
+}
 
 export const batchRequestSchema = z.strictObject({
   calls: z
@@ -99,12 +218,23 @@ export const batchRequestSchema = z.strictObject({
 
 /** One call of a batch, after its arguments passed their operation's schema. */
 export type BatchCall = {
-  [K in OperationName]: { op: K; args: z.infer<(typeof operationArgsSchemas)[K]> };
+  [K in OperationName]: { op: K; args: z.output<Table[K]["args"]> };
 }[OperationName];
+
+/** Runs one checked call on a set of operations: the table's dispatch, no hand-written switch. */
+export function runOperation<K extends OperationName>(
+  operations: CrmOperations,
+  op: K,
+  args: OperationArgs<K>,
+): Promise<OperationResult<K>> {
+  return operations[op](args);
+}
+
+/** What a checked call reads or changes (see `OperationSpec.target`). */
+export function targetOf(call: BatchCall): OperationTarget {
+  const target = OPERATIONS[call.op].target as (args: BatchCall["args"]) => OperationTarget;
+  return target(call.args);
+}
 
 /** One result of a batch, in the order of the calls: each succeeds or fails on its own. */
 export type BatchResult = { ok: true; data: unknown } | { ok: false; error: CrmErrorBody };
-
-export function isOperationName(value: unknown): value is OperationName {
-  return typeof value === "string" && Object.hasOwn(operationArgsSchemas, value);
-}

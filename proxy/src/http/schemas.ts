@@ -1,58 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import {
-  ERROR_STATUS,
-  type ErrorCode,
-  entityDefinitionSchema,
-  keySchema,
-  slugSchema,
-  wireValueSchema,
-} from "#domain";
+import { ERROR_STATUS, type ErrorCode, keySchema, OPERATIONS, slugSchema } from "#domain";
 
 /**
- * Response shapes for the OpenAPI document. Requests are validated with the
- * domain's own (strict) schemas; these describe what the proxy answers.
+ * What routes answer besides the operations' own results (those are the
+ * domain's, see `OPERATIONS`): errors, path parameters, back office shapes.
  */
 
-// Domain schemas may be created before @hono/zod-openapi patches zod, so they get
-// their component names through zod's own `.meta()`, which the generator reads too.
-export const fieldValueResponseSchema = wireValueSchema.meta({ id: "FieldValue" });
-
-export const stagePositionSchema = z
-  .object({ stage: z.string(), enteredAt: z.string().openapi({ format: "date-time" }) })
-  .openapi("StagePosition");
-
-export const crmEntrySchema = z
-  .object({
-    id: z.string(),
-    slug: z.string(),
-    reference: z.object({ type: z.string(), id: z.string() }),
-    values: z.record(z.string(), fieldValueResponseSchema),
-    stages: z.record(z.string(), stagePositionSchema),
-    createdAt: z.string().openapi({ format: "date-time" }),
-    updatedAt: z.string().openapi({ format: "date-time" }),
-  })
-  .openapi("CrmEntry");
-
-export const crmFieldValueSchema = z
-  .object({
-    slug: z.string(),
-    fieldKey: z.string(),
-    value: fieldValueResponseSchema,
-    entryId: z.string().nullable(),
-    updatedAt: z.string().nullable(),
-  })
-  .openapi("CrmFieldValue");
-
-export const crmStageValueSchema = z
-  .object({
-    slug: z.string(),
-    pipeline: z.string(),
-    position: stagePositionSchema.nullable(),
-    entryId: z.string().nullable(),
-  })
-  .openapi("CrmStageValue");
-
-export const entitySchema = entityDefinitionSchema.meta({ id: "EntityDefinition" });
+export const entitySchema = OPERATIONS.getCrmEntity.result;
 
 export const customerSchema = z
   .object({ id: z.string(), issuer: z.string(), subject: z.string(), createdAt: z.string() })

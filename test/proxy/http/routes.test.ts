@@ -255,6 +255,21 @@ describe("customer routes answer the session customer's own data", () => {
     expect(results[5]?.data).toEqual([]);
   });
 
+  test("POST /v1/batch runs every operation of the table, createCrmEntry included, and a read after it sees the new entry", async () => {
+    const token = await hsToken(newSubject());
+    const body = {
+      calls: [
+        { op: "createCrmEntry", args: { slug: "deals", values: { title: "From a batch" } } },
+        { op: "getCrmEntries", args: { slug: "deals" } },
+      ],
+    };
+    const { results } = await json<{ results: { ok: boolean; data?: unknown }[] }>(
+      await proxy.call("POST", "/v1/batch", { token, body }),
+    );
+    expect(results[0]).toMatchObject({ ok: true, data: { values: { title: "From a batch" } } });
+    expect(results[1]).toMatchObject({ ok: true, data: [{ values: { title: "From a batch" } }] });
+  });
+
   test("a session signed with an RS256 key from the JWKS URL is accepted", async () => {
     const token = await jwks.rsToken(newSubject("rs"));
     const entity = await json<EntityDefinition>(

@@ -2,7 +2,7 @@ import { consume } from "@lit/context";
 import { Task, TaskStatus } from "@lit/task";
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { state } from "lit/decorators.js";
-import type { CrmError } from "../domain.ts";
+import type { CrmError } from "#domain/browser";
 import { pageRuntime } from "../runtime/index.ts";
 import { type CrmRuntime, toCrmError } from "../runtime/runtime.ts";
 import { runtimeContext } from "./context.ts";

@@ -1,5 +1,5 @@
 import { css, html, nothing, type TemplateResult } from "lit";
-import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain";
+import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain/browser";
 import { renderStages } from "./crm-pipeline-progress/stages.ts";
 import { colorStyle, formatTimestamp, formatValue, outcomeSuffix } from "./format.ts";
 import { message } from "./messages.ts";

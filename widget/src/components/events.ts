@@ -1,4 +1,4 @@
-import type { CrmErrorBody, CrmFieldValue, CrmStageValue, FieldValue } from "#domain";
+import type { CrmErrorBody, CrmFieldValue, CrmStageValue, FieldValue } from "#domain/browser";
 
 /** The user committed a new value or stage (sent to the proxy, not yet confirmed). */
 export interface CrmChangeDetail {

@@ -1,4 +1,4 @@
-import type { FieldDefinition, FieldValue, StageDefinition } from "#domain";
+import type { FieldDefinition, FieldValue, StageDefinition } from "#domain/browser";
 import { message } from "./messages.ts";
 
 /** An ISO 4217 currency code (`EUR`, `USD`) rather than a measurement unit. */

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from "lit";
 import { ifDefined } from "lit/directives/if-defined.js";
 import { live } from "lit/directives/live.js";
-import type { FieldDefinition, FieldValue } from "#domain";
+import type { FieldDefinition, FieldValue } from "#domain/browser";
 import { message } from "./messages.ts";
 
 /**

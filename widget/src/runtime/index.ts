@@ -9,11 +9,11 @@ import type {
   GetCrmStageArgs,
   SetCrmFieldArgs,
   SetCrmStageArgs,
-} from "#domain";
+} from "#domain/browser";
 import { type CrmConfig, CrmRuntime, type TokenProvider } from "./runtime.ts";
 
-export type { CrmEntry, CrmFieldValue, CrmStageValue, EntityDefinition } from "#domain";
-export { CrmError } from "../domain.ts";
+export type { CrmEntry, CrmFieldValue, CrmStageValue, EntityDefinition } from "#domain/browser";
+export { CrmError } from "#domain/browser";
 export {
   type CacheListener,
   type CrmConfig,

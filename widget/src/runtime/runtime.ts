@@ -11,8 +11,8 @@ import type {
   OperationName,
   SetCrmFieldArgs,
   SetCrmStageArgs,
-} from "#domain";
-import { CrmError, isErrorCode, MAX_BATCH_CALLS } from "../domain.ts";
+} from "#domain/browser";
+import { CrmError, isErrorCode, MAX_BATCH_CALLS } from "#domain/browser";
 
 /** Where the session token comes from: a fixed token, or a function the page provides. */
 export type TokenProvider = () => string | Promise<string>;

@@ -1,10 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { CrmError, entityDefinitionSchema } from "#domain";
+import { CrmError, crmEntrySchema, entityDefinitionSchema } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
 import { createRouter } from "../router.ts";
 import {
   ADMIN_ERRORS,
-  crmEntrySchema,
   customerSchema,
   entitySchema,
   errorResponses,

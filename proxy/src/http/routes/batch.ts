@@ -5,8 +5,10 @@ import {
   batchRequestSchema,
   CrmError,
   isOperationName,
+  isWriteOperation,
   OPERATION_NAMES,
-  operationArgsSchemas,
+  OPERATIONS,
+  runOperation,
 } from "#domain";
 import type { CrmAdapter, CrmOperations } from "../../adapter/types.ts";
 import { validationError } from "../errors.ts";
@@ -62,33 +64,16 @@ export function parseCall(input: unknown): BatchCall | CrmError {
   if (!isOperationName(op)) {
     return new CrmError("invalid_request", `Unknown operation "${op}"`, "op");
   }
-  const parsed = operationArgsSchemas[op].safeParse(args);
+  const parsed = OPERATIONS[op].args.safeParse(args);
   if (!parsed.success) return validationError(parsed.error.issues);
   return { op, args: parsed.data } as BatchCall;
-}
-
-function run(ops: CrmOperations, call: BatchCall): Promise<unknown> {
-  switch (call.op) {
-    case "getCrmEntries":
-      return ops.getCrmEntries(call.args);
-    case "getCrmField":
-      return ops.getCrmField(call.args);
-    case "setCrmField":
-      return ops.setCrmField(call.args);
-    case "getCrmStage":
-      return ops.getCrmStage(call.args);
-    case "setCrmStage":
-      return ops.setCrmStage(call.args);
-    case "getCrmEntity":
-      return ops.getCrmEntity(call.args);
-  }
 }
 
 async function settle(ops: CrmOperations, input: unknown, requestId: string): Promise<BatchResult> {
   const call = parseCall(input);
   if (call instanceof CrmError) return { ok: false, error: call.toJSON() };
   try {
-    return { ok: true, data: await run(ops, call) };
+    return { ok: true, data: await runOperation(ops, call.op, call.args) };
   } catch (error) {
     if (error instanceof CrmError) return { ok: false, error: error.toJSON() };
     console.error(`[${requestId}] batch call ${call.op} failed`, error);
@@ -96,10 +81,10 @@ async function settle(ops: CrmOperations, input: unknown, requestId: string): Pr
   }
 }
 
-const WRITES: ReadonlySet<unknown> = new Set(["setCrmField", "setCrmStage"]);
-
+/** Whether a call (checked or not yet) names a write of the operation table. */
 function isWrite(call: unknown): boolean {
-  return typeof call === "object" && call !== null && "op" in call && WRITES.has(call.op);
+  if (typeof call !== "object" || call === null || !("op" in call)) return false;
+  return isOperationName(call.op) && isWriteOperation(call.op);
 }
 
 /**

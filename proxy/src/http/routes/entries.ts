@@ -1,19 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import {
-  getCrmEntriesArgsSchema,
-  getCrmFieldArgsSchema,
-  getCrmStageArgsSchema,
-  setCrmFieldArgsSchema,
-  setCrmStageArgsSchema,
-  wireValueSchema,
-} from "#domain";
+import { OPERATIONS, wireValueSchema } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
 import { createRouter } from "../router.ts";
 import {
   CUSTOMER_ERRORS,
-  crmEntrySchema,
-  crmFieldValueSchema,
-  crmStageValueSchema,
   errorResponses,
   fieldParamsSchema,
   slugParamSchema,
@@ -22,17 +12,19 @@ import {
 
 const security = [{ session: [] }];
 const json = <T>(schema: T) => ({ "application/json": { schema } });
+const { getCrmEntries, createCrmEntry, getCrmField, setCrmField, getCrmStage, setCrmStage } =
+  OPERATIONS;
 
 const listEntries = createRoute({
   method: "get",
   path: "/entries/{slug}",
-  summary: "getCrmEntries: the entries of one entity for the session customer",
+  summary: `getCrmEntries: ${getCrmEntries.summary}`,
   security,
-  request: { params: slugParamSchema, query: getCrmEntriesArgsSchema.omit({ slug: true }) },
+  request: { params: slugParamSchema, query: getCrmEntries.args.omit({ slug: true }) },
   responses: {
     200: {
       description: "The entries",
-      content: json(z.object({ entries: z.array(crmEntrySchema) })),
+      content: json(z.object({ entries: getCrmEntries.result })),
     },
     ...errorResponses(...CUSTOMER_ERRORS),
   },
@@ -41,7 +33,7 @@ const listEntries = createRoute({
 const createEntry = createRoute({
   method: "post",
   path: "/entries/{slug}",
-  summary: "createCrmEntry: a new entry of an entity with several entries per reference",
+  summary: `createCrmEntry: ${createCrmEntry.summary}`,
   security,
   request: {
     params: slugParamSchema,
@@ -51,7 +43,10 @@ const createEntry = createRoute({
     },
   },
   responses: {
-    201: { description: "The created entry", content: json(z.object({ entry: crmEntrySchema })) },
+    201: {
+      description: "The created entry",
+      content: json(z.object({ entry: createCrmEntry.result })),
+    },
     ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
@@ -59,14 +54,14 @@ const createEntry = createRoute({
 const getField = createRoute({
   method: "get",
   path: "/entries/{slug}/fields/{fieldKey}",
-  summary: "getCrmField: one field of the session customer's entry",
+  summary: `getCrmField: ${getCrmField.summary}`,
   security,
   request: {
     params: fieldParamsSchema,
-    query: getCrmFieldArgsSchema.omit({ slug: true, fieldKey: true }),
+    query: getCrmField.args.omit({ slug: true, fieldKey: true }),
   },
   responses: {
-    200: { description: "The field value", content: json(crmFieldValueSchema) },
+    200: { description: "The field value", content: json(getCrmField.result) },
     ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
@@ -74,17 +69,17 @@ const getField = createRoute({
 const setField = createRoute({
   method: "put",
   path: "/entries/{slug}/fields/{fieldKey}",
-  summary: "setCrmField: sets one field, creating the entry if there is none",
+  summary: `setCrmField: ${setCrmField.summary}`,
   security,
   request: {
     params: fieldParamsSchema,
     body: {
       required: true,
-      content: json(setCrmFieldArgsSchema.omit({ slug: true, fieldKey: true })),
+      content: json(setCrmField.args.omit({ slug: true, fieldKey: true })),
     },
   },
   responses: {
-    200: { description: "The stored value", content: json(crmFieldValueSchema) },
+    200: { description: "The stored value", content: json(setCrmField.result) },
     ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
@@ -92,14 +87,14 @@ const setField = createRoute({
 const getStage = createRoute({
   method: "get",
   path: "/entries/{slug}/stages/{pipeline}",
-  summary: "getCrmStage: where the session customer's entry stands in a pipeline",
+  summary: `getCrmStage: ${getCrmStage.summary}`,
   security,
   request: {
     params: stageParamsSchema,
-    query: getCrmStageArgsSchema.omit({ slug: true, pipeline: true }),
+    query: getCrmStage.args.omit({ slug: true, pipeline: true }),
   },
   responses: {
-    200: { description: "The current stage", content: json(crmStageValueSchema) },
+    200: { description: "The current stage", content: json(getCrmStage.result) },
     ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
@@ -107,17 +102,17 @@ const getStage = createRoute({
 const setStage = createRoute({
   method: "put",
   path: "/entries/{slug}/stages/{pipeline}",
-  summary: "setCrmStage: moves the entry to a stage (pipelines customers may move)",
+  summary: `setCrmStage: ${setCrmStage.summary}`,
   security,
   request: {
     params: stageParamsSchema,
     body: {
       required: true,
-      content: json(setCrmStageArgsSchema.omit({ slug: true, pipeline: true })),
+      content: json(setCrmStage.args.omit({ slug: true, pipeline: true })),
     },
   },
   responses: {
-    200: { description: "The new stage", content: json(crmStageValueSchema) },
+    200: { description: "The new stage", content: json(setCrmStage.result) },
     ...errorResponses(...CUSTOMER_ERRORS),
   },
 });

@@ -1,6 +1,6 @@
 import { html, type nothing, type TemplateResult } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain";
+import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain/browser";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { renderEntryCard } from "../entry-card.ts";

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { CrmFieldValue, EntityDefinition, FieldDefinition, FieldValue } from "#domain";
-import { checkFieldValue } from "../../domain.ts";
+import type { CrmFieldValue, EntityDefinition, FieldDefinition, FieldValue } from "#domain/browser";
+import { checkFieldValue } from "#domain/browser";
 import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { emit } from "../events.ts";

@@ -7,8 +7,8 @@ import type {
   EntityDefinition,
   FieldDefinition,
   FieldValue,
-} from "#domain";
-import { CrmError, checkFieldValue } from "../../domain.ts";
+} from "#domain/browser";
+import { CrmError, checkFieldValue } from "#domain/browser";
 import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { emit } from "../events.ts";

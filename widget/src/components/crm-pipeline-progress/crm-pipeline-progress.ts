@@ -1,6 +1,11 @@
 import { html, type nothing, type PropertyValues, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { CrmStageValue, EntityDefinition, PipelineDefinition, StageDefinition } from "#domain";
+import type {
+  CrmStageValue,
+  EntityDefinition,
+  PipelineDefinition,
+  StageDefinition,
+} from "#domain/browser";
 import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { emit } from "../events.ts";

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from "lit";
-import type { PipelineDefinition, StageDefinition, StagePosition } from "#domain";
+import type { PipelineDefinition, StageDefinition, StagePosition } from "#domain/browser";
 import { colorStyle, formatTimestamp, outcomeSuffix } from "../format.ts";
 import { message } from "../messages.ts";
 
