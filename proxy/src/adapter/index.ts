@@ -14,6 +14,7 @@ import type { AdapterContext, RefreshPolicy } from "./context.ts";
 import { CustomerStore } from "./customers.ts";
 import { EntityStore } from "./entities.ts";
 import { EntryStore, MAX_REFERENCE_ENTRIES, toCrmEntry } from "./entries.ts";
+import { HistoryStore } from "./history.ts";
 import { referenceEntryId } from "./ids.ts";
 import { crmOperations, parseArgs } from "./operations.ts";
 import type { CrmAdapter, Customer } from "./types.ts";
@@ -63,7 +64,8 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
   const entities = new EntityStore(context, new TtlCache<string, EntityDefinition>(cacheOptions));
   const customers = new CustomerStore(context, new TtlCache<string, Customer>(cacheOptions));
   const entries = new EntryStore(context);
-  const deps = { entities, entries, now: context.now, refresh: context.refresh };
+  const history = new HistoryStore(context);
+  const deps = { entities, entries, history, now: context.now, refresh: context.refresh };
 
   // A fresh operations object per call: it holds per-request state (batched
   // reads), which Workers forbid sharing between concurrent requests.

@@ -2,11 +2,14 @@ import type { z } from "zod";
 import {
   type CrmEntry,
   CrmError,
+  type CrmFieldHistory,
   type CrmFieldValue,
+  type CrmStageHistory,
   type CrmStageValue,
   checkFieldValue,
   createCrmEntryArgsSchema,
   customerView,
+  DEFAULT_HISTORY_LIMIT,
   type EntityDefinition,
   errorFromIssues,
   type FieldDefinition,
@@ -14,15 +17,26 @@ import {
   getCrmEntityArgsSchema,
   getCrmEntriesArgsSchema,
   getCrmFieldArgsSchema,
+  getCrmFieldHistoryArgsSchema,
   getCrmStageArgsSchema,
+  getCrmStageHistoryArgsSchema,
   MAX_ENTRIES_PER_READ,
   type Reference,
   setCrmFieldArgsSchema,
   setCrmStageArgsSchema,
 } from "#domain";
+import type { HistoryDocument } from "../elasticsearch/schema.ts";
 import type { RefreshPolicy } from "./context.ts";
 import type { EntityStore } from "./entities.ts";
 import { type EntryChange, type EntryStore, toCrmEntry } from "./entries.ts";
+import {
+  actorOf,
+  fieldRecord,
+  type HistoryStore,
+  recordActor,
+  recordValue,
+  stageRecord,
+} from "./history.ts";
 import { isEntryIdOf, newEntryId, referenceEntryId } from "./ids.ts";
 import {
   type Caller,
@@ -39,6 +53,7 @@ import type { CrmOperations } from "./types.ts";
 export interface OperationDeps {
   entities: EntityStore;
   entries: EntryStore;
+  history: HistoryStore;
   now: () => Date;
   refresh: RefreshPolicy;
 }
@@ -76,6 +91,24 @@ function entryIdFor(
   return entryId;
 }
 
+/**
+ * The entry a history read is limited to: the named one (which must belong to
+ * this entity and reference), or none, so every entry of the reference counts.
+ */
+function historyEntryId(
+  entity: EntityDefinition,
+  reference: Reference,
+  entryId: string | undefined,
+): string | undefined {
+  if (entryId === undefined) return undefined;
+  const belongs =
+    entity.entriesPerReference === "one"
+      ? entryId === referenceEntryId(entity.slug, reference)
+      : isEntryIdOf(entryId, entity.slug, reference);
+  if (!belongs) throw entryNotFound();
+  return entryId;
+}
+
 function checkedValue(field: FieldDefinition, input: unknown): FieldValue {
   const check = checkFieldValue(field, input);
   if (!check.ok) throw new CrmError("invalid_value", `${field.key}: ${check.message}`, field.key);
@@ -84,8 +117,17 @@ function checkedValue(field: FieldDefinition, input: unknown): FieldValue {
 
 /** The CRM operations as one caller may use them. */
 export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperations {
-  const { entries } = deps;
+  const { entries, history } = deps;
   const reader = entries.reader();
+  /** Customers never learn who made a change; staff and backend callers do. */
+  const showActor = caller.kind !== "customer";
+  const change = (entryId: string, entity: EntityDefinition, reference: Reference, at: string) => ({
+    entryId,
+    slug: entity.slug,
+    reference,
+    at,
+    by: actorOf(caller),
+  });
   const now = () => deps.now().toISOString();
   /** Concurrent calls of this caller (one batch) share one load of a cold definition. */
   const loading = new Map<string, Promise<EntityDefinition>>();
@@ -106,13 +148,18 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
   const refreshFor = (entity: EntityDefinition): RefreshPolicy =>
     entity.entriesPerReference === "one" ? false : deps.refresh;
 
-  /** A one-entry entity's entry is created by its first write; a many-entry entry must exist. */
+  /**
+   * A one-entry entity's entry is created by its first write; a many-entry
+   * entry must exist. The change's history records are stored only once the
+   * entry change is (see `HistoryStore`), and before the caller hears of it.
+   */
   async function applyChange(
     entity: EntityDefinition,
     id: string,
     reference: Reference,
     change: EntryChange,
     at: string,
+    records: HistoryDocument[],
   ): Promise<void> {
     const createAs = entity.entriesPerReference === "one" ? { slug: entity.slug } : undefined;
     const applied = await entries.applyChange(
@@ -124,6 +171,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       createAs,
     );
     if (!applied) throw entryNotFound();
+    if (records.length > 0) await history.record(records, deps.refresh);
   }
 
   return {
@@ -182,8 +230,17 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const value = checkedValue(field, a.value);
       const id = entryIdFor(entity, reference, a.entryId);
       const updatedAt = now();
-      const change = { values: { [field.key]: value } };
-      await applyChange(entity, id, reference, change, updatedAt);
+      const records = field.history
+        ? [fieldRecord(change(id, entity, reference, updatedAt), field, value)]
+        : [];
+      await applyChange(
+        entity,
+        id,
+        reference,
+        { values: { [field.key]: value } },
+        updatedAt,
+        records,
+      );
       return { slug: entity.slug, fieldKey: field.key, value, entryId: id, updatedAt };
     },
 
@@ -229,6 +286,12 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       if (!stored && entity.entriesPerReference === "many") throw entryNotFound();
       const current = stored?.document.stages?.[pipeline.key];
       if (current?.stage === a.stage) {
+        // The stored move may be one whose history record failed (its caller was told so
+        // and is retrying): recording it again is a no-op when the record exists.
+        await history.record(
+          [stageRecord(change(id, entity, reference, current.entered_at), pipeline.key, a.stage)],
+          deps.refresh,
+        );
         return {
           slug: entity.slug,
           pipeline: pipeline.key,
@@ -237,8 +300,12 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         };
       }
       const enteredAt = now();
-      const change = { stages: { [pipeline.key]: { stage: a.stage, entered_at: enteredAt } } };
-      await applyChange(entity, id, reference, change, enteredAt);
+      // Every stage move is kept: time in stage and when each stage was reached come from it.
+      const records = [
+        stageRecord(change(id, entity, reference, enteredAt), pipeline.key, a.stage),
+      ];
+      const stages = { [pipeline.key]: { stage: a.stage, entered_at: enteredAt } };
+      await applyChange(entity, id, reference, { stages }, enteredAt, records);
       return {
         slug: entity.slug,
         pipeline: pipeline.key,
@@ -268,15 +335,88 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         }
       }
       const id = newEntryId(entity.slug, reference);
+      const createdAt = now();
       const stored = await entries.create(
         id,
         entity.slug,
         reference,
         values,
-        now(),
+        createdAt,
         refreshFor(entity),
       );
+      const records = entity.fields.flatMap((field) =>
+        field.history && field.key in values
+          ? [
+              fieldRecord(
+                change(id, entity, reference, createdAt),
+                field,
+                values[field.key] ?? null,
+              ),
+            ]
+          : [],
+      );
+      if (records.length > 0) await history.record(records, deps.refresh);
       return toCrmEntry(stored, valueFilter(caller, entity));
+    },
+
+    async getCrmFieldHistory(args): Promise<CrmFieldHistory> {
+      const a = parseArgs(getCrmFieldHistoryArgsSchema, args);
+      const reference = referenceFor(caller, a);
+      const entity = await entities.get(a.slug);
+      const field = readableField(caller, entity, a.fieldKey);
+      const page = await history.search({
+        reference,
+        slug: entity.slug,
+        kind: "field",
+        key: field.key,
+        entryId: historyEntryId(entity, reference, a.entryId),
+        from: a.from,
+        to: a.to,
+        order: a.order ?? "desc",
+        limit: a.limit ?? DEFAULT_HISTORY_LIMIT,
+        after: a.after,
+      });
+      return {
+        slug: entity.slug,
+        fieldKey: field.key,
+        points: page.records.map((record) => ({
+          at: record.at,
+          value: recordValue(record),
+          entryId: record.entry_id,
+          ...(showActor ? { by: recordActor(record) } : {}),
+        })),
+        next: page.next,
+      };
+    },
+
+    async getCrmStageHistory(args): Promise<CrmStageHistory> {
+      const a = parseArgs(getCrmStageHistoryArgsSchema, args);
+      const reference = referenceFor(caller, a);
+      const entity = await entities.get(a.slug);
+      const pipeline = pipelineOf(entity, a.pipeline);
+      const page = await history.search({
+        reference,
+        slug: entity.slug,
+        kind: "stage",
+        key: pipeline.key,
+        entryId: historyEntryId(entity, reference, a.entryId),
+        from: a.from,
+        to: a.to,
+        order: a.order ?? "desc",
+        limit: a.limit ?? DEFAULT_HISTORY_LIMIT,
+        after: a.after,
+      });
+      return {
+        slug: entity.slug,
+        pipeline: pipeline.key,
+        moves: page.records.map((record) => ({
+          at: record.at,
+          stage: String(recordValue(record)),
+          entryId: record.entry_id,
+          ...(showActor ? { by: recordActor(record) } : {}),
+        })),
+        next: page.next,
+      };
     },
 
     async getCrmEntity(args): Promise<EntityDefinition> {

@@ -40,6 +40,8 @@ const fieldBase = {
   description: z.string().max(500).optional(),
   required: z.boolean().default(false),
   customerAccess: customerAccessSchema.default("read"),
+  /** Whether every change of this field's value is kept in the history index. */
+  history: z.boolean().default(false),
 };
 
 export const textFieldSchema = z.strictObject({

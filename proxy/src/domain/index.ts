@@ -8,6 +8,7 @@ export * from "./defaults.ts";
 export * from "./entity.ts";
 export * from "./entry.ts";
 export * from "./errors.ts";
+export * from "./history.ts";
 export * from "./operations.ts";
 export * from "./targets.ts";
 export * from "./value.ts";

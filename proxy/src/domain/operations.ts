@@ -9,6 +9,12 @@ import {
 } from "./entry.ts";
 import type { CrmErrorBody } from "./errors.ts";
 import {
+  crmFieldHistorySchema,
+  crmStageHistorySchema,
+  getCrmFieldHistoryArgsSchema,
+  getCrmStageHistoryArgsSchema,
+} from "./history.ts";
+import {
   entityTarget,
   entriesTarget,
   fieldTarget,
@@ -170,6 +176,22 @@ export const OPERATIONS = {
     result: crmEntrySchema,
     target: entriesTarget,
     summary: "A new entry of an entity with several entries per reference",
+  }),
+  // A field's history changes with the field (and a stage's with the stage), so they
+  // share its target: a batch orders them after the write, the runtime re-reads them.
+  getCrmFieldHistory: operation({
+    kind: "read",
+    args: getCrmFieldHistoryArgsSchema,
+    result: crmFieldHistorySchema,
+    target: fieldTarget,
+    summary: "Recorded values of a field that keeps history, newest first unless asked otherwise",
+  }),
+  getCrmStageHistory: operation({
+    kind: "read",
+    args: getCrmStageHistoryArgsSchema,
+    result: crmStageHistorySchema,
+    target: stageTarget,
+    summary: "Recorded moves of an entry (or a reference's entries) in one pipeline",
   }),
   getCrmEntity: operation({
     kind: "read",

@@ -36,6 +36,11 @@ export function toCrmError(error: unknown): CrmError {
     console.error(`Elasticsearch answered ${status}:`, responseErrorType(error) ?? "");
     return new CrmError("unavailable", "The CRM store is unavailable, try again shortly");
   }
+  // A write block on an index (set by an operator, or by the disk flood-stage watermark).
+  if (responseErrorType(error) === "cluster_block_exception") {
+    console.error("Elasticsearch refused a write: an index is blocked");
+    return new CrmError("unavailable", "The CRM store is unavailable, try again shortly");
+  }
   if (status === 409)
     return new CrmError("conflict", "The record was changed concurrently, try again");
   console.error("Unexpected Elasticsearch failure:", error);

@@ -1,14 +1,17 @@
-/** The names of the three indices the CRM keeps its data in. */
+/** The names of the indices the CRM keeps its data in. */
 export interface CrmIndices {
   entries: string;
   entities: string;
   customers: string;
+  /** Immutable records of field changes and stage moves. */
+  history: string;
 }
 
 export const DEFAULT_INDICES: CrmIndices = {
   entries: "crm_entries",
   entities: "crm_entities",
   customers: "crm_customers",
+  history: "crm_history",
 };
 
 /**
@@ -21,5 +24,6 @@ export function crmIndices(options: Partial<CrmIndices> & { prefix?: string } = 
     entries: prefix + (options.entries ?? DEFAULT_INDICES.entries),
     entities: prefix + (options.entities ?? DEFAULT_INDICES.entities),
     customers: prefix + (options.customers ?? DEFAULT_INDICES.customers),
+    history: prefix + (options.history ?? DEFAULT_INDICES.history),
   };
 }

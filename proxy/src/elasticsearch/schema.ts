@@ -56,6 +56,44 @@ export const customersMappings: estypes.MappingTypeMapping = {
   },
 };
 
+/**
+ * History records: one immutable document per acknowledged field change or
+ * stage move, routed by the reference like the entries (one customer's history
+ * is on one shard). Unlike the entries' `flattened` values, the value sits in a
+ * sub-field of its own type, so numbers and dates range, sort and aggregate;
+ * the mapping still never grows with user-defined keys (the key is a keyword).
+ */
+export const historyMappings: estypes.MappingTypeMapping = {
+  dynamic: "strict",
+  _routing: { required: true },
+  properties: {
+    // The record's own id again: `_id` cannot be sorted on, and paging needs a tiebreaker.
+    record_id: keyword,
+    entry_id: keyword,
+    slug: keyword,
+    reference_type: keyword,
+    reference_id: keyword,
+    // `field` (a field's value changed) or `stage` (an entry moved in a pipeline).
+    kind: keyword,
+    // The field key or the pipeline key.
+    key: keyword,
+    // The field's type when the change was made, or `stage`; says which sub-field holds the value.
+    value_type: keyword,
+    // At most one is set; none when the field was emptied.
+    value: {
+      properties: {
+        number: { type: "double" },
+        date,
+        keyword: { type: "keyword", ignore_above: VALUE_IGNORE_ABOVE },
+        boolean: { type: "boolean" },
+      },
+    },
+    at: date,
+    actor_type: keyword,
+    actor_id: keyword,
+  },
+};
+
 /** One replica where the cluster has room for it, none on a single development node. */
 export const crmIndexSettings: estypes.IndicesIndexSettings = {
   number_of_shards: 1,
@@ -71,6 +109,22 @@ export interface EntryDocument {
   stages?: Record<string, { stage: string; entered_at: string }>;
   created_at: string;
   updated_at: string;
+}
+
+/** The document shape of a history record in `_source`. */
+export interface HistoryDocument {
+  record_id: string;
+  entry_id: string;
+  slug: string;
+  reference_type: string;
+  reference_id: string;
+  kind: "field" | "stage";
+  key: string;
+  value_type: string;
+  value: { number?: number; date?: string; keyword?: string; boolean?: boolean };
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
 }
 
 export interface EntityDocument {

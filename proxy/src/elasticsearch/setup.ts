@@ -7,6 +7,7 @@ import {
   customersMappings,
   entitiesMappings,
   entriesMappings,
+  historyMappings,
 } from "./schema.ts";
 
 /** Above the priorities of Elasticsearch's built-in templates. */
@@ -23,6 +24,7 @@ export async function ensureCrmIndices(client: Client, indices: CrmIndices): Pro
     [indices.entries, entriesMappings],
     [indices.entities, entitiesMappings],
     [indices.customers, customersMappings],
+    [indices.history, historyMappings],
   ];
   try {
     await Promise.all(
@@ -55,7 +57,7 @@ async function createIfMissing(client: Client, index: string): Promise<void> {
 
 /** Removes the indices and their templates; for tests and resets, never called by the proxy. */
 export async function deleteCrmIndices(client: Client, indices: CrmIndices): Promise<void> {
-  const names = [indices.entries, indices.entities, indices.customers];
+  const names = [indices.entries, indices.entities, indices.customers, indices.history];
   await client.indices.delete({ index: names, ignore_unavailable: true });
   await Promise.all(
     names.map((name) => client.indices.deleteIndexTemplate({ name }, { ignore: [404] })),

@@ -13,7 +13,7 @@ describe("the operation table", () => {
     const unused = new Proxy({}, { get: () => () => undefined }) as never;
     const implemented = crmOperations(
       { kind: "backend" },
-      { entities: unused, entries: unused, now: () => new Date(), refresh: false },
+      { entities: unused, entries: unused, history: unused, now: () => new Date(), refresh: false },
     );
     expect(Object.keys(implemented).sort()).toEqual([...OPERATION_NAMES].sort());
   });

@@ -12,6 +12,7 @@ describe("index names", () => {
       entries: "crm_entries",
       entities: "crm_entities",
       customers: "crm_customers",
+      history: "crm_history",
     });
     expect(DEFAULT_INDICES.entries).toBe("crm_entries");
     expect(crmIndices({ prefix: "t1-" }).customers).toBe("t1-crm_customers");
@@ -20,7 +21,7 @@ describe("index names", () => {
 });
 
 describe("ensureCrmIndices", () => {
-  test("creates the three indices with strict mappings, from several processes at once and again later", async () => {
+  test("creates the four indices with strict mappings, from several processes at once and again later", async () => {
     const indices = crmIndices({ prefix });
     const clients = Array.from({ length: 4 }, () =>
       createElasticsearchClient({ url: elasticsearchUrl() }),
@@ -33,10 +34,9 @@ describe("ensureCrmIndices", () => {
     }
 
     const es = testClient();
-    const mappings = await es.indices.getMapping({
-      index: [indices.entries, indices.entities, indices.customers],
-    });
-    for (const name of [indices.entries, indices.entities, indices.customers]) {
+    const all = [indices.entries, indices.entities, indices.customers, indices.history];
+    const mappings = await es.indices.getMapping({ index: all });
+    for (const name of all) {
       expect(mappings[name]?.mappings.dynamic).toBe("strict");
     }
     const entries = mappings[indices.entries]?.mappings;
@@ -44,6 +44,15 @@ describe("ensureCrmIndices", () => {
     expect(entries?.properties?.values?.type).toBe("flattened");
     expect(entries?.properties?.reference_type?.type).toBe("keyword");
     expect(entries?.properties?.reference_id?.type).toBe("keyword");
+    // History values sit in typed sub-fields, so numbers and dates range and aggregate.
+    const history = mappings[indices.history]?.mappings;
+    expect(history?._routing?.required).toBe(true);
+    const value = history?.properties?.value;
+    const typed = value && "properties" in value ? value.properties : undefined;
+    expect(typed?.number?.type).toBe("double");
+    expect(typed?.date?.type).toBe("date");
+    expect(typed?.keyword?.type).toBe("keyword");
+    expect(typed?.boolean?.type).toBe("boolean");
   });
 
   test("installs index templates, so an index created by a stray write still gets the CRM mapping", async () => {

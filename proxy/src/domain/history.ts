@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { isoDateSchema, keySchema, slugSchema } from "./entity.ts";
+import { wireValueSchema } from "./entry.ts";
+
+/**
+ * Field and stage history: immutable records of acknowledged changes. Fields
+ * whose definition says `history: true` keep every change of their value;
+ * every stage move is kept. Reads are scoped like the field and stage reads.
+ */
+
+/** Records one history read returns when the caller names no limit. */
+export const DEFAULT_HISTORY_LIMIT = 100;
+
+/** Most records one history read returns: a year of daily check-ins fits in one page. */
+export const MAX_HISTORY_LIMIT = 1_000;
+
+/**
+ * Where the next page starts: the previous page's last record, as
+ * `<epoch millis>.<record id>`. Opaque to callers; validated before use.
+ */
+export const historyCursorSchema = z
+  .string()
+  .regex(/^\d{1,15}\.h_[\w-]{22}$/, "Must be the next value of a previous history page");
+
+/** A time bound: a date (the day's start, UTC) or a date-time with offset. */
+const historyTimeSchema = z.union(
+  [z.iso.datetime({ offset: true }), isoDateSchema],
+  "Must be a date (YYYY-MM-DD) or an ISO 8601 date-time",
+);
+
+const entryIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.:@-]+$/, "Must be an entry id");
+
+const historyPageArgs = {
+  /** Inclusive bounds on the time of the change. */
+  from: historyTimeSchema.optional(),
+  to: historyTimeSchema.optional(),
+  limit: z.int().min(1).max(MAX_HISTORY_LIMIT).optional(),
+  /** `desc` (default): newest first, so a limit keeps the latest changes. */
+  order: z.enum(["asc", "desc"]).optional(),
+  after: historyCursorSchema.optional(),
+  referenceType: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, "Must be a reference type such as customer")
+    .optional(),
+  referenceId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\w.:@-]+$/, "Must be a reference id")
+    .optional(),
+};
+
+export const getCrmFieldHistoryArgsSchema = z.strictObject({
+  slug: slugSchema,
+  fieldKey: keySchema,
+  /** One entry's history; without it, every entry of the reference (the one entry of a one-entry entity). */
+  entryId: entryIdSchema.optional(),
+  ...historyPageArgs,
+});
+
+export const getCrmStageHistoryArgsSchema = z.strictObject({
+  slug: slugSchema,
+  pipeline: keySchema,
+  entryId: entryIdSchema.optional(),
+  ...historyPageArgs,
+});
+
+export type GetCrmFieldHistoryArgs = z.input<typeof getCrmFieldHistoryArgsSchema>;
+export type GetCrmStageHistoryArgs = z.input<typeof getCrmStageHistoryArgsSchema>;
+
+const timestampSchema = z.iso.datetime({ offset: true });
+
+/**
+ * Who made a change: a customer (through their session), staff, or a backend
+ * caller (script, admin credential). Only staff and backend callers see it.
+ */
+export const historyActorSchema = z
+  .object({ type: z.string(), id: z.string().nullable() })
+  .meta({ id: "HistoryActor" });
+export type HistoryActor = z.infer<typeof historyActorSchema>;
+
+/** One recorded value of a field; `by` is absent for customers. */
+export const fieldHistoryPointSchema = z
+  .object({
+    at: timestampSchema,
+    value: wireValueSchema,
+    entryId: z.string(),
+    by: historyActorSchema.optional(),
+  })
+  .meta({ id: "FieldHistoryPoint" });
+export type FieldHistoryPoint = z.infer<typeof fieldHistoryPointSchema>;
+
+/** One recorded move into a stage. */
+export const stageHistoryMoveSchema = z
+  .object({
+    at: timestampSchema,
+    stage: z.string(),
+    entryId: z.string(),
+    by: historyActorSchema.optional(),
+  })
+  .meta({ id: "StageHistoryMove" });
+export type StageHistoryMove = z.infer<typeof stageHistoryMoveSchema>;
+
+/** What `getCrmFieldHistory` answers; `next` (as `after`) continues the same read on the next page. */
+export const crmFieldHistorySchema = z
+  .object({
+    slug: z.string(),
+    fieldKey: z.string(),
+    points: z.array(fieldHistoryPointSchema),
+    next: z.string().nullable(),
+  })
+  .meta({ id: "CrmFieldHistory" });
+export type CrmFieldHistory = z.infer<typeof crmFieldHistorySchema>;
+
+/** What `getCrmStageHistory` answers. */
+export const crmStageHistorySchema = z
+  .object({
+    slug: z.string(),
+    pipeline: z.string(),
+    moves: z.array(stageHistoryMoveSchema),
+    next: z.string().nullable(),
+  })
+  .meta({ id: "CrmStageHistory" });
+export type CrmStageHistory = z.infer<typeof crmStageHistorySchema>;
