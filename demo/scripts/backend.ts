@@ -3,10 +3,8 @@
  * client, the CRM adapter over it, and the customer id of one of their users.
  */
 import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
-import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
-import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
-import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
+import { createCrmServices } from "../../proxy/src/services.ts";
 import { demoSettings, elasticsearchAuth } from "../server/config.ts";
 
 /**
@@ -17,10 +15,9 @@ import { demoSettings, elasticsearchAuth } from "../server/config.ts";
 export async function withCrm<T>(task: (crm: CrmBackend) => Promise<T>): Promise<T> {
   const settings = demoSettings();
   const url = process.env.ELASTICSEARCH_URL || (await ensureElasticsearch()).url;
-  const client = createElasticsearchClient({ url, ...elasticsearchAuth() });
-  const adapter = createCrmAdapter({
-    client,
-    indices: crmIndices({ prefix: settings.indexPrefix }),
+  const { adapter, close } = createCrmServices({
+    elasticsearch: { url, ...elasticsearchAuth() },
+    indexPrefix: settings.indexPrefix,
   });
   try {
     return await task({
@@ -30,7 +27,7 @@ export async function withCrm<T>(task: (crm: CrmBackend) => Promise<T>): Promise
         (await adapter.resolveCustomer({ issuer: settings.issuer, subject })).id,
     });
   } finally {
-    await client.close();
+    await close();
   }
 }
 

@@ -2,11 +2,9 @@
  * The demo stack in one process: index setup, seed, the demo site and the
  * proxy. `npm start` and the end-to-end tests both start it through here.
  */
-import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
-import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
-import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
+import { createCrmServices } from "../../proxy/src/services.ts";
 import { type DemoSettings, elasticsearchAuth } from "./config.ts";
 import { type SeededCustomer, seedDemo } from "./seed.ts";
 import { type RunningSite, startSite } from "./site.ts";
@@ -40,22 +38,22 @@ export async function prepareDemoData(
   settings: DemoSettings,
   env: NodeJS.ProcessEnv = {},
 ): Promise<SeededCustomer[]> {
-  const client = createElasticsearchClient({
-    url: elasticsearchUrl,
-    ...elasticsearchAuth(env),
-    requestTimeoutMs: 30_000,
-  });
+  // Writes skip waiting for a refresh each (about a second apiece); one refresh at the end
+  // makes the whole seed visible before the proxy serves it.
+  const { client, indices, adapter, close } = createCrmServices(
+    {
+      elasticsearch: { url: elasticsearchUrl, ...elasticsearchAuth(env), timeoutMs: 30_000 },
+      indexPrefix: settings.indexPrefix,
+    },
+    { adapter: { refresh: false } },
+  );
   try {
-    const indices = crmIndices({ prefix: settings.indexPrefix });
     await ensureCrmIndices(client, indices);
-    // Writes skip waiting for a refresh each (about a second apiece); one refresh at the end
-    // makes the whole seed visible before the proxy serves it.
-    const adapter = createCrmAdapter({ client, indices, refresh: false });
     const customers = await seedDemo(adapter, settings.issuer);
     await client.indices.refresh({ index: [indices.entries, indices.entities, indices.customers] });
     return customers;
   } finally {
-    await client.close();
+    await close();
   }
 }
 

@@ -7,9 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { CrmError, type FieldType, type FieldValue, findField } from "#domain";
-import { createCrmAdapter } from "../src/adapter/index.ts";
-import { createElasticsearchClient } from "../src/elasticsearch/client.ts";
-import { crmIndices } from "../src/elasticsearch/indices.ts";
+import { createCrmServices } from "../src/services.ts";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -24,13 +22,9 @@ if (!slug || !fieldKey || text === undefined || !values.customer || !url) {
   process.exit(2);
 }
 
-const client = createElasticsearchClient({
-  url,
-  ...(process.env.ELASTICSEARCH_API_KEY ? { apiKey: process.env.ELASTICSEARCH_API_KEY } : {}),
-});
-const crm = createCrmAdapter({
-  client,
-  indices: crmIndices({ prefix: process.env.CRM_INDEX_PREFIX ?? "" }),
+const { adapter: crm, close } = createCrmServices({
+  elasticsearch: { url, apiKey: process.env.ELASTICSEARCH_API_KEY },
+  indexPrefix: process.env.CRM_INDEX_PREFIX ?? "",
 });
 
 try {
@@ -46,7 +40,7 @@ try {
   console.error(error instanceof CrmError ? `${error.code}: ${error.message}` : error);
   process.exitCode = 1;
 } finally {
-  await client.close();
+  await close();
 }
 
 /** The command line gives text; the field's type says what the value is (the adapter still checks it). */

@@ -3,7 +3,7 @@ import { serve } from "@hono/node-server";
 import { ConfigError, type EnvRecord, loadConfig } from "./config.ts";
 import { ensureCrmIndices } from "./elasticsearch/setup.ts";
 import { createApp } from "./http/app.ts";
-import { createServices } from "./http/services.ts";
+import { createCrmServices } from "./services.ts";
 
 export interface RunningProxy {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
@@ -21,7 +21,7 @@ export async function startProxy(
   options: { hostname?: string } = {},
 ): Promise<RunningProxy> {
   const config = loadConfig(env);
-  const { client, indices, adapter } = createServices(config);
+  const { client, indices, adapter } = createCrmServices(config);
   try {
     await ensureCrmIndices(client, indices);
   } catch (error) {

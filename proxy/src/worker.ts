@@ -4,7 +4,7 @@ import { ConfigError, type EnvRecord, loadConfig } from "./config.ts";
 import { FetchConnection } from "./elasticsearch/fetch-connection.ts";
 import { ensureCrmIndices } from "./elasticsearch/setup.ts";
 import { createApp, type ProxyApp } from "./http/app.ts";
-import { createServices } from "./http/services.ts";
+import { createCrmServices } from "./services.ts";
 
 /**
  * The Cloudflare Workers entry. One app per isolate: the configuration, the
@@ -16,7 +16,7 @@ let app: ProxyApp | undefined;
 
 function setUp(env: EnvRecord): ProxyApp {
   const config = loadConfig(env);
-  const services = createServices(config, { Connection: FetchConnection });
+  const services = createCrmServices(config, { Connection: FetchConnection });
   let indicesReady = false;
   // Each request checks until one succeeds (idempotent); a failure answers
   // through the app, with its CORS headers and Retry-After.

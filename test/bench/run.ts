@@ -20,9 +20,9 @@ import { build } from "esbuild";
 import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
 import { customerIdFor, referenceEntryId } from "../../proxy/src/adapter/ids.ts";
 import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
-import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
 import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
+import { createCrmServices } from "../../proxy/src/services.ts";
 import { minifyTemplatesPlugin } from "../../widget/minify-templates.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import { startCountingForwarder } from "./counting-forwarder.ts";
@@ -494,13 +494,14 @@ async function main(): Promise<void> {
   const elasticsearch = await ensureElasticsearch();
   log(`Elasticsearch ${elasticsearch.version} at ${elasticsearch.url}`);
   const prefix = `bench-${randomBytes(4).toString("hex")}-`;
-  const indices = crmIndices({ prefix });
-  const client = createElasticsearchClient({ url: elasticsearch.url, requestTimeoutMs: 120_000 });
+  const { client, indices, adapter } = createCrmServices({
+    elasticsearch: { url: elasticsearch.url, timeoutMs: 120_000 },
+    indexPrefix: prefix,
+  });
   let proxy: ProxyProcess | undefined;
   const extraProxies: ProxyProcess[] = [];
   try {
     await ensureCrmIndices(client, indices);
-    const adapter = createCrmAdapter({ client, indices });
     await adapter.entities.create(trackerEntity);
     await adapter.entities.create(dealsEntity);
     log(`indices under prefix ${prefix}`);

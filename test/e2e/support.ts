@@ -13,10 +13,8 @@ import { buildBundle, bundleOutdated } from "../../demo/server/bundle.ts";
 import { demoSettings } from "../../demo/server/config.ts";
 import { type RunningDemo, startDemo } from "../../demo/server/demo.ts";
 import type { SeededCustomer } from "../../demo/server/seed.ts";
-import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
-import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
-import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
+import { createCrmServices } from "../../proxy/src/services.ts";
 import { elasticsearchUrl, uniquePrefix } from "../support/elasticsearch.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -63,11 +61,14 @@ export async function startStack(name: string): Promise<E2eStack> {
       "--disable-sync",
     ],
   });
-  const client = createElasticsearchClient({ url: elasticsearchUrl() });
+  const services = createCrmServices({
+    elasticsearch: { url: elasticsearchUrl() },
+    indexPrefix: prefix,
+  });
   afterAll(async () => {
     await browser.close();
     await demo.close();
-    await client.close();
+    await services.close();
   });
   mkdirSync(screenshotDir, { recursive: true });
   const run = promisify(execFile);
@@ -75,7 +76,7 @@ export async function startStack(name: string): Promise<E2eStack> {
     demo,
     prefix,
     browser,
-    adapter: createCrmAdapter({ client, indices: crmIndices({ prefix }) }),
+    adapter: services.adapter,
     customer(customerName) {
       const found = demo.customers.find((customer) => customer.name === customerName);
       if (!found) throw new Error(`No demo customer ${customerName}`);

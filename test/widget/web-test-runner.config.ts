@@ -14,12 +14,10 @@ import { type ChromeLauncher, chromeLauncher } from "@web/test-runner-chrome";
 import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
 import { freePort } from "../../proxy/dev/ports.ts";
 import { customerIdFor } from "../../proxy/src/adapter/ids.ts";
-import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
-import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
-import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { deleteCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
+import { createCrmServices } from "../../proxy/src/services.ts";
 import { buildBundle } from "../../widget/bundle.ts";
 import { signSession } from "../support/tokens.ts";
 import { testEntities } from "./seed.ts";
@@ -80,13 +78,12 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
       }
       // Backend-only writes (read-only fields, stages customers may not move) go through the
       // unscoped adapter, as the site owner's backend scripts would.
-      const client = createElasticsearchClient({
-        url: elasticsearch.url,
-        requestTimeoutMs: 10_000,
-        maxRetries: 0,
+      const services = createCrmServices({
+        elasticsearch: { url: elasticsearch.url, timeoutMs: 10_000, maxRetries: 0 },
+        indexPrefix,
       });
-      const indices = crmIndices({ prefix: indexPrefix });
-      adapter = createCrmAdapter({ client, indices });
+      const { client, indices } = services;
+      adapter = services.adapter;
       closeClient = async () => {
         // By name: Elasticsearch refuses wildcard deletes by default.
         await deleteCrmIndices(client, indices);

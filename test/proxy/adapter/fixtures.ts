@@ -7,9 +7,9 @@ import type { Client } from "@elastic/elasticsearch";
 import { afterAll, beforeAll } from "vitest";
 import { type CrmAdapterOptions, createCrmAdapter } from "../../../proxy/src/adapter/index.ts";
 import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
-import { createElasticsearchClient } from "../../../proxy/src/elasticsearch/client.ts";
-import { type CrmIndices, crmIndices } from "../../../proxy/src/elasticsearch/indices.ts";
+import type { CrmIndices } from "../../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
+import { createCrmServices } from "../../../proxy/src/services.ts";
 import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
 
 export interface AdapterFixture {
@@ -28,11 +28,13 @@ export function useAdapterFixture(name: string): AdapterFixture {
   const fixture = {} as AdapterFixture;
   let sent = 0;
   beforeAll(async () => {
-    const client = createElasticsearchClient({ url: elasticsearchUrl(), requestTimeoutMs: 30_000 });
+    const { client, indices } = createCrmServices({
+      elasticsearch: { url: elasticsearchUrl(), timeoutMs: 30_000 },
+      indexPrefix: prefix,
+    });
     client.diagnostic.on("response", () => {
       sent += 1;
     });
-    const indices = crmIndices({ prefix });
     await ensureCrmIndices(client, indices);
     fixture.client = client;
     fixture.indices = indices;

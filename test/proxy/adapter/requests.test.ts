@@ -3,12 +3,11 @@ import { errors } from "@elastic/elasticsearch";
 import type { DiagnosticResult } from "@elastic/transport";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CrmError } from "#domain";
-import { createCrmAdapter } from "../../../proxy/src/adapter/index.ts";
 import { createElasticsearchClient } from "../../../proxy/src/elasticsearch/client.ts";
 import { toCrmError } from "../../../proxy/src/elasticsearch/errors.ts";
 import { FetchConnection } from "../../../proxy/src/elasticsearch/fetch-connection.ts";
-import { crmIndices } from "../../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
+import { createCrmServices } from "../../../proxy/src/services.ts";
 import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
 import { dealsEntity, trackerEntity } from "../../support/entities.ts";
 import { newCustomer, useAdapterFixture } from "./fixtures.ts";
@@ -127,8 +126,10 @@ describe("Elasticsearch requests per operation", () => {
 
 describe("Elasticsearch unavailable", () => {
   test("a node that refuses connections turns every operation into CrmError unavailable", async () => {
-    const client = createElasticsearchClient({ url: "http://127.0.0.1:1", maxRetries: 0 });
-    const adapter = createCrmAdapter({ client, indices: crmIndices({ prefix: "unreachable-" }) });
+    const { client, adapter } = createCrmServices({
+      elasticsearch: { url: "http://127.0.0.1:1", maxRetries: 0 },
+      indexPrefix: "unreachable-",
+    });
     try {
       const resolve = await failure(
         adapter.resolveCustomer({ issuer: "https://shop.example", subject: "x" }),
@@ -198,14 +199,11 @@ describe("Elasticsearch unavailable", () => {
       ["the default connection", undefined],
       ["the fetch connection", FetchConnection],
     ])("times out into CrmError unavailable with %s", async (_name, Connection) => {
-      const client = createElasticsearchClient({
-        url,
-        requestTimeoutMs: 200,
-        maxRetries: 0,
-        ...(Connection ? { Connection } : {}),
-      });
+      const { client, adapter } = createCrmServices(
+        { elasticsearch: { url, timeoutMs: 200, maxRetries: 0 }, indexPrefix: "silent-" },
+        Connection ? { Connection } : {},
+      );
       try {
-        const adapter = createCrmAdapter({ client, indices: crmIndices({ prefix: "silent-" }) });
         const error = await failure(adapter.getCrmEntries({ slug: "tracker", referenceId: "r" }));
         expect(error.code).toBe("unavailable");
       } finally {
@@ -219,19 +217,17 @@ describe("the fetch connection on Node", () => {
   const prefix = uniquePrefix("adapter fetch connection");
 
   test("runs setup and every operation against the real Elasticsearch", async () => {
-    const client = createElasticsearchClient({
-      url: elasticsearchUrl(),
-      Connection: FetchConnection,
-    });
+    const { client, indices, adapter } = createCrmServices(
+      { elasticsearch: { url: elasticsearchUrl() }, indexPrefix: prefix },
+      { Connection: FetchConnection },
+    );
     let requests = 0;
     client.diagnostic.on("response", () => {
       requests += 1;
     });
     try {
-      const indices = crmIndices({ prefix });
       await ensureCrmIndices(client, indices);
       await ensureCrmIndices(client, indices);
-      const adapter = createCrmAdapter({ client, indices });
       await adapter.entities.create(trackerEntity);
       const customer = await adapter.resolveCustomer({
         issuer: "https://shop.example",

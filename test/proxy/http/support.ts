@@ -12,7 +12,7 @@ import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
 import { type EnvRecord, loadConfig, type ProxyConfig } from "../../../proxy/src/config.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { createApp, type ProxyApp } from "../../../proxy/src/http/app.ts";
-import { createServices } from "../../../proxy/src/http/services.ts";
+import { createCrmServices } from "../../../proxy/src/services.ts";
 import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
 import { dealsEntity, trackerEntity } from "../../support/entities.ts";
 import { type SessionClaims, signSession } from "../../support/tokens.ts";
@@ -130,7 +130,7 @@ export async function createTestProxy(
 ): Promise<TestProxy> {
   const prefix = options.prefix ?? uniquePrefix(options.name ?? "http");
   const config = loadConfig(testEnv(prefix, options.env));
-  const { client, indices, adapter } = createServices(config);
+  const { client, indices, adapter } = createCrmServices(config);
   await ensureCrmIndices(client, indices);
   // Writes wait for a refresh (read-your-writes); a short interval keeps the suite fast.
   await client.indices.putSettings({

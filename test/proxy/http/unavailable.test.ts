@@ -3,7 +3,7 @@ import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
 import { loadConfig } from "../../../proxy/src/config.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { createApp } from "../../../proxy/src/http/app.ts";
-import { createServices } from "../../../proxy/src/http/services.ts";
+import { createCrmServices } from "../../../proxy/src/services.ts";
 import { uniquePrefix } from "../../support/elasticsearch.ts";
 import { ADMIN_TOKEN, errorOf, hsToken, newSubject, testEnv } from "./support.ts";
 
@@ -16,7 +16,7 @@ function unreachableApp() {
       ELASTICSEARCH_TIMEOUT_MS: "1000",
     }),
   );
-  const { adapter } = createServices(config);
+  const { adapter } = createCrmServices(config);
   return createApp({ config, adapter });
 }
 
@@ -57,7 +57,7 @@ describe("Elasticsearch unreachable", () => {
   test("a batch whose every call finds the store down → 503 for the whole request", async () => {
     // A customer resolved (and cached) while Elasticsearch was up, then the store goes away:
     // customer resolution from a live adapter, every operation from one whose node is gone.
-    const live = createServices(loadConfig(testEnv(uniquePrefix("http unavailable"))));
+    const live = createCrmServices(loadConfig(testEnv(uniquePrefix("http unavailable"))));
     await ensureCrmIndices(live.client, live.indices);
     const config = loadConfig(
       testEnv("t-unreachable-", {
@@ -65,7 +65,7 @@ describe("Elasticsearch unreachable", () => {
         ELASTICSEARCH_MAX_RETRIES: "0",
       }),
     );
-    const down = createServices(config).adapter;
+    const down = createCrmServices(config).adapter;
     const adapter: CrmAdapter = {
       ...down,
       resolveCustomer: (identity) => live.adapter.resolveCustomer(identity),
