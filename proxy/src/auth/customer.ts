@@ -1,8 +1,20 @@
 import { createMiddleware } from "hono/factory";
 import { CrmError } from "#domain";
-import type { CrmAdapter } from "../adapter/types.ts";
-import type { AppEnv } from "../http/env.ts";
-import { bearerToken, type SessionVerifier } from "./session.ts";
+import type { CrmAdapter, Customer } from "../adapter/types.ts";
+import { bearerToken, type Session, type SessionVerifier } from "./session.ts";
+
+/** What customer routes find on the context once this middleware ran. */
+export interface CustomerVariables {
+  /** The verified session token. */
+  session: Session;
+  /** The customer record of the verified session. */
+  customer: Customer;
+}
+
+/** The Hono environment of customer routes: only routers that mount `customerAuth` have it. */
+export interface CustomerEnv {
+  Variables: CustomerVariables;
+}
 
 /**
  * Customer routes: verifies the session token, then finds or creates the
@@ -13,13 +25,13 @@ export function customerAuth(
   verify: SessionVerifier,
   adapter: Pick<CrmAdapter, "resolveCustomer">,
 ) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<CustomerEnv>(async (c, next) => {
     const token = bearerToken(c.req.header("Authorization"));
     if (token === undefined) {
       c.header("WWW-Authenticate", 'Bearer realm="crm"');
       throw new CrmError("unauthenticated", "Session token required");
     }
-    let session: AppEnv["Variables"]["session"];
+    let session: Session;
     try {
       session = await verify(token);
     } catch (error) {

@@ -140,42 +140,42 @@ export const OPERATIONS = {
     args: getCrmEntriesArgsSchema,
     result: z.array(crmEntrySchema),
     target: entriesTarget,
-    summary: "The entries of one entity for a reference (default: the session customer)",
+    summary: "the entries of one entity for a reference (default: the session customer)",
   }),
   getCrmField: operation({
     kind: "read",
     args: getCrmFieldArgsSchema,
     result: crmFieldValueSchema,
     target: fieldTarget,
-    summary: "One field of an entry",
+    summary: "one field of an entry",
   }),
   setCrmField: operation({
     kind: "write",
     args: setCrmFieldArgsSchema,
     result: crmFieldValueSchema,
     target: fieldTarget,
-    summary: "Sets one field, creating the entry of a one-entry entity if there is none",
+    summary: "sets one field, creating the entry of a one-entry entity if there is none",
   }),
   getCrmStage: operation({
     kind: "read",
     args: getCrmStageArgsSchema,
     result: crmStageValueSchema,
     target: stageTarget,
-    summary: "Where an entry stands in a pipeline",
+    summary: "where an entry stands in a pipeline",
   }),
   setCrmStage: operation({
     kind: "write",
     args: setCrmStageArgsSchema,
     result: crmStageValueSchema,
     target: stageTarget,
-    summary: "Moves an entry to a stage (pipelines customers may move)",
+    summary: "moves an entry to a stage (pipelines customers may move)",
   }),
   createCrmEntry: operation({
     kind: "write",
     args: createCrmEntryArgsSchema,
     result: crmEntrySchema,
     target: entriesTarget,
-    summary: "A new entry of an entity with several entries per reference",
+    summary: "a new entry of an entity with several entries per reference",
   }),
   // A field's history changes with the field (and a stage's with the stage), so they
   // share its target: a batch orders them after the write, the runtime re-reads them.
@@ -198,7 +198,7 @@ export const OPERATIONS = {
     args: getCrmEntityArgsSchema,
     result: entityDefinitionSchema.meta({ id: "EntityDefinition" }),
     target: entityTarget,
-    summary: "The entity definition as the caller may see it (customers: readable fields only)",
+    summary: "the entity definition as the caller may see it (customers: readable fields only)",
   }),
 } as const;
 

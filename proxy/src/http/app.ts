@@ -1,6 +1,6 @@
 import type { CrmAdapter } from "../adapter/types.ts";
 import { adminAuth } from "../auth/admin.ts";
-import { customerAuth } from "../auth/customer.ts";
+import { type CustomerEnv, customerAuth } from "../auth/customer.ts";
 import { createSessionVerifier } from "../auth/session.ts";
 import type { ProxyConfig } from "../config.ts";
 import { notFound, onError } from "./errors.ts";
@@ -10,7 +10,8 @@ import { requireJsonBody } from "./middleware/json-body.ts";
 import { customerRateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
-import { createRouter } from "./router.ts";
+import { registerSecuritySchemes } from "./route-kinds.ts";
+import { createRouter, guardedRouter } from "./router.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { batchRoutes } from "./routes/batch.ts";
 import { entityRoutes } from "./routes/entities.ts";
@@ -28,14 +29,13 @@ export interface AppOptions {
   ready?: () => Promise<void>;
 }
 
-/** Paths of the routes that act for the session customer. */
-export const CUSTOMER_PATHS = ["/v1/batch", "/v1/entries/*", "/v1/entities/*"] as const;
-
 /**
  * The proxy as one Hono app, the same on Node and Workers. Order matters:
  * request id and headers first so every answer (errors included) carries
  * them, then CORS (preflights end there), size and content checks before
- * anything reads a body, then authentication and the rate limit per customer.
+ * anything reads a body. Each route group is then mounted on a router of its
+ * kind, whose guards run for that group only: customer routes verify the
+ * session and rate-limit per customer, admin routes check the admin credential.
  */
 export function createApp({ config, adapter, ready }: AppOptions) {
   const verify = createSessionVerifier(config.session);
@@ -51,30 +51,21 @@ export function createApp({ config, adapter, ready }: AppOptions) {
     });
   }
 
-  const customerOnly = [
+  // One rate limiter for every customer route: the window is per customer, not per group.
+  const customerGuards = [
     customerAuth(verify, adapter),
     customerRateLimit(config.rateLimitPerMinute),
   ];
-  for (const path of CUSTOMER_PATHS) app.use(path, ...customerOnly);
-  app.use("/v1/admin/*", adminAuth(config.adminToken));
+  const customerRouter = () => guardedRouter<CustomerEnv>(customerGuards);
+  const adminRouter = () => guardedRouter([adminAuth(config.adminToken)]);
 
   app.route("/v1", metaRoutes());
-  app.route("/v1", batchRoutes(adapter));
-  app.route("/v1", entityRoutes(adapter));
-  app.route("/v1", entryRoutes(adapter));
-  app.route("/v1", adminRoutes(adapter));
+  app.route("/v1/batch", batchRoutes(customerRouter(), adapter));
+  app.route("/v1/entities", entityRoutes(customerRouter(), adapter));
+  app.route("/v1/entries", entryRoutes(customerRouter(), adapter));
+  app.route("/v1/admin", adminRoutes(adminRouter(), adapter));
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-    description: "The visitor's session token, signed by the site owner's backend",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "admin", {
-    type: "http",
-    scheme: "bearer",
-    description: "The ADMIN_TOKEN of this proxy",
-  });
+  registerSecuritySchemes(app);
   app.doc31("/v1/openapi.json", {
     openapi: "3.1.0",
     info: {

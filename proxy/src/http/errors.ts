@@ -2,7 +2,6 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { CrmError, type CrmErrorBody, type ErrorCode, errorFromIssues } from "#domain";
-import type { AppEnv } from "./env.ts";
 
 /** Seconds a client should wait before retrying when Elasticsearch is unavailable. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -33,7 +32,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
  * Expected failures keep their code; anything else is a 500 `internal` whose
  * details go to the log with the request id, never to the client.
  */
-export const onError: ErrorHandler<AppEnv> = (error, c) => {
+export const onError: ErrorHandler = (error, c) => {
   if (error instanceof CrmError) return errorResponse(c, error);
   if (error instanceof HTTPException) {
     const code = CODE_BY_STATUS[error.status];
@@ -43,7 +42,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   return errorResponse(c, new CrmError("internal", "Internal error"));
 };
 
-export const notFound: NotFoundHandler<AppEnv> = (c) =>
+export const notFound: NotFoundHandler = (c) =>
   errorResponse(c, new CrmError("not_found", `No route for ${c.req.method} ${c.req.path}`));
 
 interface Issue {

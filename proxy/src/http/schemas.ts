@@ -47,6 +47,3 @@ export function errorResponses(...statuses: number[]) {
     ]),
   );
 }
-
-export const CUSTOMER_ERRORS = [400, 401, 403, 404, 413, 429, 503];
-export const ADMIN_ERRORS = [400, 401, 403, 404, 409, 413, 503];

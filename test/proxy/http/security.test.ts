@@ -1,6 +1,7 @@
 import { base64url, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue } from "#domain";
+import { customerIdFor } from "../../../proxy/src/adapter/ids.ts";
 import {
   ADMIN_TOKEN,
   AUDIENCE,
@@ -224,6 +225,33 @@ describe.each(ADMIN_ROUTES)("$method $path needs the admin credential", (route) 
       body: route.body,
     });
     expect(response.status).toBe(403);
+  });
+});
+
+describe("each route kind runs only its own guards", () => {
+  test("a customer session on an admin route resolves no customer record", async () => {
+    const subject = newSubject("admin-route-visitor");
+    const response = await proxy.call("GET", "/v1/admin/entities", {
+      token: await hsToken(subject),
+    });
+    expect(response.status).toBe(403);
+    expect(await proxy.adapter.getCustomer(customerIdFor(ISSUER, subject))).toBeNull();
+  });
+
+  test("the admin credential on an admin route counts against no customer's rate limit", async () => {
+    const limited = await createTestProxy({
+      prefix: proxy.config.indexPrefix,
+      env: { RATE_LIMIT_PER_MINUTE: "1" },
+    });
+    for (let i = 0; i < 3; i++) {
+      const response = await limited.call("GET", "/v1/admin/entities", { token: ADMIN_TOKEN });
+      expect(response.status).toBe(200);
+    }
+  });
+
+  test("health and the OpenAPI document need no credential", async () => {
+    expect((await proxy.call("GET", "/v1/health")).status).toBe(200);
+    expect((await proxy.call("GET", "/v1/openapi.json")).status).toBe(200);
   });
 });
 

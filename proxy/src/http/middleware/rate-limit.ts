@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { CrmError } from "#domain";
-import type { AppEnv } from "../env.ts";
+import type { CustomerEnv } from "../../auth/customer.ts";
 
 const WINDOW_MS = 60_000;
 /** Customers tracked at once; beyond it the oldest windows are forgotten first. */
@@ -20,7 +20,7 @@ interface Window {
 export function customerRateLimit(perMinute: number, now: () => number = Date.now) {
   const windows = new Map<string, Window>();
 
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<CustomerEnv>(async (c, next) => {
     const key = c.var.customer.id;
     const time = now();
     let window = windows.get(key);

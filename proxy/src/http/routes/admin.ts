@@ -1,16 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { CrmError, crmEntrySchema, entityDefinitionSchema } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
-import { createRouter } from "../router.ts";
-import {
-  ADMIN_ERRORS,
-  customerSchema,
-  entitySchema,
-  errorResponses,
-  slugParamSchema,
-} from "../schemas.ts";
+import { type AdminRouter, adminRoute } from "../route-kinds.ts";
+import { customerSchema, entitySchema, slugParamSchema } from "../schemas.ts";
 
-const security = [{ admin: [] }];
 const json = <T>(schema: T) => ({ "application/json": { schema } });
 
 const customerIdParamSchema = z.object({
@@ -21,64 +14,55 @@ const customerIdParamSchema = z.object({
     .regex(/^[\w.:@-]+$/, "Must be a customer id"),
 });
 
-const listEntities = createRoute({
+const listEntities = adminRoute({
   method: "get",
-  path: "/admin/entities",
+  path: "/entities",
   summary: "Every entity definition, with all fields",
-  security,
   responses: {
     200: {
       description: "The definitions",
       content: json(z.object({ entities: z.array(entitySchema) })),
     },
-    ...errorResponses(...ADMIN_ERRORS),
   },
 });
 
-const createEntity = createRoute({
+const createEntity = adminRoute({
   method: "post",
-  path: "/admin/entities",
+  path: "/entities",
   summary: "Creates an entity definition",
-  security,
   request: { body: { required: true, content: json(entityDefinitionSchema) } },
   responses: {
     201: { description: "The created definition", content: json(entitySchema) },
-    ...errorResponses(...ADMIN_ERRORS),
   },
 });
 
-const getEntity = createRoute({
+const getEntity = adminRoute({
   method: "get",
-  path: "/admin/entities/{slug}",
+  path: "/entities/{slug}",
   summary: "One entity definition, with all fields",
-  security,
   request: { params: slugParamSchema },
   responses: {
     200: { description: "The definition", content: json(entitySchema) },
-    ...errorResponses(...ADMIN_ERRORS),
   },
 });
 
-const updateEntity = createRoute({
+const updateEntity = adminRoute({
   method: "put",
-  path: "/admin/entities/{slug}",
+  path: "/entities/{slug}",
   summary: "Replaces an entity definition (the body's slug must match the path)",
-  security,
   request: {
     params: slugParamSchema,
     body: { required: true, content: json(entityDefinitionSchema) },
   },
   responses: {
     200: { description: "The updated definition", content: json(entitySchema) },
-    ...errorResponses(...ADMIN_ERRORS),
   },
 });
 
-const customerEntries = createRoute({
+const customerEntries = adminRoute({
   method: "get",
-  path: "/admin/customers/{customerId}/entries",
+  path: "/customers/{customerId}/entries",
   summary: "The back office CRM tab: every entry of one customer across all entities",
-  security,
   request: { params: customerIdParamSchema },
   responses: {
     200: {
@@ -91,13 +75,12 @@ const customerEntries = createRoute({
         }),
       ),
     },
-    ...errorResponses(...ADMIN_ERRORS),
   },
 });
 
-/** Back office routes: the unscoped adapter, behind the admin credential. */
-export function adminRoutes(adapter: CrmAdapter) {
-  return createRouter()
+/** Back office routes (mounted at `/v1/admin`): the unscoped adapter, behind the admin credential. */
+export function adminRoutes(router: AdminRouter, adapter: CrmAdapter) {
+  return router
     .openapi(listEntities, async (c) => c.json({ entities: await adapter.entities.list() }, 200))
     .openapi(createEntity, async (c) =>
       c.json(await adapter.entities.create(c.req.valid("json")), 201),

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import {
   type BatchCall,
   type BatchResult,
@@ -12,8 +12,8 @@ import {
 } from "#domain";
 import type { CrmAdapter, CrmOperations } from "../../adapter/types.ts";
 import { validationError } from "../errors.ts";
-import { createRouter } from "../router.ts";
-import { CUSTOMER_ERRORS, errorResponses, errorSchema } from "../schemas.ts";
+import { type CustomerRouter, customerRoute } from "../route-kinds.ts";
+import { errorSchema } from "../schemas.ts";
 
 const callSchema = z.strictObject({
   op: z.string(),
@@ -27,12 +27,11 @@ const batchResultSchema = z
   ])
   .openapi("BatchResult");
 
-const batch = createRoute({
+const batch = customerRoute({
   method: "post",
-  path: "/batch",
+  path: "/",
   summary: "Many operations in one request; each call succeeds or fails on its own",
   description: `Operations: ${OPERATION_NAMES.join(", ")}. Results come back in call order.`,
-  security: [{ session: [] }],
   request: {
     body: {
       required: true,
@@ -52,7 +51,6 @@ const batch = createRoute({
         "application/json": { schema: z.object({ results: z.array(batchResultSchema) }) },
       },
     },
-    ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
 
@@ -109,8 +107,9 @@ async function runInOrder(
   return results;
 }
 
-export function batchRoutes(adapter: CrmAdapter) {
-  return createRouter().openapi(batch, async (c) => {
+/** Many operations in one request (mounted at `/v1/batch`). */
+export function batchRoutes(router: CustomerRouter, adapter: CrmAdapter) {
+  return router.openapi(batch, async (c) => {
     const ops = adapter.forCustomer(c.var.customer.id);
     const { calls } = c.req.valid("json");
     const results = await runInOrder(calls, (call) => settle(ops, call, c.var.requestId));

@@ -1,26 +1,25 @@
-import { createRoute } from "@hono/zod-openapi";
+import { OPERATIONS } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
-import { createRouter } from "../router.ts";
-import { CUSTOMER_ERRORS, entitySchema, errorResponses, slugParamSchema } from "../schemas.ts";
+import { type CustomerRouter, customerRoute } from "../route-kinds.ts";
+import { slugParamSchema } from "../schemas.ts";
 
-const getEntity = createRoute({
+const getEntity = customerRoute({
   method: "get",
-  path: "/entities/{slug}",
-  summary: "getCrmEntity: the entity definition as the session customer sees it",
+  path: "/{slug}",
+  summary: `getCrmEntity: ${OPERATIONS.getCrmEntity.summary}`,
   description: "Fields customers may not read are left out.",
-  security: [{ session: [] }],
   request: { params: slugParamSchema },
   responses: {
     200: {
       description: "The entity definition",
-      content: { "application/json": { schema: entitySchema } },
+      content: { "application/json": { schema: OPERATIONS.getCrmEntity.result } },
     },
-    ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
 
-export function entityRoutes(adapter: CrmAdapter) {
-  return createRouter().openapi(getEntity, async (c) => {
+/** The entity definitions as the session customer sees them (mounted at `/v1/entities`). */
+export function entityRoutes(router: CustomerRouter, adapter: CrmAdapter) {
+  return router.openapi(getEntity, async (c) => {
     const ops = adapter.forCustomer(c.var.customer.id);
     return c.json(await ops.getCrmEntity(c.req.valid("param")), 200);
   });

@@ -1,40 +1,30 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { OPERATIONS, wireValueSchema } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
-import { createRouter } from "../router.ts";
-import {
-  CUSTOMER_ERRORS,
-  errorResponses,
-  fieldParamsSchema,
-  slugParamSchema,
-  stageParamsSchema,
-} from "../schemas.ts";
+import { type CustomerRouter, customerRoute } from "../route-kinds.ts";
+import { fieldParamsSchema, slugParamSchema, stageParamsSchema } from "../schemas.ts";
 
-const security = [{ session: [] }];
 const json = <T>(schema: T) => ({ "application/json": { schema } });
 const { getCrmEntries, createCrmEntry, getCrmField, setCrmField, getCrmStage, setCrmStage } =
   OPERATIONS;
 
-const listEntries = createRoute({
+const listEntries = customerRoute({
   method: "get",
-  path: "/entries/{slug}",
+  path: "/{slug}",
   summary: `getCrmEntries: ${getCrmEntries.summary}`,
-  security,
   request: { params: slugParamSchema, query: getCrmEntries.args.omit({ slug: true }) },
   responses: {
     200: {
       description: "The entries",
       content: json(z.object({ entries: getCrmEntries.result })),
     },
-    ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
 
-const createEntry = createRoute({
+const createEntry = customerRoute({
   method: "post",
-  path: "/entries/{slug}",
+  path: "/{slug}",
   summary: `createCrmEntry: ${createCrmEntry.summary}`,
-  security,
   request: {
     params: slugParamSchema,
     body: {
@@ -47,30 +37,26 @@ const createEntry = createRoute({
       description: "The created entry",
       content: json(z.object({ entry: createCrmEntry.result })),
     },
-    ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
 
-const getField = createRoute({
+const getField = customerRoute({
   method: "get",
-  path: "/entries/{slug}/fields/{fieldKey}",
+  path: "/{slug}/fields/{fieldKey}",
   summary: `getCrmField: ${getCrmField.summary}`,
-  security,
   request: {
     params: fieldParamsSchema,
     query: getCrmField.args.omit({ slug: true, fieldKey: true }),
   },
   responses: {
     200: { description: "The field value", content: json(getCrmField.result) },
-    ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
 
-const setField = createRoute({
+const setField = customerRoute({
   method: "put",
-  path: "/entries/{slug}/fields/{fieldKey}",
+  path: "/{slug}/fields/{fieldKey}",
   summary: `setCrmField: ${setCrmField.summary}`,
-  security,
   request: {
     params: fieldParamsSchema,
     body: {
@@ -80,30 +66,26 @@ const setField = createRoute({
   },
   responses: {
     200: { description: "The stored value", content: json(setCrmField.result) },
-    ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
 
-const getStage = createRoute({
+const getStage = customerRoute({
   method: "get",
-  path: "/entries/{slug}/stages/{pipeline}",
+  path: "/{slug}/stages/{pipeline}",
   summary: `getCrmStage: ${getCrmStage.summary}`,
-  security,
   request: {
     params: stageParamsSchema,
     query: getCrmStage.args.omit({ slug: true, pipeline: true }),
   },
   responses: {
     200: { description: "The current stage", content: json(getCrmStage.result) },
-    ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
 
-const setStage = createRoute({
+const setStage = customerRoute({
   method: "put",
-  path: "/entries/{slug}/stages/{pipeline}",
+  path: "/{slug}/stages/{pipeline}",
   summary: `setCrmStage: ${setCrmStage.summary}`,
-  security,
   request: {
     params: stageParamsSchema,
     body: {
@@ -113,13 +95,15 @@ const setStage = createRoute({
   },
   responses: {
     200: { description: "The new stage", content: json(setCrmStage.result) },
-    ...errorResponses(...CUSTOMER_ERRORS),
   },
 });
 
-/** The customer's entries, fields and stages: thin calls into the customer-scoped adapter. */
-export function entryRoutes(adapter: CrmAdapter) {
-  return createRouter()
+/**
+ * The customer's entries, fields and stages (mounted at `/v1/entries`): thin
+ * calls into the customer-scoped adapter.
+ */
+export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
+  return router
     .openapi(listEntries, async (c) => {
       const ops = adapter.forCustomer(c.var.customer.id);
       const entries = await ops.getCrmEntries({ ...c.req.valid("query"), ...c.req.valid("param") });
