@@ -184,14 +184,14 @@ export const OPERATIONS = {
     args: getCrmFieldHistoryArgsSchema,
     result: crmFieldHistorySchema,
     target: fieldTarget,
-    summary: "Recorded values of a field that keeps history, newest first unless asked otherwise",
+    summary: "recorded values of a field that keeps history, newest first unless asked otherwise",
   }),
   getCrmStageHistory: operation({
     kind: "read",
     args: getCrmStageHistoryArgsSchema,
     result: crmStageHistorySchema,
     target: stageTarget,
-    summary: "Recorded moves of an entry (or a reference's entries) in one pipeline",
+    summary: "recorded moves of an entry (or a reference's entries) in one pipeline",
   }),
   getCrmEntity: operation({
     kind: "read",
