@@ -28,6 +28,12 @@ export interface CrmConfig {
   tokenProvider?: TokenProvider;
   /** Back office credential for `crm-customer-details` (admin routes only). */
   adminToken?: string;
+  /**
+   * Sends the runtime's HTTP requests (default: the page's `fetch`). The seam
+   * for a runtime that answers from elsewhere, such as the CRM settings
+   * preview's sample data (`widget/src/back-office/sample-crm.ts`).
+   */
+  fetch?: typeof fetch;
 }
 
 /** The back office CRM tab of one customer (`GET /v1/admin/customers/:id/entries`). */
@@ -428,10 +434,12 @@ export class CrmRuntime {
     const base = this.#config.proxyUrl.replace(/\/+$/, "");
     if (!base) throw new CrmError("invalid_request", "The CRM proxy URL is not configured");
     let token = adminToken ?? (await this.#sessionToken(false));
+    // Read per request and called unbound: the page's fetch may be replaced meanwhile.
+    const send = this.#config.fetch ?? fetch;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(`${base}${path}`, {
+        response = await send(`${base}${path}`, {
           ...init,
           headers: {
             accept: "application/json",
