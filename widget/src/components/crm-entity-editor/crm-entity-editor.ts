@@ -1,0 +1,997 @@
+import { consume } from "@lit/context";
+import { Task, TaskStatus } from "@lit/task";
+import { html, LitElement, nothing, type TemplateResult } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
+import { repeat } from "lit/directives/repeat.js";
+import { styleMap } from "lit/directives/style-map.js";
+import {
+  type CrmErrorBody,
+  type EntityDefinition,
+  FIELD_TYPES,
+  type FieldType,
+  STAGE_STATUSES,
+  type StageStatus,
+} from "#domain";
+import {
+  type EntityDefinitions,
+  runtimeEntityDefinitions,
+} from "../../back-office/entity-client.ts";
+import {
+  blankEntity,
+  blankField,
+  blankOption,
+  blankPipeline,
+  blankStage,
+  type CustomerAccess,
+  checkDraft,
+  definitionFromDraft,
+  draftFromDefinition,
+  type EntityDraft,
+  type FieldDraft,
+  keyFromLabel,
+  moveItem,
+  type PipelineDraft,
+  slugFromName,
+} from "../../back-office/entity-draft.ts";
+import { pageRuntime } from "../../runtime/index.ts";
+import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { runtimeContext } from "../context.ts";
+import "../crm-entity-preview/crm-entity-preview.ts";
+import { theme } from "../theme.styles.ts";
+import { styles } from "./crm-entity-editor.styles.ts";
+
+/** Detail of `crm-entity-save`: the definition as the proxy stored it. */
+export interface CrmEntitySaveDetail {
+  definition: EntityDefinition;
+  created: boolean;
+}
+
+const TYPE_LABELS: Record<FieldType, string> = {
+  text: "Text",
+  number: "Number",
+  date: "Date",
+  boolean: "Yes / no",
+  select: "Select",
+};
+const ACCESS_LABELS: Record<CustomerAccess, string> = {
+  none: "Hidden",
+  read: "Read only",
+  write: "Can edit",
+};
+const STATUS_LABELS: Record<StageStatus, string> = {
+  active: "Active",
+  won: "Won (outcome)",
+  lost: "Lost (outcome)",
+};
+
+/** A list the editor can reorder, named by its path in the draft. */
+type ListPath = "fields" | `fields.${number}.options` | "pipelines" | `pipelines.${number}.stages`;
+
+interface Item {
+  uid: number;
+  label: string;
+}
+
+const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
+
+/**
+ * The CRM settings editor: an entity's name, slug, description and entries
+ * per customer, its fields and its pipelines with their stages, with a live
+ * preview of what customers will see. Every change is checked by the domain's
+ * own entity schema as it is typed, and its message shown on the input it
+ * concerns; a refusal of the proxy is shown on the input it names. Fields,
+ * stages and options are reordered with their handle: drag it, or focus it
+ * and press the arrow keys (Home and End move to either end).
+ *
+ * The slug follows the name until it is typed by hand, and is fixed once the
+ * entity is stored (entries are filed under it); keys follow their labels
+ * the same way.
+ *
+ * @summary Create and edit an entity definition (CRM settings).
+ *
+ * @event crm-entity-save - The proxy stored the definition; `detail: { definition, created }`.
+ * @event crm-load-error - The definition could not be loaded; `detail: { error }`.
+ *
+ * @csspart form - The editing form.
+ * @csspart section - The entity, fields and pipelines sections.
+ * @csspart item - One field, pipeline, stage or option.
+ * @csspart handle - The reorder handle of an item.
+ * @csspart input - Every input, select and textarea.
+ * @csspart message - A validation or refusal message under an input.
+ * @csspart actions - The Save row.
+ * @csspart submit - The Save button.
+ * @csspart preview - The live preview.
+ * @csspart error - A load error.
+ * @csspart retry - The retry button of the load error.
+ * @csspart skeleton - The loading placeholder.
+ *
+ * @cssproperty --crm-color-text - Text color.
+ * @cssproperty --crm-color-muted - Hints and secondary text.
+ * @cssproperty --crm-color-surface - Card background.
+ * @cssproperty --crm-color-border - Borders.
+ * @cssproperty --crm-color-accent - Buttons and focus ring.
+ * @cssproperty --crm-color-danger - Messages and remove buttons.
+ * @cssproperty --crm-radius - Corner radius.
+ */
+@customElement("crm-entity-editor")
+export class CrmEntityEditor extends LitElement {
+  static override styles = [theme, styles];
+
+  /** The slug of the entity to edit; empty for a new entity. */
+  @property({ reflect: true }) slug = "";
+
+  /** Where definitions are read and written; default: the page runtime's back-office routes. */
+  @property({ attribute: false }) client: EntityDefinitions | undefined;
+
+  @consume({ context: runtimeContext, subscribe: true })
+  @state()
+  protected runtime: CrmRuntime = pageRuntime();
+
+  @state() private draft: EntityDraft = blankEntity();
+  /** Inputs the person typed into: their messages show from then on. */
+  @state() private touched = new Set<string>();
+  @state() private submitted = false;
+  @state() private saving = false;
+  @state() private outcome: "" | "saved" | "invalid" | "refused" = "";
+  /** The proxy's refusal of the last save, shown on the input it names. */
+  @state() private refusal: CrmErrorBody | undefined;
+  @state() private announcement = "";
+
+  /** The slug the current draft was loaded or saved as: loading it again would lose nothing new. */
+  #draftSlug = "";
+  #lastValid: EntityDefinition | undefined;
+  /** Message paths rendered beside an input during this render; the rest go to the summary. */
+  #placed = new Set<string>();
+  #drag: { list: ListPath; uid: number } | undefined;
+  #focusAfterUpdate: string | undefined;
+
+  private readonly loader = new Task(this, {
+    task: async ([slug, client]: readonly [string, EntityDefinitions]) => {
+      if (slug === this.#draftSlug) return this.draft;
+      return slug ? draftFromDefinition(await client.getEntity(slug)) : blankEntity();
+    },
+    args: () => [this.slug, this.entities] as const,
+    onComplete: (draft) => {
+      if (draft === this.draft) return;
+      this.draft = draft;
+      this.#draftSlug = this.slug;
+      this.touched = new Set();
+      this.submitted = false;
+      this.outcome = "";
+      this.refusal = undefined;
+    },
+    onError: (error) => {
+      this.dispatchEvent(
+        new CustomEvent("crm-load-error", {
+          detail: { error: toCrmError(error).toJSON() },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    },
+  });
+
+  private get entities(): EntityDefinitions {
+    if (this.client) return this.client;
+    let client = clients.get(this.runtime);
+    if (!client) {
+      client = runtimeEntityDefinitions(this.runtime);
+      clients.set(this.runtime, client);
+    }
+    return client;
+  }
+
+  /** Saves the draft (creates the entity, or replaces its stored definition). */
+  async save(): Promise<void> {
+    this.submitted = true;
+    this.refusal = undefined;
+    const check = checkDraft(this.draft);
+    if (!check.ok) {
+      this.outcome = "invalid";
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
+      return;
+    }
+    const created = !this.draft.stored;
+    const definition = definitionFromDraft(this.draft);
+    this.saving = true;
+    this.outcome = "";
+    try {
+      const saved = created
+        ? await this.entities.createEntity(definition)
+        : await this.entities.updateEntity(definition);
+      // Keep the draft (and focus): it now stands for a stored entity, keys and slug chosen.
+      this.draft = {
+        ...this.draft,
+        stored: true,
+        slugEdited: true,
+        fields: this.draft.fields.map((field) => ({ ...field, keyEdited: true })),
+        pipelines: this.draft.pipelines.map((pipeline) => ({
+          ...pipeline,
+          keyEdited: true,
+          stages: pipeline.stages.map((stage) => ({ ...stage, keyEdited: true })),
+        })),
+      };
+      this.#draftSlug = saved.slug;
+      this.slug = saved.slug;
+      this.outcome = "saved";
+      this.dispatchEvent(
+        new CustomEvent<CrmEntitySaveDetail>("crm-entity-save", {
+          detail: { definition: saved, created },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    } catch (error) {
+      this.refusal = toCrmError(error).toJSON();
+      this.outcome = "refused";
+      await this.updateComplete;
+      const field = this.refusal.field;
+      (
+        (field &&
+          this.renderRoot.querySelector<HTMLElement>(`[data-path="${CSS.escape(field)}"]`)) ||
+        this.renderRoot.querySelector<HTMLElement>("[part~=submit]")
+      )?.focus();
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /** Applies one change to a copy of the draft and marks `path` as typed into. */
+  private edit(path: string, change: (draft: EntityDraft) => void): void {
+    const draft = structuredClone(this.draft);
+    change(draft);
+    this.draft = draft;
+    this.touched = new Set(this.touched).add(path);
+    if (this.refusal?.field === path) this.refusal = undefined;
+    if (this.outcome === "saved") this.outcome = "";
+  }
+
+  private listOf(draft: EntityDraft, list: ListPath): Item[] {
+    const [head, index, tail] = list.split(".");
+    if (head === "fields" && tail === "options")
+      return draft.fields[Number(index)]!.options.map((o) => ({ uid: o.uid, label: o.label }));
+    if (head === "pipelines" && tail === "stages") return draft.pipelines[Number(index)]!.stages;
+    return head === "fields" ? draft.fields : draft.pipelines;
+  }
+
+  private setList(draft: EntityDraft, list: ListPath, order: number[]): void {
+    const [head, index, tail] = list.split(".");
+    const reorder = <T extends { uid: number }>(items: T[]) =>
+      order.map((uid) => items.find((item) => item.uid === uid)!);
+    if (head === "fields" && tail === "options") {
+      const field = draft.fields[Number(index)]!;
+      field.options = reorder(field.options);
+    } else if (head === "pipelines" && tail === "stages") {
+      const pipeline = draft.pipelines[Number(index)]!;
+      pipeline.stages = reorder(pipeline.stages);
+    } else if (head === "fields") draft.fields = reorder(draft.fields);
+    else draft.pipelines = reorder(draft.pipelines);
+  }
+
+  /** Moves an item within its list; its handle keeps (or takes) focus, and the move is announced. */
+  private move(list: ListPath, uid: number, to: number): void {
+    const items = this.listOf(this.draft, list);
+    const from = items.findIndex((item) => item.uid === uid);
+    const target = Math.max(0, Math.min(items.length - 1, to));
+    if (from < 0 || from === target) return;
+    const order = moveItem(
+      items.map((item) => item.uid),
+      from,
+      target,
+    );
+    this.edit(list, (draft) => this.setList(draft, list, order));
+    const label = items[from]!.label || "Item";
+    this.announcement = `${label} moved to position ${target + 1} of ${items.length}`;
+    this.#focusAfterUpdate = `[data-handle="${uid}"]`;
+  }
+
+  private removeItem(list: ListPath, uid: number, label: string): void {
+    const items = this.listOf(this.draft, list);
+    const order = items.filter((item) => item.uid !== uid).map((item) => item.uid);
+    this.edit(list, (draft) => this.setList(draft, list, order));
+    this.announcement = `${label || "Item"} removed`;
+  }
+
+  protected override updated(): void {
+    if (this.#focusAfterUpdate) {
+      this.renderRoot.querySelector<HTMLElement>(this.#focusAfterUpdate)?.focus();
+      this.#focusAfterUpdate = undefined;
+    }
+  }
+
+  /** The message to show under `path`: the proxy's refusal, else the schema's once typed or submitted. */
+  private messageFor(path: string, messages: Map<string, string>): string {
+    this.#placed.add(path);
+    if (this.refusal?.field === path) {
+      const prefix = `${path}: `;
+      return this.refusal.message.startsWith(prefix)
+        ? this.refusal.message.slice(prefix.length)
+        : this.refusal.message;
+    }
+    const shown = this.submitted || this.touched.has(path);
+    return shown ? (messages.get(path) ?? "") : "";
+  }
+
+  protected override render(): TemplateResult {
+    const status = this.loader.status;
+    if (status === TaskStatus.ERROR) {
+      const error = toCrmError(this.loader.error);
+      return html`<p part="error" class="error" role="alert">
+        ${error.message || "Could not load the entity."}
+        <button part="retry" class="retry" type="button" @click=${() => this.loader.run()}>Retry</button>
+      </p>`;
+    }
+    if (status !== TaskStatus.COMPLETE && this.slug !== this.#draftSlug) {
+      return html`<div part="skeleton" class="sk-block" aria-busy="true">
+        <span class="skeleton sk-title"></span><span class="skeleton sk-card"></span
+        ><span class="skeleton sk-card"></span><span class="sr-only">Loading…</span>
+      </div>`;
+    }
+    this.#placed = new Set();
+    const check = checkDraft(this.draft);
+    if (check.ok) this.#lastValid = check.definition;
+    const messages = check.messages;
+    const draft = this.draft;
+    return html`<div class="layout">
+      <form part="form" class="form" novalidate @submit=${this.onSubmit}>
+        <section part="section" class="section" aria-labelledby="entity-heading">
+          <h2 id="entity-heading">${draft.stored ? `Edit ${draft.name || "entity"}` : "New entity"}</h2>
+          <div class="grid">
+            ${this.textControl("name", "Name", draft.name, messages, (value, d) => {
+              d.name = value;
+              if (!d.slugEdited && !d.stored) d.slug = slugFromName(value);
+            })}
+            ${this.textControl(
+              "slug",
+              "Slug",
+              draft.slug,
+              messages,
+              (value, d) => {
+                d.slug = value;
+                d.slugEdited = true;
+              },
+              {
+                readonly: draft.stored,
+                hint: draft.stored
+                  ? "Fixed: the entity's entries are filed under it."
+                  : draft.slugEdited
+                    ? "Used in pages and scripts."
+                    : "Follows the name until you edit it.",
+              },
+            )}
+          </div>
+          ${this.textControl(
+            "description",
+            "Description",
+            draft.description,
+            messages,
+            (value, d) => {
+              d.description = value;
+            },
+            { multiline: true },
+          )}
+          <fieldset class="choice">
+            <legend>Entries per customer</legend>
+            ${(["one", "many"] as const).map(
+              (kind) => html`<label class="check"
+                ><input
+                  part="input"
+                  type="radio"
+                  name="entries-per-reference"
+                  .checked=${live(draft.entriesPerReference === kind)}
+                  ?disabled=${draft.stored}
+                  @change=${() =>
+                    this.edit("entriesPerReference", (d) => {
+                      d.entriesPerReference = kind;
+                    })}
+                />${kind === "one" ? "One (a tracker, a profile)" : "Several (deals, orders)"}</label
+              >`,
+            )}
+            ${draft.stored ? html`<span class="hint">Fixed once the entity exists.</span>` : nothing}
+            ${this.messageLine("entriesPerReference", messages)}
+          </fieldset>
+        </section>
+
+        <section part="section" class="section" aria-labelledby="fields-heading">
+          <h2 id="fields-heading">Fields</h2>
+          ${draft.fields.length === 0 ? html`<p class="hint">No fields yet.</p>` : nothing}
+          <ol class="items">
+            ${repeat(
+              draft.fields,
+              (field) => field.uid,
+              (field, index) => this.renderField(field, index, draft.fields.length, messages),
+            )}
+          </ol>
+          ${this.messageLine("fields", messages)}
+          <button
+            class="add"
+            type="button"
+            @click=${() => {
+              const field = blankField();
+              this.edit("fields", (d) => {
+                d.fields.push(field);
+              });
+              this.#focusAfterUpdate = `[data-path="fields.${draft.fields.length}.label"]`;
+            }}
+          >
+            Add field
+          </button>
+        </section>
+
+        <section part="section" class="section" aria-labelledby="pipelines-heading">
+          <h2 id="pipelines-heading">Pipelines</h2>
+          ${draft.pipelines.length === 0 ? html`<p class="hint">No pipelines yet.</p>` : nothing}
+          <ol class="items">
+            ${repeat(
+              draft.pipelines,
+              (pipeline) => pipeline.uid,
+              (pipeline, index) =>
+                this.renderPipeline(pipeline, index, draft.pipelines.length, messages),
+            )}
+          </ol>
+          ${this.messageLine("pipelines", messages)}
+          <button
+            class="add"
+            type="button"
+            @click=${() => {
+              this.edit("pipelines", (d) => {
+                d.pipelines.push(blankPipeline());
+              });
+              this.#focusAfterUpdate = `[data-path="pipelines.${draft.pipelines.length}.label"]`;
+            }}
+          >
+            Add pipeline
+          </button>
+        </section>
+
+        ${this.renderActions(messages)}
+        <p class="sr-only" id="reorder-help">Arrow keys move it up or down, Home and End to either end; or drag it.</p>
+        <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
+      </form>
+      <aside part="preview" class="preview" aria-labelledby="preview-heading">
+        <h2 id="preview-heading">Preview</h2>
+        ${check.ok ? nothing : html`<p class="hint">Showing the last valid version.</p>`}
+        <crm-entity-preview .definition=${this.#lastValid}></crm-entity-preview>
+      </aside>
+    </div>`;
+  }
+
+  private onSubmit(event: Event): void {
+    event.preventDefault();
+    if (!this.saving) void this.save();
+  }
+
+  private renderActions(messages: Map<string, string>): TemplateResult {
+    // Problems no input shows (the schema may judge a whole object) are listed here.
+    const unplaced = [...messages].filter(([path]) => !this.#placed.has(path));
+    const refusal = this.refusal;
+    const refusalUnplaced = refusal && !(refusal.field && this.#placed.has(refusal.field));
+    return html`<div part="actions" class="actions">
+      <button
+        part="submit"
+        class="submit"
+        type="submit"
+        aria-disabled=${this.saving ? "true" : "false"}
+      >
+        ${this.draft.stored ? "Save changes" : "Create entity"}
+      </button>
+      <span class="status" role="status"
+        >${
+          this.saving
+            ? html`<span class="spinner" aria-hidden="true"></span> Saving…`
+            : this.outcome === "saved"
+              ? "Saved"
+              : this.outcome === "invalid"
+                ? "Please correct the highlighted inputs."
+                : ""
+        }</span
+      >
+      ${
+        this.outcome === "refused" && refusal
+          ? html`<p part="error" class="error" role="alert">
+              Not saved: ${refusalUnplaced ? refusal.message : "see the highlighted input."}
+            </p>`
+          : nothing
+      }
+      ${
+        this.submitted && unplaced.length > 0
+          ? html`<ul class="error">
+              ${unplaced.map(([path, text]) => html`<li>${path}: ${text}</li>`)}
+            </ul>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private renderHandle(list: ListPath, item: Item, index: number, count: number): TemplateResult {
+    const name = item.label || "New item";
+    return html`<button
+      part="handle"
+      class="handle"
+      type="button"
+      data-handle=${item.uid}
+      aria-label=${`Reorder ${name}, position ${index + 1} of ${count}`}
+      aria-describedby="reorder-help"
+      @keydown=${(event: KeyboardEvent) => {
+        const to = {
+          ArrowUp: index - 1,
+          ArrowLeft: index - 1,
+          ArrowDown: index + 1,
+          ArrowRight: index + 1,
+          Home: 0,
+          End: count - 1,
+        }[event.key];
+        if (to === undefined) return;
+        event.preventDefault();
+        this.move(list, item.uid, to);
+      }}
+      @pointerdown=${(event: PointerEvent) => {
+        (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+        this.#drag = { list, uid: item.uid };
+      }}
+      @pointermove=${(event: PointerEvent) => {
+        const drag = this.#drag;
+        if (!drag) return;
+        const over = (this.renderRoot as ShadowRoot)
+          .elementFromPoint(event.clientX, event.clientY)
+          ?.closest<HTMLElement>(`[data-list="${drag.list}"]`);
+        if (over) this.move(drag.list, drag.uid, Number(over.dataset.index));
+      }}
+      @pointerup=${() => {
+        this.#drag = undefined;
+      }}
+      @pointercancel=${() => {
+        this.#drag = undefined;
+      }}
+    >
+      <svg viewBox="0 0 10 16" width="10" height="16" aria-hidden="true">
+        <circle cx="2" cy="3" r="1.5" /><circle cx="8" cy="3" r="1.5" />
+        <circle cx="2" cy="8" r="1.5" /><circle cx="8" cy="8" r="1.5" />
+        <circle cx="2" cy="13" r="1.5" /><circle cx="8" cy="13" r="1.5" />
+      </svg>
+    </button>`;
+  }
+
+  private renderRemove(list: ListPath, item: Item, what: string): TemplateResult {
+    return html`<button
+      class="remove"
+      type="button"
+      aria-label=${`Remove ${what} ${item.label || "(unnamed)"}`}
+      @click=${() => this.removeItem(list, item.uid, item.label)}
+    >
+      Remove
+    </button>`;
+  }
+
+  private renderField(
+    field: FieldDraft,
+    index: number,
+    count: number,
+    messages: Map<string, string>,
+  ): TemplateResult {
+    const path = `fields.${index}`;
+    const at = (d: EntityDraft) => d.fields[index]!;
+    const number = (key: "decimals" | "min" | "max" | "maxLength", label: string) =>
+      this.textControl(
+        `${path}.${key}`,
+        label,
+        field[key],
+        messages,
+        (value, d) => {
+          at(d)[key] = value;
+        },
+        { type: field.type === "date" && key !== "maxLength" ? "date" : "number" },
+      );
+    return html`<li
+      part="item"
+      class=${this.#drag?.uid === field.uid ? "item dragging" : "item"}
+      data-list="fields"
+      data-index=${index}
+    >
+      <div class="item-head">
+        ${this.renderHandle("fields", field, index, count)}
+        <span class="item-title">${index + 1}. ${field.label || "New field"}
+          <span class="meta">${TYPE_LABELS[field.type]}</span></span>
+        ${this.renderRemove("fields", field, "field")}
+      </div>
+      <div class="grid">
+        ${this.textControl(`${path}.label`, "Label", field.label, messages, (value, d) => {
+          at(d).label = value;
+          if (!at(d).keyEdited) at(d).key = keyFromLabel(value);
+        })}
+        ${this.textControl(`${path}.key`, "Key", field.key, messages, (value, d) => {
+          at(d).key = value;
+          at(d).keyEdited = true;
+        })}
+        ${this.selectControl(
+          `${path}.type`,
+          "Type",
+          field.type,
+          FIELD_TYPES.map((type) => [type, TYPE_LABELS[type]] as const),
+          (value, d) => {
+            at(d).type = value as FieldType;
+            if (value === "select" && at(d).options.length === 0) at(d).options.push(blankOption());
+          },
+        )}
+        ${this.selectControl(
+          `${path}.customerAccess`,
+          "Customer access",
+          field.customerAccess,
+          (["none", "read", "write"] as const).map((access) => [access, ACCESS_LABELS[access]]),
+          (value, d) => {
+            at(d).customerAccess = value as CustomerAccess;
+          },
+        )}
+      </div>
+      ${this.textControl(
+        `${path}.description`,
+        "Description",
+        field.description,
+        messages,
+        (value, d) => {
+          at(d).description = value;
+        },
+      )}
+      <div class="checks">
+        ${this.checkControl(`${path}.required`, "Required", field.required, (value, d) => {
+          at(d).required = value;
+        })}
+        ${
+          field.type === "text"
+            ? this.checkControl(
+                `${path}.multiline`,
+                "Several lines",
+                field.multiline,
+                (value, d) => {
+                  at(d).multiline = value;
+                },
+              )
+            : nothing
+        }
+      </div>
+      ${
+        field.type === "number"
+          ? html`<div class="grid">
+              ${this.textControl(
+                `${path}.unit`,
+                "Unit",
+                field.unit,
+                messages,
+                (value, d) => {
+                  at(d).unit = value;
+                },
+                { hint: "e.g. kilogram, percent, EUR" },
+              )}
+              ${number("decimals", "Decimals")} ${number("min", "Minimum")} ${number("max", "Maximum")}
+            </div>`
+          : field.type === "date"
+            ? html`<div class="grid">${number("min", "Earliest")} ${number("max", "Latest")}</div>`
+            : field.type === "text"
+              ? html`<div class="grid">${number("maxLength", "Maximum length")}</div>`
+              : nothing
+      }
+      ${field.type === "select" ? this.renderSelectOptions(field, index, messages) : nothing}
+    </li>`;
+  }
+
+  private renderSelectOptions(
+    field: FieldDraft,
+    fieldIndex: number,
+    messages: Map<string, string>,
+  ): TemplateResult {
+    const list: ListPath = `fields.${fieldIndex}.options`;
+    const option = (d: EntityDraft, index: number) => d.fields[fieldIndex]!.options[index]!;
+    return html`<fieldset class="sub">
+      <legend>Options</legend>
+      <ol class="items">
+        ${repeat(
+          field.options,
+          (o) => o.uid,
+          (o, index) => {
+            const path = `${list}.${index}`;
+            return html`<li
+              part="item"
+              class="item row"
+              data-list=${list}
+              data-index=${index}
+            >
+              ${this.renderHandle(list, o, index, field.options.length)}
+              ${this.textControl(`${path}.label`, "Label", o.label, messages, (value, d) => {
+                option(d, index).label = value;
+                if (!option(d, index).valueEdited) option(d, index).value = keyFromLabel(value);
+              })}
+              ${this.textControl(`${path}.value`, "Value", o.value, messages, (value, d) => {
+                option(d, index).value = value;
+                option(d, index).valueEdited = true;
+              })}
+              ${this.colorControl(`${path}.color`, o.color, messages, (value, d) => {
+                option(d, index).color = value;
+              })}
+              ${this.renderRemove(list, o, "option")}
+            </li>`;
+          },
+        )}
+      </ol>
+      ${this.messageLine(list, messages)}
+      <button
+        class="add"
+        type="button"
+        @click=${() => {
+          this.edit(list, (d) => {
+            d.fields[fieldIndex]!.options.push(blankOption());
+          });
+          this.#focusAfterUpdate = `[data-path="${list}.${field.options.length}.label"]`;
+        }}
+      >
+        Add option
+      </button>
+    </fieldset>`;
+  }
+
+  private renderPipeline(
+    pipeline: PipelineDraft,
+    index: number,
+    count: number,
+    messages: Map<string, string>,
+  ): TemplateResult {
+    const path = `pipelines.${index}`;
+    const list: ListPath = `pipelines.${index}.stages`;
+    const at = (d: EntityDraft) => d.pipelines[index]!;
+    return html`<li
+      part="item"
+      class="item"
+      data-list="pipelines"
+      data-index=${index}
+    >
+      <div class="item-head">
+        ${this.renderHandle("pipelines", pipeline, index, count)}
+        <span class="item-title">${pipeline.label || "New pipeline"}</span>
+        ${this.renderRemove("pipelines", pipeline, "pipeline")}
+      </div>
+      <div class="grid">
+        ${this.textControl(`${path}.label`, "Label", pipeline.label, messages, (value, d) => {
+          at(d).label = value;
+          if (!at(d).keyEdited) at(d).key = keyFromLabel(value);
+        })}
+        ${this.textControl(`${path}.key`, "Key", pipeline.key, messages, (value, d) => {
+          at(d).key = value;
+          at(d).keyEdited = true;
+        })}
+      </div>
+      <div class="checks">
+        ${this.checkControl(
+          `${path}.customerCanMove`,
+          "Customers may move their entries between stages",
+          pipeline.customerCanMove,
+          (value, d) => {
+            at(d).customerCanMove = value;
+          },
+        )}
+      </div>
+      <fieldset class="sub">
+        <legend>Stages, in order</legend>
+        <ol class="items">
+          ${repeat(
+            pipeline.stages,
+            (stage) => stage.uid,
+            (stage, stageIndex) => {
+              const stagePath = `${list}.${stageIndex}`;
+              const s = (d: EntityDraft) => at(d).stages[stageIndex]!;
+              return html`<li
+                part="item"
+                class="item"
+                data-list=${list}
+                data-index=${stageIndex}
+              >
+                <div class="item-head">
+                  ${this.renderHandle(list, stage, stageIndex, pipeline.stages.length)}
+                  <span
+                    class="swatch"
+                    style=${styleMap({ "--_swatch": stage.color || null })}
+                    aria-hidden="true"
+                  ></span>
+                  <span class="item-title">${stageIndex + 1}. ${stage.label || "New stage"}</span>
+                  ${this.renderRemove(list, stage, "stage")}
+                </div>
+                <div class="grid">
+                  ${this.textControl(
+                    `${stagePath}.label`,
+                    "Label",
+                    stage.label,
+                    messages,
+                    (value, d) => {
+                      s(d).label = value;
+                      if (!s(d).keyEdited) s(d).key = keyFromLabel(value);
+                    },
+                  )}
+                  ${this.textControl(`${stagePath}.key`, "Key", stage.key, messages, (value, d) => {
+                    s(d).key = value;
+                    s(d).keyEdited = true;
+                  })}
+                  ${this.selectControl(
+                    `${stagePath}.status`,
+                    "Status",
+                    stage.status,
+                    STAGE_STATUSES.map((status) => [status, STATUS_LABELS[status]] as const),
+                    (value, d) => {
+                      s(d).status = value as StageStatus;
+                    },
+                  )}
+                  ${this.colorControl(`${stagePath}.color`, stage.color, messages, (value, d) => {
+                    s(d).color = value;
+                  })}
+                </div>
+                ${this.textControl(
+                  `${stagePath}.description`,
+                  "Description",
+                  stage.description,
+                  messages,
+                  (value, d) => {
+                    s(d).description = value;
+                  },
+                )}
+              </li>`;
+            },
+          )}
+        </ol>
+        ${this.messageLine(list, messages)}
+        <button
+          class="add"
+          type="button"
+          @click=${() => {
+            this.edit(list, (d) => {
+              at(d).stages.push(blankStage());
+            });
+            this.#focusAfterUpdate = `[data-path="${list}.${pipeline.stages.length}.label"]`;
+          }}
+        >
+          Add stage
+        </button>
+      </fieldset>
+    </li>`;
+  }
+
+  private messageLine(path: string, messages: Map<string, string>): TemplateResult {
+    const text = this.messageFor(path, messages);
+    return html`<span part="message" class="message" id=${`msg-${path}`}>${text}</span>`;
+  }
+
+  private textControl(
+    path: string,
+    label: string,
+    value: string,
+    messages: Map<string, string>,
+    apply: (value: string, draft: EntityDraft) => void,
+    options: { multiline?: boolean; readonly?: boolean; hint?: string; type?: string } = {},
+  ): TemplateResult {
+    const id = `in-${path}`;
+    const text = this.messageFor(path, messages);
+    const onInput = (event: Event) => {
+      const input = event.target as HTMLInputElement | HTMLTextAreaElement;
+      this.edit(path, (d) => apply(input.value, d));
+    };
+    const describedBy = [`msg-${path}`, options.hint ? `hint-${path}` : ""].join(" ").trim();
+    return html`<div class="control">
+      <label for=${id}>${label}</label>
+      ${
+        options.multiline
+          ? html`<textarea
+              part="input"
+              id=${id}
+              data-path=${path}
+              rows="2"
+              .value=${live(value)}
+              aria-invalid=${text ? "true" : "false"}
+              aria-describedby=${describedBy}
+              @input=${onInput}
+            ></textarea>`
+          : html`<input
+              part="input"
+              id=${id}
+              data-path=${path}
+              type=${options.type ?? "text"}
+              .value=${live(value)}
+              ?readonly=${options.readonly}
+              aria-invalid=${text ? "true" : "false"}
+              aria-describedby=${describedBy}
+              @input=${onInput}
+            />`
+      }
+      ${options.hint ? html`<span class="hint" id=${`hint-${path}`}>${options.hint}</span>` : nothing}
+      <span part="message" class="message" id=${`msg-${path}`}>${text}</span>
+    </div>`;
+  }
+
+  private selectControl(
+    path: string,
+    label: string,
+    value: string,
+    choices: readonly (readonly [string, string])[],
+    apply: (value: string, draft: EntityDraft) => void,
+  ): TemplateResult {
+    const id = `in-${path}`;
+    return html`<div class="control">
+      <label for=${id}>${label}</label>
+      <select
+        part="input"
+        id=${id}
+        data-path=${path}
+        @change=${(event: Event) =>
+          this.edit(path, (d) => apply((event.target as HTMLSelectElement).value, d))}
+      >
+        ${choices.map(
+          ([choice, text]) =>
+            html`<option value=${choice} ?selected=${choice === value}>${text}</option>`,
+        )}
+      </select>
+    </div>`;
+  }
+
+  private checkControl(
+    path: string,
+    label: string,
+    value: boolean,
+    apply: (value: boolean, draft: EntityDraft) => void,
+  ): TemplateResult {
+    return html`<label class="check"
+      ><input
+        part="input"
+        type="checkbox"
+        data-path=${path}
+        .checked=${live(value)}
+        @change=${(event: Event) =>
+          this.edit(path, (d) => apply((event.target as HTMLInputElement).checked, d))}
+      />${label}</label
+    >`;
+  }
+
+  /** A color as `#rrggbb` text (empty: none) beside the browser's picker for the same value. */
+  private colorControl(
+    path: string,
+    value: string,
+    messages: Map<string, string>,
+    apply: (value: string, draft: EntityDraft) => void,
+  ): TemplateResult {
+    const id = `in-${path}`;
+    const text = this.messageFor(path, messages);
+    const valid = /^#[0-9a-fA-F]{6}$/.test(value);
+    return html`<div class="control">
+      <label for=${id}>Color</label>
+      <span class="color">
+        <input
+          part="input"
+          class="picker"
+          type="color"
+          aria-label="Pick a color"
+          .value=${live(valid ? value.toLowerCase() : "#000000")}
+          @input=${(event: Event) =>
+            this.edit(path, (d) => apply((event.target as HTMLInputElement).value, d))}
+        />
+        <input
+          part="input"
+          id=${id}
+          data-path=${path}
+          placeholder="none"
+          size="8"
+          .value=${live(value)}
+          aria-invalid=${text ? "true" : "false"}
+          aria-describedby=${`msg-${path}`}
+          @input=${(event: Event) =>
+            this.edit(path, (d) => apply((event.target as HTMLInputElement).value.trim(), d))}
+        />
+      </span>
+      <span part="message" class="message" id=${`msg-${path}`}>${text}</span>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "crm-entity-editor": CrmEntityEditor;
+  }
+  interface GlobalEventHandlersEventMap {
+    "crm-entity-save": CustomEvent<CrmEntitySaveDetail>;
+  }
+}

@@ -1,0 +1,231 @@
+import { consume } from "@lit/context";
+import { Task, TaskStatus } from "@lit/task";
+import { css, html, LitElement, type TemplateResult } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type { EntityDefinition } from "#domain";
+import {
+  type EntityDefinitions,
+  runtimeEntityDefinitions,
+} from "../../back-office/entity-client.ts";
+import { pageRuntime } from "../../runtime/index.ts";
+import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { runtimeContext } from "../context.ts";
+import type { CrmEntityEditor } from "../crm-entity-editor/crm-entity-editor.ts";
+import { theme } from "../theme.styles.ts";
+
+/** Detail of `crm-entity-select`: the chosen slug, empty for "New entity". */
+export interface CrmEntitySelectDetail {
+  slug: string;
+}
+
+const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
+
+/**
+ * The entities of the CRM settings, to pick one for editing or start a new
+ * one. With `for` naming the id of a `<crm-entity-editor>` in the same
+ * document (or shadow root), choosing sets that editor's `slug`; either way a
+ * `crm-entity-select` event says what was chosen. The list reads again when
+ * an editor on the page saves (`crm-entity-save`), and selects what it saved.
+ *
+ * @summary The list of entity definitions beside the CRM settings editor.
+ *
+ * @event crm-entity-select - An entity (or "New entity") was chosen; `detail: { slug }`.
+ * @event crm-load-error - The list could not be loaded; `detail: { error }`.
+ *
+ * @csspart list - The list of entities.
+ * @csspart entity - One entity's button.
+ * @csspart new - The "New entity" button.
+ * @csspart empty - Shown when there are no entities.
+ * @csspart error - A load error.
+ * @csspart retry - The retry button of the load error.
+ * @csspart skeleton - The loading placeholder.
+ */
+@customElement("crm-entity-list")
+export class CrmEntityList extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+        color: var(--_text);
+      }
+      nav {
+        display: grid;
+        gap: 0.5em;
+      }
+      ul {
+        display: grid;
+        gap: 0.25em;
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      button.entity,
+      .new {
+        width: 100%;
+        padding: 0.45em 0.7em;
+        text-align: start;
+        border: 1px solid transparent;
+        border-radius: var(--_radius);
+        background: transparent;
+      }
+      button.entity:hover {
+        border-color: var(--_border);
+      }
+      button.entity[aria-current="true"] {
+        border-color: var(--_accent);
+        background: var(--_surface);
+        font-weight: 600;
+      }
+      .slug {
+        display: block;
+        color: var(--_muted);
+        font-size: 0.8em;
+        font-weight: 400;
+      }
+      .new {
+        border: 1px dashed var(--_accent);
+        color: var(--_accent);
+      }
+      .empty {
+        margin: 0;
+        color: var(--_muted);
+      }
+      .sk {
+        display: grid;
+        gap: 0.4em;
+      }
+      .sk .skeleton {
+        width: 100%;
+        height: 2.2em;
+      }
+    `,
+  ];
+
+  /** The id of the `<crm-entity-editor>` that choosing an entity opens it in. */
+  @property() for = "";
+
+  /** The chosen entity's slug (empty: a new entity). */
+  @property({ reflect: true }) selected = "";
+
+  /** Where definitions are read; default: the page runtime's back-office routes. */
+  @property({ attribute: false }) client: EntityDefinitions | undefined;
+
+  @consume({ context: runtimeContext, subscribe: true })
+  @state()
+  protected runtime: CrmRuntime = pageRuntime();
+
+  @state() private version = 0;
+
+  private readonly entities = new Task(this, {
+    task: ([client]: readonly [EntityDefinitions, number]) => client.listEntities(),
+    args: () => [this.definitions, this.version] as const,
+    onError: (error) => {
+      this.dispatchEvent(
+        new CustomEvent("crm-load-error", {
+          detail: { error: toCrmError(error).toJSON() },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    },
+  });
+
+  /** The last list shown, kept while it is read again so nothing flickers. */
+  #shown: EntityDefinition[] | undefined;
+
+  readonly #onSave = (event: Event) => {
+    const { definition } = (event as CustomEvent<{ definition: EntityDefinition }>).detail;
+    this.selected = definition.slug;
+    this.version++;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Composed, so an editor inside another component's shadow root is heard too.
+    document.addEventListener("crm-entity-save", this.#onSave);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener("crm-entity-save", this.#onSave);
+  }
+
+  private get definitions(): EntityDefinitions {
+    if (this.client) return this.client;
+    let client = clients.get(this.runtime);
+    if (!client) {
+      client = runtimeEntityDefinitions(this.runtime);
+      clients.set(this.runtime, client);
+    }
+    return client;
+  }
+
+  /** Chooses an entity (or a new one, with `""`), opening it in the `for` editor. */
+  choose(slug: string): void {
+    this.selected = slug;
+    const root = this.getRootNode() as Document | ShadowRoot;
+    const editor = this.for ? root.getElementById(this.for) : null;
+    if (editor?.localName === "crm-entity-editor") (editor as CrmEntityEditor).slug = slug;
+    this.dispatchEvent(
+      new CustomEvent<CrmEntitySelectDetail>("crm-entity-select", {
+        detail: { slug },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+
+  protected override render(): TemplateResult {
+    const status = this.entities.status;
+    if (status === TaskStatus.ERROR) {
+      return html`<p part="error" class="error" role="alert">
+        ${toCrmError(this.entities.error).message || "Could not load the entities."}
+        <button part="retry" class="retry" type="button" @click=${() => this.entities.run()}>
+          Retry
+        </button>
+      </p>`;
+    }
+    if (status === TaskStatus.COMPLETE) this.#shown = this.entities.value;
+    const list = this.#shown;
+    if (!list) {
+      return html`<div part="skeleton" class="sk" aria-busy="true">
+        <span class="skeleton"></span><span class="skeleton"></span
+        ><span class="sr-only">Loading…</span>
+      </div>`;
+    }
+    return html`<nav aria-label="Entities">
+      ${
+        list.length === 0
+          ? html`<p part="empty" class="empty">No entities yet.</p>`
+          : html`<ul part="list">
+              ${list.map(
+                (entity) => html`<li>
+                  <button
+                    part="entity"
+                    class="entity"
+                    type="button"
+                    aria-current=${this.selected === entity.slug ? "true" : "false"}
+                    @click=${() => this.choose(entity.slug)}
+                  >
+                    ${entity.name}<span class="slug">${entity.slug}</span>
+                  </button>
+                </li>`,
+              )}
+            </ul>`
+      }
+      <button part="new" class="new" type="button" @click=${() => this.choose("")}>
+        New entity
+      </button>
+    </nav>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "crm-entity-list": CrmEntityList;
+  }
+  interface GlobalEventHandlersEventMap {
+    "crm-entity-select": CustomEvent<CrmEntitySelectDetail>;
+  }
+}
