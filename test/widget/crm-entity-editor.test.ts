@@ -190,6 +190,9 @@ describe("crm-entity-editor", () => {
       "Second moved to position 1 of 2",
     );
 
+    input(editor, "fields.1.history").focus();
+    await sendKeys({ press: "Space" });
+
     button(editor, "Add pipeline").focus();
     await sendKeys({ press: "Enter" });
     await editor.updateComplete;
@@ -210,6 +213,7 @@ describe("crm-entity-editor", () => {
     });
     const stored = await runtimeEntityDefinitions(backOffice(session)).getEntity(slug);
     expect(stored.fields.map((field) => field.key)).to.deep.equal(["second", "first"]);
+    expect(stored.fields.map((field) => field.history)).to.deep.equal([false, true]);
     expect(stored.pipelines[0]!.stages.map((stage) => stage.key)).to.deep.equal([
       "tired",
       "rested",

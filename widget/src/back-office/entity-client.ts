@@ -4,8 +4,8 @@
  * implementation (`client` property); the default one is backed by the page
  * runtime's configuration.
  */
-import type { CrmErrorBody, EntityDefinition, EntityDefinitionInput } from "#domain";
-import { CrmError, isErrorCode } from "../domain.ts";
+import type { CrmErrorBody, EntityDefinition, EntityDefinitionInput } from "#domain/browser";
+import { CrmError, isErrorCode } from "#domain/browser";
 import type { CrmRuntime } from "../runtime/runtime.ts";
 
 export interface EntityDefinitions {

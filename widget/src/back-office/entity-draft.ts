@@ -36,6 +36,8 @@ export interface FieldDraft {
   description: string;
   required: boolean;
   customerAccess: CustomerAccess;
+  /** Every change of the value is kept in the history index. */
+  history: boolean;
   // Every type's settings are kept while another type is chosen, so switching back restores them.
   unit: string;
   decimals: string;
@@ -126,6 +128,7 @@ export function blankField(): FieldDraft {
     description: "",
     required: false,
     customerAccess: "read",
+    history: false,
     unit: "",
     decimals: "",
     min: "",
@@ -183,6 +186,7 @@ export function draftFromDefinition(definition: EntityDefinition): EntityDraft {
       description: field.description ?? "",
       required: field.required,
       customerAccess: field.customerAccess,
+      history: field.history,
       ...(field.type === "number"
         ? {
             unit: field.unit ?? "",
@@ -237,6 +241,7 @@ function fieldInput(field: FieldDraft): FieldDefinitionInput {
     description: textOrUnset(field.description),
     required: field.required,
     customerAccess: field.customerAccess,
+    history: field.history,
   };
   switch (field.type) {
     case "text":

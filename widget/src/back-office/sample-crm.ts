@@ -15,8 +15,8 @@ import type {
   FieldDefinition,
   FieldValue,
   PipelineDefinition,
-} from "#domain";
-import { CrmError, checkFieldValue } from "../domain.ts";
+} from "#domain/browser";
+import { CrmError, checkFieldValue } from "#domain/browser";
 
 /** The one entry of the sample customer (entities with several entries per customer show it). */
 export const SAMPLE_ENTRY_ID = "sample-entry";

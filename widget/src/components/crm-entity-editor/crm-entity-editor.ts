@@ -638,6 +638,14 @@ export class CrmEntityEditor extends LitElement {
         ${this.checkControl(`${path}.required`, "Required", field.required, (value, d) => {
           at(d).required = value;
         })}
+        ${this.checkControl(
+          `${path}.history`,
+          "Keep a history of changes",
+          field.history,
+          (value, d) => {
+            at(d).history = value;
+          },
+        )}
         ${
           field.type === "text"
             ? this.checkControl(

@@ -2,7 +2,7 @@ import { consume } from "@lit/context";
 import { Task, TaskStatus } from "@lit/task";
 import { css, html, LitElement, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { EntityDefinition } from "#domain";
+import type { EntityDefinition } from "#domain/browser";
 import {
   type EntityDefinitions,
   runtimeEntityDefinitions,

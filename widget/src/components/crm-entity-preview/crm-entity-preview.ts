@@ -1,7 +1,7 @@
 import { ContextProvider } from "@lit/context";
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import type { EntityDefinition } from "#domain";
+import type { EntityDefinition } from "#domain/browser";
 import { SAMPLE_ENTRY_ID, sampleCrmFetch } from "../../back-office/sample-crm.ts";
 import { CrmRuntime } from "../../runtime/runtime.ts";
 import { runtimeContext } from "../context.ts";
