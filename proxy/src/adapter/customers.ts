@@ -1,6 +1,10 @@
 import type { Client } from "@elastic/elasticsearch";
 import { CrmError } from "#domain";
-import { responseStatus, toCrmError } from "../elasticsearch/errors.ts";
+import {
+  elasticsearchCall,
+  fromElasticsearchError,
+  responseStatus,
+} from "../elasticsearch/errors.ts";
 import type { CustomerDocument } from "../elasticsearch/schema.ts";
 import type { TtlCache } from "./cache.ts";
 import type { AdapterContext } from "./context.ts";
@@ -43,7 +47,7 @@ export class CustomerStore {
       await this.client.create<CustomerDocument>({ index: this.index, id, document });
       return this.remember(id, document);
     } catch (error) {
-      if (responseStatus(error) !== 409) throw toCrmError(error);
+      if (responseStatus(error) !== 409) throw fromElasticsearchError(error);
     }
     const existing = await this.get(id);
     if (!existing) throw new CrmError("internal", "Something went wrong");
@@ -54,15 +58,10 @@ export class CustomerStore {
   async get(id: string): Promise<Customer | null> {
     const cached = this.cache.get(id);
     if (cached) return cached;
-    try {
-      const result = await this.client.get<CustomerDocument>(
-        { index: this.index, id },
-        { ignore: [404] },
-      );
-      return result.found && result._source ? this.remember(id, result._source) : null;
-    } catch (error) {
-      throw toCrmError(error);
-    }
+    const result = await elasticsearchCall(() =>
+      this.client.get<CustomerDocument>({ index: this.index, id }, { ignore: [404] }),
+    );
+    return result.found && result._source ? this.remember(id, result._source) : null;
   }
 
   private remember(id: string, document: CustomerDocument): Customer {

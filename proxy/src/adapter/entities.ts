@@ -7,7 +7,11 @@ import {
   errorFromIssues,
   slugSchema,
 } from "#domain";
-import { responseStatus, toCrmError } from "../elasticsearch/errors.ts";
+import {
+  elasticsearchCall,
+  fromElasticsearchError,
+  responseStatus,
+} from "../elasticsearch/errors.ts";
 import type { EntityDocument } from "../elasticsearch/schema.ts";
 import type { TtlCache } from "./cache.ts";
 import type { AdapterContext } from "./context.ts";
@@ -43,19 +47,15 @@ export class EntityStore {
   }
 
   async list(): Promise<EntityDefinition[]> {
-    try {
-      const result = await this.client.search<EntityDocument>({
+    const result = await elasticsearchCall(() =>
+      this.client.search<EntityDocument>({
         index: this.index,
         size: MAX_ENTITIES,
         sort: [{ slug: "asc" }],
         query: { match_all: {} },
-      });
-      return result.hits.hits.flatMap((hit) =>
-        hit._source ? [storedDefinition(hit._source)] : [],
-      );
-    } catch (error) {
-      throw toCrmError(error);
-    }
+      }),
+    );
+    return result.hits.hits.flatMap((hit) => (hit._source ? [storedDefinition(hit._source)] : []));
   }
 
   async create(input: EntityDefinitionInput): Promise<EntityDefinition> {
@@ -86,7 +86,7 @@ export class EntityStore {
           "slug",
         );
       }
-      throw toCrmError(error);
+      throw fromElasticsearchError(error);
     }
     this.writes++;
     this.cache.set(definition.slug, definition);
@@ -99,22 +99,22 @@ export class EntityStore {
     if (definition.slug !== slug) {
       throw new CrmError("invalid_request", "slug: Must match the entity being updated", "slug");
     }
-    try {
-      const current = await this.client.get<EntityDocument>(
-        { index: this.index, id: slug },
-        { ignore: [404] },
+    const current = await elasticsearchCall(() =>
+      this.client.get<EntityDocument>({ index: this.index, id: slug }, { ignore: [404] }),
+    );
+    if (!current.found || !current._source) throw entityNotFound(slug);
+    const stored = storedDefinition(current._source);
+    if (stored.entriesPerReference !== definition.entriesPerReference) {
+      // Entry ids are derived differently for the two kinds; existing entries would be lost.
+      throw new CrmError(
+        "invalid_request",
+        "entriesPerReference: Cannot change once the entity exists",
+        "entriesPerReference",
       );
-      if (!current.found || !current._source) throw entityNotFound(slug);
-      const stored = storedDefinition(current._source);
-      if (stored.entriesPerReference !== definition.entriesPerReference) {
-        // Entry ids are derived differently for the two kinds; existing entries would be lost.
-        throw new CrmError(
-          "invalid_request",
-          "entriesPerReference: Cannot change once the entity exists",
-          "entriesPerReference",
-        );
-      }
-      await this.client.index<EntityDocument>({
+    }
+    const createdAt = current._source.created_at;
+    await elasticsearchCall(() =>
+      this.client.index<EntityDocument>({
         index: this.index,
         id: slug,
         if_seq_no: current._seq_no,
@@ -124,13 +124,11 @@ export class EntityStore {
           slug,
           name: definition.name,
           definition,
-          created_at: current._source.created_at,
+          created_at: createdAt,
           updated_at: this.context.now().toISOString(),
         },
-      });
-    } catch (error) {
-      throw toCrmError(error);
-    }
+      }),
+    );
     this.writes++;
     this.cache.set(slug, definition);
     return definition;
@@ -138,16 +136,10 @@ export class EntityStore {
 
   private async load(slug: string): Promise<EntityDefinition> {
     const writesBefore = this.writes;
-    let found: EntityDocument | undefined;
-    try {
-      const result = await this.client.get<EntityDocument>(
-        { index: this.index, id: slug },
-        { ignore: [404] },
-      );
-      found = result.found ? result._source : undefined;
-    } catch (error) {
-      throw toCrmError(error);
-    }
+    const result = await elasticsearchCall(() =>
+      this.client.get<EntityDocument>({ index: this.index, id: slug }, { ignore: [404] }),
+    );
+    const found = result.found ? result._source : undefined;
     if (!found) throw entityNotFound(slug);
     const definition = storedDefinition(found);
     if (this.writes === writesBefore) this.cache.set(slug, definition);

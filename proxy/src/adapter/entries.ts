@@ -6,7 +6,12 @@ import {
   type Reference,
   type StagePosition,
 } from "#domain";
-import { responseErrorType, responseStatus, toCrmError } from "../elasticsearch/errors.ts";
+import {
+  elasticsearchCall,
+  fromElasticsearchError,
+  responseErrorType,
+  responseStatus,
+} from "../elasticsearch/errors.ts";
 import type { EntryDocument } from "../elasticsearch/schema.ts";
 import type { AdapterContext, RefreshPolicy } from "./context.ts";
 import { routingOf } from "./ids.ts";
@@ -101,18 +106,12 @@ export class EntryStore {
   /** Several entries of one reference by id in one realtime request; missing ones are left out. */
   async getMany(ids: string[], reference: Reference): Promise<StoredEntry[]> {
     if (ids.length === 0) return [];
-    try {
-      const result = await this.client.mget<EntryDocument>({
-        index: this.index,
-        routing: routingOf(reference),
-        ids,
-      });
-      return result.docs.flatMap((doc) =>
-        "found" in doc && doc.found && doc._source ? [{ id: doc._id, document: doc._source }] : [],
-      );
-    } catch (error) {
-      throw toCrmError(error);
-    }
+    const result = await elasticsearchCall(() =>
+      this.client.mget<EntryDocument>({ index: this.index, routing: routingOf(reference), ids }),
+    );
+    return result.docs.flatMap((doc) =>
+      "found" in doc && doc.found && doc._source ? [{ id: doc._id, document: doc._source }] : [],
+    );
   }
 
   /** Entries of one reference (optionally of some entities), from one shard thanks to routing. */
@@ -125,20 +124,18 @@ export class EntryStore {
       { term: { reference_id: reference.id } },
     ];
     if (options.slugs !== undefined) filter.push({ terms: { slug: options.slugs } });
-    try {
-      const result = await this.client.search<EntryDocument>({
+    const result = await elasticsearchCall(() =>
+      this.client.search<EntryDocument>({
         index: this.index,
         routing: routingOf(reference),
         size: options.size,
         sort: options.sort,
         query: { bool: { filter } },
-      });
-      return result.hits.hits.flatMap((hit) =>
-        hit._id !== undefined && hit._source ? [{ id: hit._id, document: hit._source }] : [],
-      );
-    } catch (error) {
-      throw toCrmError(error);
-    }
+      }),
+    );
+    return result.hits.hits.flatMap((hit) =>
+      hit._id !== undefined && hit._source ? [{ id: hit._id, document: hit._source }] : [],
+    );
   }
 
   /**
@@ -147,14 +144,22 @@ export class EntryStore {
    * (race-free: concurrent creations settle as updates); without it, false
    * says there is no such entry.
    */
-  async applyChange(
-    id: string,
-    reference: Reference,
-    change: EntryChange,
-    now: string,
-    refresh: RefreshPolicy,
-    createAs?: { slug: string },
-  ): Promise<boolean> {
+  async applyChange({
+    id,
+    reference,
+    change,
+    now,
+    refresh,
+    createAs,
+  }: {
+    id: string;
+    reference: Reference;
+    change: EntryChange;
+    /** ISO timestamp of the change: `updated_at`, and `created_at` of a created entry. */
+    now: string;
+    refresh: RefreshPolicy;
+    createAs?: { slug: string } | undefined;
+  }): Promise<boolean> {
     const upsert: EntryDocument | undefined = createAs && {
       slug: createAs.slug,
       reference_type: reference.type,
@@ -184,20 +189,27 @@ export class EntryStore {
       ) {
         return false;
       }
-      throw toCrmError(error);
+      throw fromElasticsearchError(error);
     }
     return true;
   }
 
   /** Stores a new entry under a fresh id. */
-  async create(
-    id: string,
-    slug: string,
-    reference: Reference,
-    values: Record<string, FieldValue>,
-    now: string,
-    refresh: RefreshPolicy,
-  ): Promise<StoredEntry> {
+  async create({
+    id,
+    slug,
+    reference,
+    values,
+    now,
+    refresh,
+  }: {
+    id: string;
+    slug: string;
+    reference: Reference;
+    values: Record<string, FieldValue>;
+    now: string;
+    refresh: RefreshPolicy;
+  }): Promise<StoredEntry> {
     const document: EntryDocument = {
       slug,
       reference_type: reference.type,
@@ -207,8 +219,8 @@ export class EntryStore {
       created_at: now,
       updated_at: now,
     };
-    try {
-      await this.client.create<EntryDocument>(
+    await elasticsearchCall(() =>
+      this.client.create<EntryDocument>(
         {
           index: this.index,
           id,
@@ -218,10 +230,8 @@ export class EntryStore {
         },
         // A create retried after a gateway error that hid its success would answer 409.
         { maxRetries: 0 },
-      );
-    } catch (error) {
-      throw toCrmError(error);
-    }
+      ),
+    );
     return { id, document };
   }
 }
@@ -274,7 +284,7 @@ export class EntryReader {
       });
       docs = result.docs;
     } catch (error) {
-      const failure = toCrmError(error);
+      const failure = fromElasticsearchError(error);
       for (const read of reads) read.reject(failure);
       return;
     }

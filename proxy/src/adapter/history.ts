@@ -8,7 +8,7 @@ import {
   isCalendarDate,
   type Reference,
 } from "#domain";
-import { responseErrorType, toCrmError } from "../elasticsearch/errors.ts";
+import { fromElasticsearchError, responseErrorType } from "../elasticsearch/errors.ts";
 import type { HistoryDocument } from "../elasticsearch/schema.ts";
 import type { AdapterContext, RefreshPolicy } from "./context.ts";
 import { routingOf } from "./ids.ts";
@@ -271,7 +271,7 @@ export class HistoryStore {
     } catch (error) {
       if (responseErrorType(error) === "index_not_found_exception")
         return { records: [], next: null };
-      throw toCrmError(error);
+      throw fromElasticsearchError(error);
     }
     const page = hits.slice(0, query.limit);
     const last = page.at(-1);

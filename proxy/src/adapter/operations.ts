@@ -153,23 +153,23 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
    * entry must exist. The change's history records are stored only once the
    * entry change is (see `HistoryStore`), and before the caller hears of it.
    */
-  async function applyChange(
-    entity: EntityDefinition,
-    id: string,
-    reference: Reference,
-    change: EntryChange,
-    at: string,
-    records: HistoryDocument[],
-  ): Promise<void> {
-    const createAs = entity.entriesPerReference === "one" ? { slug: entity.slug } : undefined;
-    const applied = await entries.applyChange(
-      id,
-      reference,
-      change,
-      at,
-      refreshFor(entity),
-      createAs,
-    );
+  async function applyChange(write: {
+    entity: EntityDefinition;
+    id: string;
+    reference: Reference;
+    change: EntryChange;
+    at: string;
+    records: HistoryDocument[];
+  }): Promise<void> {
+    const { entity, records } = write;
+    const applied = await entries.applyChange({
+      id: write.id,
+      reference: write.reference,
+      change: write.change,
+      now: write.at,
+      refresh: refreshFor(entity),
+      createAs: entity.entriesPerReference === "one" ? { slug: entity.slug } : undefined,
+    });
     if (!applied) throw entryNotFound();
     if (records.length > 0) await history.record(records, deps.refresh);
   }
@@ -233,14 +233,8 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const records = field.history
         ? [fieldRecord(change(id, entity, reference, updatedAt), field, value)]
         : [];
-      await applyChange(
-        entity,
-        id,
-        reference,
-        { values: { [field.key]: value } },
-        updatedAt,
-        records,
-      );
+      const values = { [field.key]: value };
+      await applyChange({ entity, id, reference, change: { values }, at: updatedAt, records });
       return { slug: entity.slug, fieldKey: field.key, value, entryId: id, updatedAt };
     },
 
@@ -305,7 +299,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         stageRecord(change(id, entity, reference, enteredAt), pipeline.key, a.stage),
       ];
       const stages = { [pipeline.key]: { stage: a.stage, entered_at: enteredAt } };
-      await applyChange(entity, id, reference, { stages }, enteredAt, records);
+      await applyChange({ entity, id, reference, change: { stages }, at: enteredAt, records });
       return {
         slug: entity.slug,
         pipeline: pipeline.key,
@@ -336,14 +330,14 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       }
       const id = newEntryId(entity.slug, reference);
       const createdAt = now();
-      const stored = await entries.create(
+      const stored = await entries.create({
         id,
-        entity.slug,
+        slug: entity.slug,
         reference,
         values,
-        createdAt,
-        refreshFor(entity),
-      );
+        now: createdAt,
+        refresh: refreshFor(entity),
+      });
       const records = entity.fields.flatMap((field) =>
         field.history && field.key in values
           ? [

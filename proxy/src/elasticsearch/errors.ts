@@ -21,7 +21,7 @@ export function responseErrorType(error: unknown): string | undefined {
  * see. Nothing of Elasticsearch's own message reaches clients; the original is
  * logged here, server-side, for the unexpected cases.
  */
-export function toCrmError(error: unknown): CrmError {
+export function fromElasticsearchError(error: unknown): CrmError {
   if (error instanceof CrmError) return error;
   if (
     error instanceof errors.ConnectionError ||
@@ -52,6 +52,6 @@ export async function elasticsearchCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw toCrmError(error);
+    throw fromElasticsearchError(error);
   }
 }

@@ -1,6 +1,6 @@
 import type { Client, estypes } from "@elastic/elasticsearch";
 import { CrmError } from "#domain";
-import { responseErrorType, toCrmError } from "./errors.ts";
+import { fromElasticsearchError, responseErrorType } from "./errors.ts";
 import type { CrmIndices } from "./indices.ts";
 import {
   crmIndexSettings,
@@ -40,7 +40,7 @@ export async function ensureCrmIndices(client: Client, indices: CrmIndices): Pro
       }),
     );
   } catch (error) {
-    const crmError = toCrmError(error);
+    const crmError = fromElasticsearchError(error);
     throw crmError.code === "internal"
       ? new CrmError("internal", "Could not set up the CRM indices")
       : crmError;

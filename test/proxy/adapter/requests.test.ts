@@ -4,7 +4,7 @@ import type { DiagnosticResult } from "@elastic/transport";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CrmError } from "#domain";
 import { createElasticsearchClient } from "../../../proxy/src/elasticsearch/client.ts";
-import { toCrmError } from "../../../proxy/src/elasticsearch/errors.ts";
+import { fromElasticsearchError } from "../../../proxy/src/elasticsearch/errors.ts";
 import { FetchConnection } from "../../../proxy/src/elasticsearch/fetch-connection.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { createCrmServices } from "../../../proxy/src/services.ts";
@@ -164,14 +164,16 @@ describe("Elasticsearch unavailable", () => {
         warnings: null,
         meta: {} as DiagnosticResult["meta"],
       });
-      const error = toCrmError(response);
+      const error = fromElasticsearchError(response);
       expect(error.code).toBe(code);
       expect(error.message).not.toMatch(/shard|exception|crm_entries/i);
     },
   );
 
   test("an unexpected failure becomes CrmError internal with a generic message", () => {
-    const error = toCrmError(new TypeError("Cannot read properties of undefined (reading 'hits')"));
+    const error = fromElasticsearchError(
+      new TypeError("Cannot read properties of undefined (reading 'hits')"),
+    );
     expect(error.code).toBe("internal");
     expect(error.message).toBe("Something went wrong");
   });
