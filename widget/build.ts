@@ -2,34 +2,40 @@
  * `npm run build`: the widget bundles, type declarations and the
  * custom-elements manifest, into dist/.
  *
- * - dist/crm-widgets.js: one minified ES module with the runtime, every component and Lit;
- * - dist/components/*.js: one module per component (shared code in chunks), for pages that
- *   want only some; they share the page runtime with each other;
+ * - dist/crm-widgets.js: the customer core, which loads dist/components/<tag>.js
+ *   the first time a page uses the tag; dist/crm-back-office.js and
+ *   dist/back-office/: the back office bundle; dist/chunks/: what they share
+ *   (see bundle.ts);
  * - dist/types/: self-contained declarations (index.d.ts; the domain model under model/),
- *   type-checked from outside the repository; dist/custom-elements.json: the manifest.
+ *   type-checked from outside the repository; dist/custom-elements.json: the manifest;
+ * - dist/sizes.json: what each kind of page downloads (read by `npm run bench`).
  *
- * Fails when the bundle's min+gzip size exceeds the budget, or when any server code
- * (HTTP layer, adapter, Elasticsearch client, classic zod) slipped into it.
+ * Fails when a page's min+gzip bytes exceed their budget, when any server code
+ * (HTTP layer, adapter, Elasticsearch client, classic zod) slipped into a
+ * bundle, or when a customer page could reach back office code.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
-import { buildBundle, checkInputs, common } from "./bundle.ts";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { buildBundle, type PageWeight, pageWeight } from "./bundle.ts";
 import { checkDeclarations, writeDeclarations } from "./declarations.ts";
 import { writeReference } from "./docs.ts";
+import { customerTags } from "./src/tags.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const dist = join(root, "dist");
-const budgetBytes = 25 * 1024;
-const components = [
-  "crm-field",
-  "crm-pipeline-progress",
-  "crm-form",
-  "crm-entries",
-  "crm-customer-details",
-];
+const kilobyte = 1024;
+/**
+ * Budgets in min+gzip bytes, every file a page downloads gzipped on its own. The targets
+ * are 19 KB for a page with only crm-field and 28 KB for every customer component (the
+ * history chart included); the code does not reach them yet, so these ceilings hold what
+ * it reaches and only move down.
+ */
+const budgets = {
+  core: 16 * kilobyte,
+  onlyField: 21.5 * kilobyte,
+  allCustomer: 29.5 * kilobyte,
+};
 
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
@@ -38,23 +44,7 @@ function kb(bytes: number): string {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-await buildBundle(dist);
-
-const split = await build({
-  ...common,
-  entryPoints: {
-    ...Object.fromEntries(
-      components.map((name) => [name, `widget/src/components/${name}/${name}.ts`]),
-    ),
-    // The runtime functions and `provideRuntime` (another runtime for part of a page).
-    runtime: "widget/src/runtime/index.ts",
-    context: "widget/src/components/context.ts",
-  },
-  outdir: join(dist, "components"),
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
-});
-checkInputs(split.metafile);
+const files = await buildBundle(dist);
 
 writeDeclarations(join(dist, "types"));
 checkDeclarations(join(dist, "types"));
@@ -88,21 +78,36 @@ if (readFileSync(readme, "utf8") !== readmeBefore) {
   console.log("widget/README.md: component reference updated from the manifest");
 }
 
-const source = readFileSync(join(dist, "crm-widgets.js"));
-const gzipped = gzipSync(source, { level: 9 }).length;
-console.log(
-  `dist/crm-widgets.js  ${kb(source.length)} min, ${kb(gzipped)} min+gzip (budget ${kb(budgetBytes)})`,
-);
-for (const [file, output] of Object.entries(split.metafile.outputs)) {
-  if (!file.endsWith(".js") || file.includes("/chunks/")) continue;
-  const bytes = readFileSync(join(root, file));
+/** The tags a demo page uses, so the figures follow the demo as it changes. */
+function demoTags(page: string): string[] {
+  const html = readFileSync(join(root, "demo", "public", page), "utf8");
+  return [...new Set([...html.matchAll(/<(crm-[a-z-]+)/g)].map((match) => match[1] as string))];
+}
+
+const pages = {
+  core: { script: "crm-widgets.js", tags: [] as string[], budget: budgets.core },
+  onlyField: { script: "crm-widgets.js", tags: ["crm-field"], budget: budgets.onlyField },
+  progressPage: { script: "crm-widgets.js", tags: demoTags("progress.html") },
+  checkInPage: { script: "crm-widgets.js", tags: demoTags("check-in.html") },
+  allCustomer: { script: "crm-widgets.js", tags: [...customerTags], budget: budgets.allCustomer },
+  backOffice: { script: "crm-back-office.js", tags: demoTags("back-office.html") },
+};
+const sizes: Record<string, PageWeight & { tags: string[]; budget?: number }> = {};
+let overBudget = false;
+for (const [name, page] of Object.entries(pages)) {
+  const weight = pageWeight(files, page.script, page.tags);
+  const budget = "budget" in page ? page.budget : undefined;
+  sizes[name] = { ...weight, tags: page.tags, ...(budget ? { budget } : {}) };
+  const over = budget !== undefined && weight.gzipBytes > budget;
+  overBudget ||= over;
   console.log(
-    `${relative(root, join(root, file)).padEnd(45)} ${kb(gzipSync(bytes, { level: 9 }).length)} min+gzip (+ shared chunks; ${output.imports.length} imports)`,
+    `${name.padEnd(13)} ${kb(weight.gzipBytes).padStart(8)} min+gzip in ${weight.requests} files` +
+      `${budget ? ` (budget ${kb(budget)}${over ? ", OVER" : ""})` : ""}: ${page.script}` +
+      `${page.tags.length ? ` + ${page.tags.join(", ")}` : ""}`,
   );
 }
-if (gzipped > budgetBytes) {
-  console.error(
-    `The widget bundle is ${kb(gzipped)} min+gzip, over the ${kb(budgetBytes)} budget.`,
-  );
+writeFileSync(join(dist, "sizes.json"), `${JSON.stringify(sizes, null, 2)}\n`);
+if (overBudget) {
+  console.error("A page of the widget bundles is over its min+gzip budget (see above).");
   process.exit(1);
 }

@@ -1,13 +1,30 @@
 /**
- * The one-file widget bundle (`crm-widgets.js`): esbuild, then terser. Shared by
- * `npm run build` and the widget tests, which load the very artifact a site
- * owner embeds.
+ * The script-tag bundles, shared by `npm run build` and the widget tests
+ * (which load the very files a site owner embeds):
+ *
+ * - `crm-widgets.js`: the customer core, one file: Lit, the page runtime, the
+ *   shared validation, the components' base and what most components use, and
+ *   the autoloader that imports a component's module the first time its tag
+ *   appears;
+ * - `components/<tag>.js`: one module per customer component; what only some
+ *   of them share goes to `chunks/`; both import the rest from `../crm-widgets.js`;
+ * - `crm-back-office.js` with `back-office/<tag>.js`: the back office bundle,
+ *   which loads the same core; nothing a customer page loads refers to it.
+ *
+ * How a module reaches the core: the build first bundles every entry to learn
+ * which modules the core holds and which of their names the components
+ * import; the core then exports each such name under a short alias (`$0`,
+ * `$1`, …) and every component import of a core module becomes an import of
+ * that alias from the core file. So the core's code exists once on a page,
+ * whichever modules load it.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { type BuildOptions, build, type Metafile } from "esbuild";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, posix, relative, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 import { minify } from "terser";
 import { minifyTemplatesPlugin } from "./minify-templates.ts";
+import { backOfficeTags, customerTags } from "./src/tags.ts";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -20,6 +37,9 @@ export const forbidden = [
   /^proxy\/(?!src\/domain\/)/,
   /node_modules\/(@elastic|hono|@hono|jose|zod\/v4\/classic)\//,
 ];
+
+/** Inputs that must never reach a customer page: the back office components' own code. */
+const backOfficeOnly = backOfficeTags.map((tag) => new RegExp(`widget/src/components/${tag}/`));
 
 export const common: BuildOptions & { metafile: true } = {
   bundle: true,
@@ -43,26 +63,297 @@ export function checkInputs(metafile: Metafile): void {
   }
 }
 
-/** Writes `<outdir>/crm-widgets.js`; fails if server code reached it. */
-export async function buildBundle(outdir: string): Promise<string> {
-  const bundle = await build({
+/** The files of one build, by path relative to its folder. */
+export interface BundleFiles {
+  outdir: string;
+  /** Relative path → relative paths of its static imports. */
+  imports: Record<string, string[]>;
+  /** Relative path → source inputs that went into it. */
+  inputs: Record<string, string[]>;
+}
+
+/** What a page costs: the files it downloads (script + modules of its tags + their imports). */
+export interface PageWeight {
+  files: string[];
+  requests: number;
+  minBytes: number;
+  gzipBytes: number;
+}
+
+const componentSource = (tag: string) => `widget/src/components/${tag}/${tag}.ts`;
+
+/** The module a tag loads from, relative to the bundles' folder. */
+export function moduleOf(tag: string): string {
+  return (backOfficeTags as readonly string[]).includes(tag)
+    ? `back-office/${tag}.js`
+    : `components/${tag}.js`;
+}
+
+function closure(files: BundleFiles, start: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imported of files.imports[file] ?? []) visit(imported);
+  };
+  for (const file of start) visit(file);
+  return [...seen];
+}
+
+/**
+ * What a page with `script` (`crm-widgets.js` or `crm-back-office.js`) and the
+ * given tags downloads, each file gzipped on its own as a server sends it.
+ */
+export function pageWeight(
+  files: BundleFiles,
+  script: string,
+  tags: readonly string[],
+): PageWeight {
+  const list = closure(files, [script, ...tags.map(moduleOf)]);
+  let minBytes = 0;
+  let gzipBytes = 0;
+  for (const file of list) {
+    const bytes = readFileSync(join(files.outdir, file));
+    minBytes += bytes.length;
+    gzipBytes += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { files: list, requests: list.length, minBytes, gzipBytes };
+}
+
+/** Fails when a file a customer page can load holds back office component code. */
+function checkCustomerReach(files: BundleFiles): void {
+  const reachable = closure(files, ["crm-widgets.js", ...customerTags.map(moduleOf)]);
+  const leaked = reachable.flatMap((file) =>
+    (files.inputs[file] ?? [])
+      .filter((input) => backOfficeOnly.some((re) => re.test(input)))
+      .map((input) => `${file}: ${input}`),
+  );
+  if (leaked.length > 0) {
+    throw new Error(`Back office code reachable from customer pages:\n  ${leaked.join("\n  ")}`);
+  }
+}
+
+const absolute = (input: string) => resolve(root, input.replace(/^[a-z-]+:/, ""));
+
+/** The modules the core file holds: everything the core entry imports, by absolute path. */
+async function coreModules(): Promise<Set<string>> {
+  const analysis = await build({
     ...common,
-    entryPoints: { "crm-widgets": "widget/src/index.ts" },
+    entryPoints: ["widget/src/crm-widgets.ts"],
+    write: false,
+    outdir: join(root, "dist"),
+    minify: false,
+  });
+  return new Set(Object.keys(analysis.metafile.inputs).map(absolute));
+}
+
+/** Marks imports of core modules external, as written, so the names imported stay visible. */
+function externalCore(core: Set<string>): Plugin {
+  return {
+    name: "external-core",
+    setup(builder) {
+      builder.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === "external-core" || args.kind === "entry-point") return undefined;
+        const resolved = await builder.resolve(args.path, {
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          pluginData: "external-core",
+        });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        return core.has(resolved.path) ? { path: resolved.path, external: true } : undefined;
+      });
+    },
+  };
+}
+
+/** Module path → the names the components import from it (`default` for default imports). */
+async function importedFromCore(
+  core: Set<string>,
+  entries: string[],
+): Promise<Map<string, Set<string>>> {
+  const names = new Map<string, Set<string>>();
+  const analysis = await build({
+    ...common,
+    entryPoints: entries,
+    write: false,
+    outdir: join(root, "dist", "analysis"),
+    minify: false,
+    plugins: [externalCore(core), ...(common.plugins ?? [])],
+  });
+  const statement =
+    /^import\s+(?:([\w$]+)\s*,?\s*)?(\*\s*as\s+[\w$]+)?\s*(?:\{([^}]*)\})?\s*from\s*"([^"]+)";/gm;
+  for (const file of analysis.outputFiles) {
+    for (const match of file.text.matchAll(statement)) {
+      const [, defaultName, namespace, named, path] = match;
+      if (!path || !core.has(path)) continue;
+      if (namespace)
+        throw new Error(`${file.path}: a namespace import of ${path} cannot come from the core`);
+      const set = names.get(path) ?? new Set<string>();
+      if (defaultName) set.add("default");
+      for (const part of (named ?? "").split(",")) {
+        const name = part.trim().split(/\s+as\s+/)[0];
+        if (name) set.add(name);
+      }
+      names.set(path, set);
+    }
+  }
+  return names;
+}
+
+/** Alias of each (module, name) the core exports for the components. */
+function aliases(names: Map<string, Set<string>>): Map<string, Map<string, string>> {
+  let next = 0;
+  const out = new Map<string, Map<string, string>>();
+  for (const [path, set] of [...names].sort(([a], [b]) => a.localeCompare(b))) {
+    out.set(path, new Map([...set].sort().map((name) => [name, `$${(next++).toString(36)}`])));
+  }
+  return out;
+}
+
+/** Resolves imports of core modules to their aliases in the core file at `coreSpecifier`. */
+function fromCore(
+  core: Set<string>,
+  alias: Map<string, Map<string, string>>,
+  coreSpecifier: string,
+): Plugin {
+  return {
+    name: "from-core",
+    setup(builder) {
+      builder.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.namespace === "crm-core") return { path: coreSpecifier, external: true };
+        if (args.pluginData === "from-core" || args.kind === "entry-point") return undefined;
+        const resolved = await builder.resolve(args.path, {
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          pluginData: "from-core",
+        });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        if (!core.has(resolved.path)) return undefined;
+        // One stand-in per importing file: shared by several files, it would become a chunk
+        // of its own (one more request for a few re-exports).
+        return { path: `${resolved.path}\0${args.importer}`, namespace: "crm-core" };
+      });
+      builder.onLoad({ filter: /.*/, namespace: "crm-core" }, (args) => {
+        const names = alias.get(args.path.split("\0")[0] ?? "") ?? new Map<string, string>();
+        const list = [...names].map(([name, short]) => `${short} as ${name}`).join(", ");
+        // A module whose names no component imports is still evaluated (its side effects).
+        const contents = list ? `export { ${list} } from "core";` : `import "core";`;
+        return { contents, loader: "js" };
+      });
+    },
+  };
+}
+
+/** Minifies each output once more with terser and records what it imports and holds. */
+async function finish(
+  result: { metafile: Metafile },
+  outdir: string,
+  files: BundleFiles,
+): Promise<void> {
+  checkInputs(result.metafile);
+  const relativeTo = (path: string) =>
+    relative(outdir, resolve(root, path)).split(/[\\/]/).join(posix.sep);
+  for (const [path, output] of Object.entries(result.metafile.outputs)) {
+    if (!path.endsWith(".js")) continue;
+    const file = relativeTo(path);
+    files.imports[file] = output.imports
+      .filter((imported) => imported.kind === "import-statement")
+      .map((imported) =>
+        imported.external
+          ? posix.join(posix.dirname(file), imported.path)
+          : relativeTo(imported.path),
+      );
+    files.inputs[file] = Object.keys(output.inputs);
+    // terser compresses a few percent beyond esbuild (three passes, safe options only).
+    // pure_getters: no getter in these bundles has side effects (Lit's reactive accessors
+    // only read), so unused reads such as lit-html's private exports can go.
+    const target = join(outdir, file);
+    const minified = await minify(readFileSync(target, "utf8"), {
+      module: true,
+      ecma: 2020,
+      compress: { passes: 3, pure_getters: true },
+      mangle: true,
+      format: { comments: "some" },
+    });
+    if (minified.code === undefined) throw new Error(`terser produced nothing for ${file}`);
+    writeFileSync(target, minified.code);
+  }
+}
+
+/** Writes the bundles into `outdir`; fails if server or back office code went where it must not. */
+export async function buildBundle(outdir: string): Promise<BundleFiles> {
+  const files: BundleFiles = { outdir, imports: {}, inputs: {} };
+  const core = await coreModules();
+  const customerEntries = customerTags.map(componentSource);
+  const backOfficeEntries = [...backOfficeTags.map(componentSource), "widget/src/back-office.ts"];
+  const alias = aliases(await importedFromCore(core, [...customerEntries, ...backOfficeEntries]));
+
+  // The core: its own exports, plus the aliases the component modules import.
+  const coreEntry = join(root, "widget", "src", "crm-widgets.ts");
+  const reexports = [...alias]
+    .map(([path, names]) => {
+      const list = [...names].map(([name, short]) => `${name} as ${short}`).join(", ");
+      return `export { ${list} } from ${JSON.stringify(path)};`;
+    })
+    .join("\n");
+  mkdirSync(outdir, { recursive: true });
+  await finish(
+    await build({
+      ...common,
+      stdin: {
+        contents: `export * from ${JSON.stringify(coreEntry)};\n${reexports}\n`,
+        resolveDir: dirname(coreEntry),
+        sourcefile: "crm-widgets.core.js",
+        loader: "js",
+      },
+      outfile: join(outdir, "crm-widgets.js"),
+    }),
     outdir,
-  });
-  checkInputs(bundle.metafile);
-  const file = join(outdir, "crm-widgets.js");
-  // terser compresses a few percent beyond esbuild (three passes, safe options only).
-  // pure_getters: no getter in this bundle has side effects (Lit's reactive accessors
-  // only read), so unused reads such as lit-html's private exports can go.
-  const result = await minify(readFileSync(file, "utf8"), {
-    module: true,
-    ecma: 2020,
-    compress: { passes: 3, pure_getters: true },
-    mangle: true,
-    format: { comments: "some" },
-  });
-  if (result.code === undefined) throw new Error(`terser produced nothing for ${file}`);
-  writeFileSync(file, result.code);
-  return file;
+    files,
+  );
+  // Customer components, with what only some of them share in chunks; every output sits one
+  // folder below the core, so `../crm-widgets.js` names it from all of them.
+  await finish(
+    await build({
+      ...common,
+      entryPoints: Object.fromEntries(
+        customerTags.map((tag) => [`components/${tag}`, componentSource(tag)]),
+      ),
+      outdir,
+      splitting: true,
+      chunkNames: "chunks/[name]-[hash]",
+      plugins: [fromCore(core, alias, "../crm-widgets.js"), ...(common.plugins ?? [])],
+    }),
+    outdir,
+    files,
+  );
+  // The back office: its components (no chunks shared with customer modules) and its script.
+  await finish(
+    await build({
+      ...common,
+      entryPoints: Object.fromEntries(
+        backOfficeTags.map((tag) => [`back-office/${tag}`, componentSource(tag)]),
+      ),
+      outdir,
+      splitting: true,
+      chunkNames: "back-office/[name]-[hash]",
+      plugins: [fromCore(core, alias, "../crm-widgets.js"), ...(common.plugins ?? [])],
+    }),
+    outdir,
+    files,
+  );
+  await finish(
+    await build({
+      ...common,
+      entryPoints: { "crm-back-office": "widget/src/back-office.ts" },
+      outdir,
+      plugins: [fromCore(core, alias, "./crm-widgets.js"), ...(common.plugins ?? [])],
+    }),
+    outdir,
+    files,
+  );
+  checkCustomerReach(files);
+  return files;
 }

@@ -9,7 +9,13 @@ import { BUNDLE_PATH } from "./site.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 /** What the bundle is built from: the widget sources, its build scripts and the shared domain model. */
-const sources = ["widget/src", "widget/build.ts", "widget/minify-templates.ts", "proxy/src/domain"];
+const sources = [
+  "widget/src",
+  "widget/build.ts",
+  "widget/bundle.ts",
+  "widget/minify-templates.ts",
+  "proxy/src/domain",
+];
 
 function newestModification(path: string): number {
   const stats = statSync(path);

@@ -16,7 +16,8 @@ import { type DemoSettings, SESSION_TOKEN_SECONDS } from "./config.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const publicDir = join(root, "demo", "public");
-export const BUNDLE_PATH = join(root, "dist", "crm-widgets.js");
+const distDir = join(root, "dist");
+export const BUNDLE_PATH = join(distDir, "crm-widgets.js");
 
 const SESSION_COOKIE = "demo_session";
 
@@ -161,12 +162,24 @@ export function createSite(options: SiteOptions): Hono {
     return c.json({ token, expiresIn: SESSION_TOKEN_SECONDS });
   });
 
-  app.get("/crm-widgets.js", async (c) => {
-    c.header("Content-Type", "text/javascript; charset=utf-8");
-    // Revalidated on every load, so a rebuilt bundle shows up on the next reload.
-    c.header("Cache-Control", "no-cache");
-    return c.body(await readFile(BUNDLE_PATH));
-  });
+  // The widget bundles as the build lays them out: the core, the back office script, and the
+  // modules they load on demand from beside themselves. The pattern admits no other file.
+  app.get(
+    "/:file{(?:crm-widgets|crm-back-office|(?:components|chunks|back-office)/[\\w-]+)\\.js}",
+    async (c) => {
+      const file = c.req.param("file");
+      let body: Buffer;
+      try {
+        body = await readFile(join(distDir, file));
+      } catch {
+        return c.notFound();
+      }
+      c.header("Content-Type", "text/javascript; charset=utf-8");
+      // Revalidated on every load, so a rebuilt bundle shows up on the next reload.
+      c.header("Cache-Control", "no-cache");
+      return c.body(new Uint8Array(body));
+    },
+  );
 
   for (const [file, type] of [
     ["style.css", "text/css; charset=utf-8"],

@@ -67,23 +67,23 @@ export function configFromScript(script: HTMLOrSVGScriptElement): Partial<CrmCon
   return config;
 }
 
-function findScriptTag(): HTMLScriptElement | null {
+function findScriptTag(scriptUrl: string): HTMLScriptElement | null {
   const scripts = [...document.querySelectorAll<HTMLScriptElement>("script[data-proxy-url]")];
-  return (
-    scripts.find((script) => script.src && import.meta.url === script.src) ?? scripts[0] ?? null
-  );
+  return scripts.find((script) => script.src && scriptUrl === script.src) ?? scripts[0] ?? null;
 }
 
 /**
  * The page's one runtime. Separately loaded widget modules share it through
- * `window.CrmWidgets`, so they still batch and cache together.
+ * `window.CrmWidgets`, so they still batch and cache together. The first call
+ * configures it from the script tag whose `src` is `scriptUrl` (a bundle
+ * passes its own URL), else from the first one with `data-proxy-url`.
  */
-export function pageRuntime(): CrmRuntime {
+export function pageRuntime(scriptUrl: string = import.meta.url): CrmRuntime {
   const existing = globalThis.window?.CrmWidgets?.runtime;
   if (existing) return existing;
   const runtime = new CrmRuntime();
   if (typeof document !== "undefined") {
-    const script = findScriptTag();
+    const script = findScriptTag(scriptUrl);
     if (script) runtime.configure(configFromScript(script));
   }
   if (typeof window !== "undefined") window.CrmWidgets = globalApi(runtime);

@@ -1,0 +1,16 @@
+/**
+ * The back office bundle (`dist/crm-back-office.js`): the customer core
+ * (`crm-widgets.js`, which it imports) plus the back office components (the
+ * Customer Details CRM tab), loaded from `back-office/` beside this file the
+ * first time their tags appear. Customer pages load `crm-widgets.js` alone,
+ * which knows no back office tag.
+ */
+import { autoload } from "./autoloader.ts";
+import "./crm-widgets.ts";
+import { backOfficeTags } from "./tags.ts";
+
+autoload(
+  Object.fromEntries(
+    backOfficeTags.map((tag) => [tag, new URL(`./back-office/${tag}.js`, import.meta.url)]),
+  ),
+);
