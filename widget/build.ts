@@ -8,13 +8,16 @@
  *   (see bundle.ts);
  * - dist/types/: self-contained declarations (index.d.ts; the domain model under model/),
  *   type-checked from outside the repository; dist/custom-elements.json: the manifest;
- * - dist/sizes.json: what each kind of page downloads (read by `npm run bench`).
+ * - dist/sizes.json: what each kind of page downloads (read by `npm run bench`);
+ * - dist/integrity.json: every file's Subresource Integrity hash (the two script tags'
+ *   ones are printed).
  *
  * Fails when a page's min+gzip bytes exceed their budget, when any server code
  * (HTTP layer, adapter, Elasticsearch client, classic zod) slipped into a
  * bundle, or when a customer page could reach back office code.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildBundle, type PageWeight, pageWeight } from "./bundle.ts";
@@ -107,6 +110,23 @@ for (const [name, page] of Object.entries(pages)) {
   );
 }
 writeFileSync(join(dist, "sizes.json"), `${JSON.stringify(sizes, null, 2)}\n`);
+
+// Subresource Integrity: the script tags' `integrity` values, and every module's in
+// dist/integrity.json (the shape of an import map's "integrity" section, keyed by path).
+const integrity = Object.fromEntries(
+  Object.keys(files.imports)
+    .sort()
+    .map((file) => [
+      file,
+      `sha384-${createHash("sha384")
+        .update(readFileSync(join(dist, file)))
+        .digest("base64")}`,
+    ]),
+);
+writeFileSync(join(dist, "integrity.json"), `${JSON.stringify(integrity, null, 2)}\n`);
+for (const script of ["crm-widgets.js", "crm-back-office.js"]) {
+  console.log(`${script} integrity="${integrity[script]}"`);
+}
 if (overBudget) {
   console.error("A page of the widget bundles is over its min+gzip budget (see above).");
   process.exit(1);

@@ -90,15 +90,26 @@ export abstract class CrmDataElement<T> extends LitElement {
     void this.data.run();
   }
 
-  /** Own `lang` attribute, then the configured locale, then the page's, then the browser's. */
+  private explicitLocale = "";
+
+  /**
+   * The locale values and words are formatted for: one set here, else the own
+   * `lang` attribute, then the configured locale, then the page's, then the browser's.
+   */
   get locale(): string {
     return (
+      this.explicitLocale ||
       this.getAttribute("lang") ||
       this.runtime.locale ||
       this.parentElement?.closest("[lang]")?.getAttribute("lang") ||
       navigator.language ||
       "en"
     );
+  }
+
+  set locale(locale: string) {
+    this.explicitLocale = locale;
+    this.requestUpdate();
   }
 
   protected t(key: MessageKey, params?: Record<string, string | number>): string {

@@ -1,7 +1,8 @@
 import { html, nothing, type TemplateResult } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { property } from "lit/decorators.js";
 import type { CrmRuntime, CustomerEntries } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
+import { defineElement } from "../define.ts";
 import { renderEntryCard } from "../entry-card.ts";
 import { formatTimestamp } from "../format.ts";
 import { styles } from "./crm-customer-details.styles.ts";
@@ -13,6 +14,7 @@ import { styles } from "./crm-customer-details.styles.ts";
  * the admin credential (`admin-token`, or `adminToken` in the configuration);
  * use it only on back office pages.
  *
+ * @tagname crm-customer-details
  * @summary All CRM entries of one customer, for the back office.
  *
  * @event crm-load-error - The entries could not be loaded; `detail: { error }`.
@@ -39,7 +41,7 @@ import { styles } from "./crm-customer-details.styles.ts";
  * @cssproperty --crm-color-border - Borders.
  * @cssproperty --crm-radius - Corner radius.
  */
-@customElement("crm-customer-details")
+@defineElement("crm-customer-details")
 export class CrmCustomerDetails extends CrmDataElement<CustomerEntries> {
   static override styles = styles;
 

@@ -1,8 +1,9 @@
 import { html, type nothing, type TemplateResult } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { property } from "lit/decorators.js";
 import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain/browser";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
+import { defineElement } from "../define.ts";
 import { renderEntryCard } from "../entry-card.ts";
 import { styles } from "./crm-entries.styles.ts";
 
@@ -17,6 +18,7 @@ interface EntriesData {
  * entry's fields and where it stands in each pipeline. Updates when a widget
  * on the page changes one of them.
  *
+ * @tagname crm-entries
  * @summary The customer's entries of one entity.
  *
  * @event crm-load-error - The entries could not be loaded; `detail: { error }`.
@@ -42,7 +44,7 @@ interface EntriesData {
  * @cssproperty --crm-radius - Corner radius.
  * @cssproperty --crm-color-skeleton - Loading placeholder.
  */
-@customElement("crm-entries")
+@defineElement("crm-entries")
 export class CrmEntries extends CrmDataElement<EntriesData> {
   static override styles = styles;
 

@@ -1,9 +1,10 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import type { CrmFieldValue, EntityDefinition, FieldDefinition, FieldValue } from "#domain/browser";
 import { checkFieldValue } from "#domain/browser";
 import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
+import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
 import { colorStyle, formatValue, isEmptyValue } from "../format.ts";
 import { draftFromValue, renderFieldControl, valueFromDraft } from "../inputs.ts";
@@ -24,6 +25,7 @@ const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentCol
  * optionally lets them edit it in place (Enter or leaving the input saves,
  * Escape cancels).
  *
+ * @tagname crm-field
  * @summary One CRM field value, read-only or inline-editable.
  *
  * @event crm-change - The user committed a new value; `detail: { slug, fieldKey, value, previousValue }`.
@@ -53,7 +55,7 @@ const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentCol
  * @cssproperty --crm-field-value-weight - Font weight of the value.
  * @cssproperty --crm-field-skeleton-width - Width of the loading placeholder (match your typical value).
  */
-@customElement("crm-field")
+@defineElement("crm-field")
 export class CrmField extends CrmDataElement<FieldData> {
   static override styles = styles;
 
@@ -95,10 +97,17 @@ export class CrmField extends CrmDataElement<FieldData> {
     return { entity, field, value };
   }
 
-  /** The field's current value, as last loaded (or optimistically written). */
+  /**
+   * The field's current value, as last loaded (or optimistically written). It
+   * comes from the CRM: an assignment (frameworks such as React 19 assign every
+   * prop they are given) is ignored instead of throwing; change the value with
+   * `setCrmField` or by letting the customer edit it.
+   */
   get value(): FieldValue | undefined {
     return this.current?.value.value;
   }
+
+  set value(_ignored: FieldValue | undefined) {}
 
   protected override render(): TemplateResult | typeof nothing {
     return this.renderData();

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import type {
   CrmEntry,
   CrmErrorBody,
@@ -11,6 +11,7 @@ import type {
 import { CrmError, checkFieldValue } from "#domain/browser";
 import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
+import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
 import { formatValue, unitLabel } from "../format.ts";
 import { draftFromValue, renderFieldControl, valueFromDraft } from "../inputs.ts";
@@ -40,6 +41,7 @@ const statusMessages: Partial<Record<FormStatus, MessageKey>> = {
  * refuses show its message, keep the input, and the first gets focus. When
  * the proxy cannot be reached, one message with a Retry button says so.
  *
+ * @tagname crm-form
  * @summary A check-in form for the session customer's entry.
  *
  * @event crm-change - A field's value was committed by the user; `detail: { slug, fieldKey, value, previousValue }` (once per changed field on submit).
@@ -77,7 +79,7 @@ const statusMessages: Partial<Record<FormStatus, MessageKey>> = {
  * @cssproperty --crm-color-success - The "Saved" status.
  * @cssproperty --crm-radius - Corner radius.
  */
-@customElement("crm-form")
+@defineElement("crm-form")
 export class CrmForm extends CrmDataElement<FormData> {
   static override styles = styles;
 

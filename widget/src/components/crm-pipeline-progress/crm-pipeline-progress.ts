@@ -1,5 +1,5 @@
 import { html, type nothing, type PropertyValues, type TemplateResult } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import type {
   CrmStageValue,
   EntityDefinition,
@@ -8,6 +8,7 @@ import type {
 } from "#domain/browser";
 import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
+import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
 import { styles } from "./crm-pipeline-progress.styles.ts";
 import { renderStages } from "./stages.ts";
@@ -26,6 +27,7 @@ interface PipelineData {
  * taken reads "not reached". When the pipeline lets customers
  * move stages, each other stage is a button that moves the entry there.
  *
+ * @tagname crm-pipeline-progress
  * @summary A customer's progress through a pipeline's stages.
  *
  * @event crm-change - The customer chose another stage; `detail: { slug, pipeline, value, previousValue }`.
@@ -59,7 +61,7 @@ interface PipelineData {
  * @cssproperty --crm-color-danger - Errors.
  * @cssproperty --crm-color-skeleton - Loading placeholder.
  */
-@customElement("crm-pipeline-progress")
+@defineElement("crm-pipeline-progress")
 export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
   static override styles = styles;
 
