@@ -11,13 +11,10 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "@elastic/elasticsearch";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type LocalCluster, startLocalCluster } from "../../../proxy/dev/elasticsearch.ts";
 import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
 import { dealsEntity, trackerEntity } from "../../support/entities.ts";
 import { ADMIN_TOKEN, hsToken, newSubject, testEnv } from "../http/support.ts";
-import {
-  type DedicatedElasticsearch,
-  startDedicatedElasticsearch,
-} from "./dedicated-elasticsearch.ts";
 
 /** The deadlines issue 6 sets: 503 within 2.5 s of the outage, service within 5 s of the return. */
 const UNAVAILABLE_WITHIN_MS = 2_500;
@@ -34,15 +31,16 @@ interface Outcome {
   code: string | undefined;
 }
 
-let elasticsearch: DedicatedElasticsearch | undefined;
+/** A node of its own (never the shared test node): it is killed and started again. */
+let elasticsearch: LocalCluster | undefined;
 let proxy: RunningProxy;
 const prefix = `t-fault-${randomBytes(4).toString("hex")}-`;
 
 beforeAll(async () => {
-  elasticsearch = await startDedicatedElasticsearch("hardening-fault");
+  elasticsearch = await startLocalCluster({ name: "hardening-fault", nodes: 1, fresh: true });
   proxy = await startProxy(
     testEnv(prefix, {
-      ELASTICSEARCH_URL: elasticsearch.url,
+      ELASTICSEARCH_URL: elasticsearch.urls.join(","),
       ELASTICSEARCH_TIMEOUT_MS: "5000",
       RATE_LIMIT_PER_MINUTE: "1000000",
       PORT: "0",
@@ -60,12 +58,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close();
-  await elasticsearch?.dispose();
+  await elasticsearch?.stop({ removeData: true });
 }, 60_000);
 
 describe("Elasticsearch killed during traffic", () => {
   test("503 + Retry-After within 2.5 s, no crash, service back within 5 s of the node's return, every acknowledged write stored", async () => {
-    const node = elasticsearch as DedicatedElasticsearch;
+    const [node] = (elasticsearch as LocalCluster).nodes;
+    if (!node) throw new Error("the fault node did not start");
     const tokens = await Promise.all(
       Array.from({ length: CUSTOMERS }, () =>
         hsToken(newSubject("fault"), { exp: Math.floor(Date.now() / 1000) + 600 }),
