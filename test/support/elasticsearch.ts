@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "@elastic/elasticsearch";
 import { afterAll, inject } from "vitest";
+import { deleteIndicesWithPrefix } from "./indices.ts";
 
 /** Base URL of the test Elasticsearch, e.g. `http://127.0.0.1:9200`. */
 export function elasticsearchUrl(): string {
@@ -49,22 +50,11 @@ export function uniquePrefix(name: string): string {
   return prefix;
 }
 
-/** Deletes the indices and index templates named `<prefix>*` (by name: wildcard deletes are refused by default). */
+/** Deletes the indices and index templates named `<prefix>*` of the test Elasticsearch. */
 export async function deleteWithPrefix(prefix: string, url = elasticsearchUrl()): Promise<void> {
   const es = new Client({ node: url, requestTimeout: 30_000 });
   try {
-    const indices = await es.cat.indices({
-      index: `${prefix}*`,
-      expand_wildcards: "all",
-      format: "json",
-      h: "index",
-    });
-    const names = indices.flatMap((row) => (row.index ? [row.index] : []));
-    if (names.length > 0) await es.indices.delete({ index: names, ignore_unavailable: true });
-    const templates = await es.indices.getIndexTemplate({ name: `${prefix}*` }, { ignore: [404] });
-    for (const template of templates.index_templates ?? []) {
-      await es.indices.deleteIndexTemplate({ name: template.name });
-    }
+    await deleteIndicesWithPrefix(es, prefix);
   } finally {
     await es.close();
   }
