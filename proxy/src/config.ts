@@ -12,7 +12,8 @@ export interface ProxyConfig {
     username: string | undefined;
     password: string | undefined;
     timeoutMs: number;
-    maxRetries: number;
+    /** Undefined: one retry per node listed. */
+    maxRetries: number | undefined;
   };
   /** Prepended to every index name, e.g. `test_ab12_` → `test_ab12_crm_entries`. */
   indexPrefix: string;
@@ -56,7 +57,12 @@ const optionalText = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
-function integer(fallback: number, min: number, max: number) {
+/** A whole number in [min, max], `fallback` when unset. */
+function integer<Fallback extends number | undefined>(
+  fallback: Fallback,
+  min: number,
+  max: number,
+) {
   return optionalText.pipe(
     z
       .string()
@@ -73,12 +79,19 @@ const origin = z
   .regex(/^https?:\/\/[^/\s]+$/, "each origin must look like https://shop.example (no path)");
 
 const envSchema = z.object({
-  ELASTICSEARCH_URL: optionalText.pipe(httpUrl.optional()).pipe(z.string({ error: "is required" })),
+  // One node URL, or several separated by commas: the client spreads requests over them.
+  ELASTICSEARCH_URL: optionalText
+    .pipe(z.string({ error: "is required" }))
+    .refine(
+      (value) => value.split(",").every((node) => httpUrl.safeParse(node.trim()).success),
+      "must be an http(s) URL, or several separated by commas",
+    ),
   ELASTICSEARCH_API_KEY: optionalText,
   ELASTICSEARCH_USERNAME: optionalText,
   ELASTICSEARCH_PASSWORD: optionalText,
   ELASTICSEARCH_TIMEOUT_MS: integer(5_000, 100, 120_000),
-  ELASTICSEARCH_MAX_RETRIES: integer(1, 0, 5),
+  // Unset: one retry per node listed (see createElasticsearchClient).
+  ELASTICSEARCH_MAX_RETRIES: integer(undefined, 0, 9),
   CRM_INDEX_PREFIX: optionalText.pipe(
     z
       .string()

@@ -1,13 +1,31 @@
-import { Client, type ClientOptions, SniffingTransport } from "@elastic/elasticsearch";
+import {
+  Client,
+  type ClientOptions,
+  errors,
+  SniffingTransport,
+  type TransportRequestOptions,
+  type TransportRequestOptionsWithMeta,
+  type TransportRequestOptionsWithOutMeta,
+  type TransportRequestParams,
+  type TransportResult,
+} from "@elastic/elasticsearch";
 
 export interface ElasticsearchClientOptions {
+  /**
+   * One node URL, or several separated by commas (as `ELASTICSEARCH_URL` holds them): the
+   * client spreads requests over every node listed and stops using a node that fails until it
+   * answers again.
+   */
   url: string;
   apiKey?: string;
   username?: string;
   password?: string;
   /** Milliseconds before a request counts as failed. The client itself has no limit. */
   requestTimeoutMs?: number;
-  /** Retries after a connection failure or a 502/503/504 (the client's own default is 3). */
+  /**
+   * Retries after a connection failure or a 502/503/504 (the client's own default is 3);
+   * by default one per node listed, so a request gets past a dead node to a living one.
+   */
   maxRetries?: number;
   /** The connection class; `FetchConnection` on runtimes without undici (Workers). */
   Connection?: ClientOptions["Connection"];
@@ -16,23 +34,90 @@ export interface ElasticsearchClientOptions {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_RETRIES = 1;
 
+/** The node URLs of `url`: one, or several separated by commas. */
+export function nodeUrls(url: string): string[] {
+  return url
+    .split(",")
+    .map((node) => node.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
+}
+
 /**
- * The transport waits 1-2 s before its first retry (and the client has no
- * option to change that), so a node that is down answered 503 only after up
- * to ~2.7 s. A short jittered pause keeps the retry well inside the 2.5 s
- * budget for a 503 (measured by test/proxy/hardening/fault.test.ts).
+ * Whether sending the request twice has the effect of sending it once, so that a timed-out
+ * attempt may be sent again to another node. Creates are not: the first attempt may have been
+ * stored after all, and the second would then answer 409 for a write that succeeded. Nor are
+ * compare-and-set writes (`if_seq_no`), for the same reason, nor bulk requests.
  */
-class QuickRetryTransport extends SniffingTransport {
+export function isIdempotent(params: TransportRequestParams): boolean {
+  const query = new URLSearchParams(
+    typeof params.querystring === "string"
+      ? params.querystring
+      : Object.entries(params.querystring ?? {}).map(([name, value]) => [name, String(value)]),
+  );
+  if (/\/(_create|_bulk)(\/|$)/.test(params.path)) return false;
+  if (query.has("if_seq_no") || query.get("op_type") === "create") return false;
+  if (params.method === "GET" || params.method === "HEAD" || params.method === "PUT") return true;
+  // Reads sent as POST, and partial updates that set fields to given values.
+  return /\/(_search|_mget|_count|_msearch|_update)(\/|$)/.test(params.path);
+}
+
+/**
+ * The transport of a cluster:
+ * - the first retry waits a short jitter instead of the transport's 1-2 s, so that a dead
+ *   node costs a request milliseconds, not seconds (the transport has no option for it);
+ * - an idempotent request that timed out is sent again, once per other node: the transport
+ *   marks the timed-out node dead before it throws, so the next attempt goes to another node.
+ *   The transport's own `retryOnTimeout` is one switch for every request (its per-request
+ *   option is declared in its types but not read), so it stays off and creates are never
+ *   sent twice after a timeout.
+ */
+class ClusterTransport extends SniffingTransport {
   constructor(options: ConstructorParameters<typeof SniffingTransport>[0]) {
-    super({ ...options, retryBackoff: (_min, _max, attempt) => Math.random() * 0.1 * attempt });
+    super({
+      ...options,
+      retryOnTimeout: false,
+      retryBackoff: (_min, _max, attempt) => Math.random() * 0.1 * attempt,
+    });
+  }
+
+  override request<TResponse = unknown>(
+    params: TransportRequestParams,
+    options?: TransportRequestOptionsWithOutMeta,
+  ): Promise<TResponse>;
+  override request<TResponse = unknown, TContext = unknown>(
+    params: TransportRequestParams,
+    options?: TransportRequestOptionsWithMeta,
+  ): Promise<TransportResult<TResponse, TContext>>;
+  override request<TResponse = unknown>(
+    params: TransportRequestParams,
+    options?: TransportRequestOptions,
+  ): Promise<TResponse>;
+  override async request(
+    params: TransportRequestParams,
+    options?: TransportRequestOptions,
+  ): Promise<unknown> {
+    const otherNodes = this.connectionPool.size - 1;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await super.request(params, options);
+      } catch (error) {
+        const retry =
+          error instanceof errors.TimeoutError &&
+          attempt < otherNodes &&
+          options?.signal?.aborted !== true &&
+          isIdempotent(params);
+        if (!retry) throw error;
+      }
+    }
   }
 }
 
 /**
  * The Elasticsearch client the proxy, the tests and backend scripts share:
  * bounded time and retries per request so a slow or absent node turns into a
- * quick `unavailable` instead of a hanging widget; no sniffing, since the proxy
- * talks to one endpoint (a load balancer or a single node).
+ * quick `unavailable` instead of a hanging widget. Several nodes are used as
+ * listed (no sniffing: the proxy must not learn addresses it cannot reach,
+ * such as a cluster's internal ones, and a Worker cannot keep a sniffing timer).
  */
 export function createElasticsearchClient(options: ElasticsearchClientOptions): Client {
   const auth = options.apiKey
@@ -40,15 +125,16 @@ export function createElasticsearchClient(options: ElasticsearchClientOptions): 
     : options.username !== undefined
       ? { username: options.username, password: options.password ?? "" }
       : undefined;
+  const nodes = nodeUrls(options.url);
   return new Client({
-    node: options.url,
+    nodes,
     ...(auth ? { auth } : {}),
     requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    maxRetries: options.maxRetries ?? Math.max(DEFAULT_MAX_RETRIES, nodes.length),
     sniffOnStart: false,
     sniffInterval: false,
     sniffOnConnectionFault: false,
-    Transport: QuickRetryTransport,
+    Transport: ClusterTransport,
     ...(options.Connection ? { Connection: options.Connection } : {}),
   });
 }

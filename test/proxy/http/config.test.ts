@@ -28,7 +28,7 @@ describe("proxy configuration", () => {
         username: undefined,
         password: undefined,
         timeoutMs: 5_000,
-        maxRetries: 1,
+        maxRetries: undefined,
       },
       indexPrefix: "",
       session: {
@@ -62,14 +62,14 @@ describe("proxy configuration", () => {
       SESSION_SECRET: "short",
       SESSION_JWKS_URL: "not a url",
       PORT: "eighty",
-      ELASTICSEARCH_MAX_RETRIES: "9",
+      ELASTICSEARCH_MAX_RETRIES: "10",
       CORS_ORIGINS: "https://ok.test,https://bad.test/path",
       ADMIN_TOKEN: "weak",
       ELASTICSEARCH_USERNAME: "elastic",
     });
     expect(problems).toEqual([
-      "ELASTICSEARCH_URL must be an http(s) URL",
-      "ELASTICSEARCH_MAX_RETRIES must be at most 5",
+      "ELASTICSEARCH_URL must be an http(s) URL, or several separated by commas",
+      "ELASTICSEARCH_MAX_RETRIES must be at most 9",
       "SESSION_SECRET must be at least 32 characters (HS256 needs 256 bits)",
       "SESSION_JWKS_URL must be an http(s) URL",
       "ADMIN_TOKEN must be at least 32 characters",
