@@ -30,6 +30,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: "package",
+          environment: "node",
+          include: ["test/package/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],

@@ -101,6 +101,7 @@ const suites: Suite[] = [
     command: [wtrBin, "--config", wtrConfig],
     counts: wtrCounts,
   },
+  vitestSuite("package", "test/package"),
   vitestSuite("e2e", "test/e2e", true),
 ];
 

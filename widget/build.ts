@@ -6,6 +6,8 @@
  *   the first time a page uses the tag; dist/crm-back-office.js and
  *   dist/back-office/: the back office bundle; dist/chunks/: what they share
  *   (see bundle.ts);
+ * - dist/lib/: the npm package's modules (Lit and zod left to the installer), and
+ *   dist/package.json + dist/README.md: the package `npm pack dist` makes (see package.ts);
  * - dist/types/: self-contained declarations (index.d.ts; the domain model under model/),
  *   type-checked from outside the repository; dist/custom-elements.json: the manifest;
  * - dist/sizes.json: what each kind of page downloads (read by `npm run bench`);
@@ -23,6 +25,7 @@ import { join, resolve } from "node:path";
 import { buildBundle, type PageWeight, pageWeight } from "./bundle.ts";
 import { checkDeclarations, writeDeclarations } from "./declarations.ts";
 import { writeReference } from "./docs.ts";
+import { buildLibrary, writePackageManifest } from "./package.ts";
 import { customerTags } from "./src/tags.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -51,6 +54,7 @@ const files = await buildBundle(dist);
 
 writeDeclarations(join(dist, "types"));
 checkDeclarations(join(dist, "types"));
+await buildLibrary(dist);
 
 execFileSync(
   process.execPath,
@@ -71,6 +75,7 @@ execFileSync(
 
 const readme = join(root, "widget", "README.md");
 const readmeBefore = readFileSync(readme, "utf8");
+
 writeReference(join(dist, "custom-elements.json"), readme);
 // The lint formats Markdown tables; keep the generated section in that shape.
 execFileSync(join(root, "node_modules/.bin/biome"), ["format", "--write", readme], {
@@ -80,6 +85,7 @@ execFileSync(join(root, "node_modules/.bin/biome"), ["format", "--write", readme
 if (readFileSync(readme, "utf8") !== readmeBefore) {
   console.log("widget/README.md: component reference updated from the manifest");
 }
+writePackageManifest(dist);
 
 /** The tags a demo page uses, so the figures follow the demo as it changes. */
 function demoTags(page: string): string[] {

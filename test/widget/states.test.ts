@@ -1,5 +1,6 @@
 import { expect } from "@open-wc/testing";
 import { html } from "lit";
+import "../../widget/src/components/crm-customer-details/crm-customer-details.ts";
 import "../../widget/src/index.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import { mount, newSession, runtimeFor, screenshot, seed, shadowPart } from "./support.ts";
@@ -77,8 +78,11 @@ describe("designed states", () => {
 
 describe("component styles", () => {
   it("every component's stylesheets are complete CSS text (no bad escape in a css template)", async () => {
-    const { CrmField, CrmForm, CrmPipelineProgress, CrmEntries, CrmCustomerDetails } = await import(
+    const { CrmField, CrmForm, CrmPipelineProgress, CrmEntries } = await import(
       "../../widget/src/index.ts"
+    );
+    const { CrmCustomerDetails } = await import(
+      "../../widget/src/components/crm-customer-details/crm-customer-details.ts"
     );
     for (const component of [
       CrmField,

@@ -1,9 +1,9 @@
 /**
- * The widget module: the page runtime's functions and every component.
- * `<script type="module" src="crm-widgets.js" data-proxy-url="…">` is all a page needs.
+ * The npm package's main module: the page runtime's functions and every
+ * customer component (registered on import). The back office components are
+ * `crm-widgets/back-office`; script-tag pages load `crm-widgets.js` instead.
  */
 export { runtimeContext } from "./components/context.ts";
-export { CrmCustomerDetails } from "./components/crm-customer-details/crm-customer-details.ts";
 export { CrmDataElement } from "./components/crm-data-element.ts";
 export { CrmEntries } from "./components/crm-entries/crm-entries.ts";
 export { CrmField } from "./components/crm-field/crm-field.ts";

@@ -1,0 +1,99 @@
+/**
+ * The npm package of the widgets, made from `dist/`: `npm pack dist` gives a
+ * tarball with the built modules, their types, the custom-elements manifest,
+ * the README and the script-tag bundles, and a manifest whose dependencies are
+ * only what the browser code imports (Lit and zod): none of the proxy's.
+ *
+ * - `lib/index.js`: the runtime's functions and every customer component,
+ *   registered on import, for bundlers; `lib/components/<tag>.js` one component
+ *   each; `lib/back-office.js` the back office components. Lit, @lit/* and zod
+ *   stay imports, so an application's bundler keeps one Lit, and Node resolves
+ *   Lit's server build (importing the package in a server render does not throw);
+ * - the script-tag files (`crm-widgets.js`, `components/`, `chunks/`, …) for a CDN.
+ */
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { checkInputs, common } from "./bundle.ts";
+import { backOfficeTags, customerTags } from "./src/tags.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const componentSource = (tag: string) => `widget/src/components/${tag}/${tag}.ts`;
+/** What the browser code imports at run time; the installer provides these. */
+const runtimeDependencies = ["lit", "@lit/context", "@lit/task", "zod"];
+
+/** Writes dist/lib: readable ES modules for bundlers and Node, dependencies left as imports. */
+export async function buildLibrary(dist: string): Promise<void> {
+  const result = await build({
+    ...common,
+    entryPoints: {
+      index: "widget/src/index.ts",
+      "back-office": componentSource(backOfficeTags[0]),
+      ...Object.fromEntries(customerTags.map((tag) => [`components/${tag}`, componentSource(tag)])),
+    },
+    outdir: join(dist, "lib"),
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    minify: false,
+    legalComments: "none",
+    packages: "external",
+  });
+  checkInputs(result.metafile);
+}
+
+/** Writes dist/package.json and dist/README.md for `npm pack dist`. */
+export function writePackageManifest(dist: string): void {
+  const workspace = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    version: string;
+    license: string;
+    engines: Record<string, string>;
+    dependencies: Record<string, string>;
+  };
+  const dependencies = Object.fromEntries(
+    runtimeDependencies.map((name) => {
+      const range = workspace.dependencies[name];
+      if (!range) throw new Error(`package.json has no dependency ${name}`);
+      return [name, range];
+    }),
+  );
+  const typesOf = (tag: string) => `./types/components/${tag}/${tag}.d.ts`;
+  const manifest = {
+    name: "crm-widgets",
+    version: workspace.version,
+    description:
+      "Lit web components that show and edit the visiting customer's own CRM data through the crm-widgets proxy.",
+    license: workspace.license,
+    type: "module",
+    keywords: ["web-components", "lit", "crm", "custom-elements"],
+    exports: {
+      ".": { types: "./types/index.d.ts", default: "./lib/index.js" },
+      "./back-office": { types: typesOf(backOfficeTags[0]), default: "./lib/back-office.js" },
+      ...Object.fromEntries(
+        customerTags.map((tag) => [
+          `./${tag}`,
+          { types: typesOf(tag), default: `./lib/components/${tag}.js` },
+        ]),
+      ),
+      "./crm-widgets.js": "./crm-widgets.js",
+      "./crm-back-office.js": "./crm-back-office.js",
+      "./custom-elements.json": "./custom-elements.json",
+      "./package.json": "./package.json",
+    },
+    types: "./types/index.d.ts",
+    customElements: "./custom-elements.json",
+    // Every module that defines elements; the types, manifest and chunks have no effect.
+    sideEffects: [
+      "./lib/index.js",
+      "./lib/back-office.js",
+      "./lib/components/*.js",
+      "./crm-widgets.js",
+      "./crm-back-office.js",
+      "./components/*.js",
+      "./back-office/*.js",
+    ],
+    dependencies,
+    engines: { node: workspace.engines.node },
+  };
+  writeFileSync(join(dist, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  copyFileSync(join(root, "widget", "README.md"), join(dist, "README.md"));
+}
