@@ -8,7 +8,8 @@
  *   (see bundle.ts);
  * - dist/lib/: the npm package's modules (Lit and zod left to the installer), and
  *   dist/package.json + dist/README.md: the package `npm pack dist` makes (see package.ts);
- * - dist/types/: self-contained declarations (index.d.ts; the domain model under model/),
+ * - dist/types/: self-contained declarations (index.d.ts; the domain model under model/;
+ *   react.d.ts and vue.d.ts, the elements in JSX and in Vue templates, see frameworks.ts),
  *   type-checked from outside the repository; dist/custom-elements.json: the manifest;
  * - dist/sizes.json: what each kind of page downloads (read by `npm run bench`);
  * - dist/integrity.json: every file's Subresource Integrity hash (the two script tags'
@@ -25,6 +26,7 @@ import { join, resolve } from "node:path";
 import { buildBundle, type PageWeight, pageWeight } from "./bundle.ts";
 import { checkDeclarations, writeDeclarations } from "./declarations.ts";
 import { writeReference } from "./docs.ts";
+import { writeFrameworkTypes } from "./frameworks.ts";
 import { buildLibrary, writePackageManifest } from "./package.ts";
 import { customerTags } from "./src/tags.ts";
 
@@ -72,6 +74,8 @@ execFileSync(
   ],
   { cwd: root, stdio: "inherit" },
 );
+
+writeFrameworkTypes(join(dist, "custom-elements.json"), join(dist, "types"));
 
 const readme = join(root, "widget", "README.md");
 const readmeBefore = readFileSync(readme, "utf8");

@@ -74,6 +74,9 @@ export function writePackageManifest(dist: string): void {
           { types: typesOf(tag), default: `./lib/components/${tag}.js` },
         ]),
       ),
+      // Types only: `import type {} from "crm-widgets/react"` (or "/vue") once in an application.
+      "./react": { types: "./types/react.d.ts" },
+      "./vue": { types: "./types/vue.d.ts" },
       "./crm-widgets.js": "./crm-widgets.js",
       "./crm-back-office.js": "./crm-back-office.js",
       "./custom-elements.json": "./custom-elements.json",

@@ -2,7 +2,8 @@
  * The widget's npm package as an installer gets it: `npm pack dist`, then an
  * install of the tarball into a fresh project outside the repository (from
  * npm's cache or registry, nothing else), which imports it in Node without a
- * DOM, type-checks a page against it and bundles that page with esbuild.
+ * DOM, type-checks a page, a React page and a Vue script against it (the
+ * JSX and Vue declarations) and bundles the page with esbuild.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -62,12 +63,14 @@ test("installed into a fresh project it brings no server dependency, imports in 
     join(project, "package.json"),
     `${JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)}\n`,
   );
-  npm(["install", tarball, "--prefer-offline", "--no-audit", "--no-fund"], project);
+  // React and Vue only to type-check the framework declarations below, as an application would.
+  const frameworks = ["react@19", "react-dom@19", "@types/react@19", "vue@3"];
+  npm(["install", tarball, ...frameworks, "--prefer-offline", "--no-audit", "--no-fund"], project);
   const modules = join(project, "node_modules");
   for (const name of ["crm-widgets", "lit", "zod", "@lit/task", "@lit/context"]) {
     expect(existsSync(join(modules, name)), name).toBe(true);
   }
-  for (const name of ["hono", "@hono", "@elastic", "jose", "wrangler"]) {
+  for (const name of ["hono", "@hono", "@elastic", "jose", "wrangler", "@crm-widgets"]) {
     expect(existsSync(join(modules, name)), name).toBe(false);
   }
 
@@ -109,9 +112,43 @@ console.log(value);
         strict: true,
         noEmit: true,
         skipLibCheck: false,
+        jsx: "react-jsx",
       },
-      files: ["page.ts"],
+      files: ["page.ts", "react-page.tsx", "vue-page.ts"],
     }),
+  );
+  writeFileSync(
+    join(project, "react-page.tsx"),
+    `import type {} from "crm-widgets/react";
+import "crm-widgets/crm-field";
+export function Weight({ onSaved }: { onSaved: (keys: string[]) => void }) {
+  return (
+    <crm-field
+      slug="weight-tracker"
+      field="current_weight"
+      editable
+      value={80}
+      oncrm-save={(event) => onSaved(event.detail.fields.map((saved) => saved.fieldKey))}
+    />
+  );
+}
+// @ts-expect-error editable is a boolean property
+export const wrong = <crm-field slug="weight-tracker" editable="yes" />;
+`,
+  );
+  writeFileSync(
+    join(project, "vue-page.ts"),
+    `import type {} from "crm-widgets/vue";
+import type { GlobalComponents } from "vue";
+type FormProps = InstanceType<GlobalComponents["crm-form"]>["$props"];
+export const props: FormProps = {
+  slug: "weight-tracker",
+  noHeading: false,
+  "onCrm-save": (event) => console.log(event.detail.fields.length),
+};
+// @ts-expect-error noHeading is a boolean property
+export const wrong: FormProps = { noHeading: "false" };
+`,
   );
   try {
     execFileSync(process.execPath, [tsc, "-p", project], { encoding: "utf8" });

@@ -17,7 +17,7 @@ import { styles } from "./crm-customer-details.styles.ts";
  * @tagname crm-customer-details
  * @summary All CRM entries of one customer, for the back office.
  *
- * @event crm-load-error - The entries could not be loaded; `detail: { error }`.
+ * @event {CrmLoadErrorEvent} crm-load-error - The entries could not be loaded; `detail: { error }`.
  *
  * @csspart header - The customer's heading line.
  * @csspart entity - One entity's section.

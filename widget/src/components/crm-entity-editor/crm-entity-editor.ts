@@ -91,7 +91,7 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * @summary Create and edit an entity definition (CRM settings).
  *
  * @event crm-entity-save - The proxy stored the definition; `detail: { definition, created }`.
- * @event crm-load-error - The definition could not be loaded; `detail: { error }`.
+ * @event {CrmLoadErrorEvent} crm-load-error - The definition could not be loaded; `detail: { error }`.
  *
  * @csspart form - The editing form.
  * @csspart section - The entity, fields and pipelines sections.

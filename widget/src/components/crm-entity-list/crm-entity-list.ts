@@ -30,7 +30,7 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * @summary The list of entity definitions beside the CRM settings editor.
  *
  * @event crm-entity-select - An entity (or "New entity") was chosen; `detail: { slug }`.
- * @event crm-load-error - The list could not be loaded; `detail: { error }`.
+ * @event {CrmLoadErrorEvent} crm-load-error - The list could not be loaded; `detail: { error }`.
  *
  * @csspart list - The list of entities.
  * @csspart entity - One entity's button.

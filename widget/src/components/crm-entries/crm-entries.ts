@@ -21,7 +21,7 @@ interface EntriesData {
  * @tagname crm-entries
  * @summary The customer's entries of one entity.
  *
- * @event crm-load-error - The entries could not be loaded; `detail: { error }`.
+ * @event {CrmLoadErrorEvent} crm-load-error - The entries could not be loaded; `detail: { error }`.
  *
  * @csspart list - The list of entries.
  * @csspart entry - One entry's card.

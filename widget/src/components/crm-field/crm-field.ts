@@ -28,10 +28,10 @@ const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentCol
  * @tagname crm-field
  * @summary One CRM field value, read-only or inline-editable.
  *
- * @event crm-change - The user committed a new value; `detail: { slug, fieldKey, value, previousValue }`.
- * @event crm-save - The proxy saved it; `detail: { slug, fields: [CrmFieldValue] }`.
- * @event crm-save-error - The proxy refused it (the previous value is shown again); `detail: { slug, error, errors }`.
- * @event crm-load-error - The value could not be loaded; `detail: { error }`.
+ * @event {CrmChangeEvent} crm-change - The user committed a new value; `detail: { slug, fieldKey, value, previousValue }`.
+ * @event {CrmSaveEvent} crm-save - The proxy saved it; `detail: { slug, fields: [CrmFieldValue] }`.
+ * @event {CrmSaveErrorEvent} crm-save-error - The proxy refused it (the previous value is shown again); `detail: { slug, error, errors }`.
+ * @event {CrmLoadErrorEvent} crm-load-error - The value could not be loaded; `detail: { error }`.
  *
  * @csspart base - The wrapper of value, button and messages.
  * @csspart value - The formatted value.

@@ -44,10 +44,10 @@ const statusMessages: Partial<Record<FormStatus, MessageKey>> = {
  * @tagname crm-form
  * @summary A check-in form for the session customer's entry.
  *
- * @event crm-change - A field's value was committed by the user; `detail: { slug, fieldKey, value, previousValue }` (once per changed field on submit).
- * @event crm-save - Every changed field was saved; `detail: { slug, fields: CrmFieldValue[] }`.
- * @event crm-save-error - Some or all fields were refused; `detail: { slug, error, errors: { [fieldKey]: error } }`.
- * @event crm-load-error - The form could not be loaded; `detail: { error }`.
+ * @event {CrmChangeEvent} crm-change - A field's value was committed by the user; `detail: { slug, fieldKey, value, previousValue }` (once per changed field on submit).
+ * @event {CrmSaveEvent} crm-save - Every changed field was saved; `detail: { slug, fields: CrmFieldValue[] }`.
+ * @event {CrmSaveErrorEvent} crm-save-error - Some or all fields were refused; `detail: { slug, error, errors: { [fieldKey]: error } }`.
+ * @event {CrmLoadErrorEvent} crm-load-error - The form could not be loaded; `detail: { error }`.
  *
  * @slot heading - Replaces the heading (default: the entity's name).
  * @slot submit-label - Replaces the submit button's text.

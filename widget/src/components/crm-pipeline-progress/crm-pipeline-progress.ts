@@ -30,10 +30,10 @@ interface PipelineData {
  * @tagname crm-pipeline-progress
  * @summary A customer's progress through a pipeline's stages.
  *
- * @event crm-change - The customer chose another stage; `detail: { slug, pipeline, value, previousValue }`.
- * @event crm-save - The move was saved; `detail: { slug, fields: [], stage }`.
- * @event crm-save-error - The move was refused (the previous stage is shown again); `detail: { slug, error, errors }`.
- * @event crm-load-error - The pipeline could not be loaded; `detail: { error }`.
+ * @event {CrmChangeEvent} crm-change - The customer chose another stage; `detail: { slug, pipeline, value, previousValue }`.
+ * @event {CrmSaveEvent} crm-save - The move was saved; `detail: { slug, fields: [], stage }`.
+ * @event {CrmSaveErrorEvent} crm-save-error - The move was refused (the previous stage is shown again); `detail: { slug, error, errors }`.
+ * @event {CrmLoadErrorEvent} crm-load-error - The pipeline could not be loaded; `detail: { error }`.
  *
  * @csspart base - The whole progress block.
  * @csspart summary - The line with the pipeline's name and the current stage.
