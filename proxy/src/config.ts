@@ -27,6 +27,14 @@ export interface ProxyConfig {
     /** Oldest accepted token, in seconds since its `iat`. */
     maxAgeSeconds: number;
   };
+  /**
+   * Staff tokens: signed with the session keys (and issuer), but for their own
+   * audience and with `typ: staff+jwt`, so no customer session passes as one.
+   */
+  staff: {
+    audience: string;
+    maxAgeSeconds: number;
+  };
   /** Bearer credential of the admin routes; absent disables them. */
   adminToken: string | undefined;
   /** Exact origins (scheme://host[:port]) allowed to call the proxy from a browser. */
@@ -105,6 +113,8 @@ const envSchema = z.object({
   ),
   SESSION_JWKS_URL: optionalText.pipe(httpUrl.optional()),
   SESSION_MAX_AGE: integer(3_600, 30, 86_400),
+  STAFF_AUDIENCE: optionalText.pipe(z.string().optional()),
+  STAFF_MAX_AGE: integer(3_600, 30, 86_400),
   ADMIN_TOKEN: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   CORS_ORIGINS: optionalText
     .transform((value) =>
@@ -134,6 +144,14 @@ export function loadConfig(env: EnvRecord): ProxyConfig {
   if (!isSet("SESSION_SECRET") && !isSet("SESSION_JWKS_URL")) {
     problems.push("SESSION_SECRET or SESSION_JWKS_URL is required to verify session tokens");
   }
+  if (
+    isSet("STAFF_AUDIENCE") &&
+    strings.STAFF_AUDIENCE?.trim() === strings.SESSION_AUDIENCE?.trim()
+  ) {
+    problems.push(
+      "STAFF_AUDIENCE must differ from SESSION_AUDIENCE (a session must never pass as staff)",
+    );
+  }
   if (isSet("ELASTICSEARCH_USERNAME") !== isSet("ELASTICSEARCH_PASSWORD")) {
     problems.push("ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together");
   }
@@ -155,6 +173,10 @@ export function loadConfig(env: EnvRecord): ProxyConfig {
       secret: e.SESSION_SECRET,
       jwksUrl: e.SESSION_JWKS_URL,
       maxAgeSeconds: e.SESSION_MAX_AGE,
+    },
+    staff: {
+      audience: e.STAFF_AUDIENCE ?? `${e.SESSION_AUDIENCE}:staff`,
+      maxAgeSeconds: e.STAFF_MAX_AGE,
     },
     adminToken: e.ADMIN_TOKEN,
     corsOrigins: e.CORS_ORIGINS,

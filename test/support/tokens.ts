@@ -12,6 +12,8 @@ export interface SessionIssuer {
   key: string | Uint8Array | CryptoKey | KeyObject;
   alg?: "HS256" | "RS256" | "ES256";
   kid?: string;
+  /** The `typ` header; staff tokens carry `staff+jwt`. */
+  typ?: string;
 }
 
 /** Claims to override; a claim set to `undefined` is left out of the token. */
@@ -39,6 +41,10 @@ export function signSession(
     if (value === undefined) delete payload[name];
   const key = typeof by.key === "string" ? encoder.encode(by.key) : by.key;
   return new SignJWT(payload)
-    .setProtectedHeader({ alg: by.alg ?? "HS256", ...(by.kid ? { kid: by.kid } : {}) })
+    .setProtectedHeader({
+      alg: by.alg ?? "HS256",
+      ...(by.kid ? { kid: by.kid } : {}),
+      ...(by.typ ? { typ: by.typ } : {}),
+    })
     .sign(key);
 }

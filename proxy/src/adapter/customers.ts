@@ -38,6 +38,7 @@ export class CustomerStore {
     const cached = this.cache.get(id);
     if (cached) return cached;
     const document: CustomerDocument = {
+      customer_id: id,
       issuer,
       subject,
       created_at: this.context.now().toISOString(),
@@ -62,6 +63,11 @@ export class CustomerStore {
       this.client.get<CustomerDocument>({ index: this.index, id }, { ignore: [404] }),
     );
     return result.found && result._source ? this.remember(id, result._source) : null;
+  }
+
+  /** Forgets a cached customer (after an erase), so the next visit creates it anew. */
+  forget(id: string): void {
+    this.cache.delete(id);
   }
 
   private remember(id: string, document: CustomerDocument): Customer {

@@ -93,8 +93,16 @@ export class EntityStore {
     return definition;
   }
 
-  /** Replaces a definition. Compare-and-set on the stored version: a concurrent update yields `conflict`. */
-  async update(slug: string, input: EntityDefinitionInput): Promise<EntityDefinition> {
+  /**
+   * Replaces a definition. Compare-and-set on the stored version: a concurrent
+   * update yields `conflict`. `check` sees the stored and the new definition
+   * before the write and may refuse it (the back office's breaking-change check).
+   */
+  async update(
+    slug: string,
+    input: EntityDefinitionInput,
+    check?: (current: EntityDefinition, next: EntityDefinition) => Promise<void>,
+  ): Promise<EntityDefinition> {
     const definition = validDefinition(input);
     if (definition.slug !== slug) {
       throw new CrmError("invalid_request", "slug: Must match the entity being updated", "slug");
@@ -112,6 +120,7 @@ export class EntityStore {
         "entriesPerReference",
       );
     }
+    await check?.(stored, definition);
     const createdAt = current._source.created_at;
     await elasticsearchCall(() =>
       this.client.index<EntityDocument>({
@@ -134,6 +143,19 @@ export class EntityStore {
     return definition;
   }
 
+  /** Removes a definition; false if there was none. Its entries are the caller's concern. */
+  async delete(slug: string): Promise<boolean> {
+    const result = await elasticsearchCall(() =>
+      this.client.delete(
+        { index: this.index, id: slug, refresh: this.context.refresh },
+        { ignore: [404] },
+      ),
+    );
+    this.writes++;
+    this.cache.delete(slug);
+    return result.result === "deleted";
+  }
+
   private async load(slug: string): Promise<EntityDefinition> {
     const writesBefore = this.writes;
     const result = await elasticsearchCall(() =>
@@ -151,7 +173,7 @@ function entityNotFound(slug: string): CrmError {
   return new CrmError("entity_not_found", `No entity with slug "${slug}"`);
 }
 
-function validDefinition(input: unknown): EntityDefinition {
+export function validDefinition(input: unknown): EntityDefinition {
   const result = entityDefinitionSchema.safeParse(input);
   if (!result.success) throw errorFromIssues(result.error.issues);
   return result.data;

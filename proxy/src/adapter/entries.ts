@@ -1,5 +1,6 @@
 import type { Client, estypes } from "@elastic/elasticsearch";
 import {
+  type Actor,
   type CrmEntry,
   CrmError,
   type FieldValue,
@@ -151,10 +152,13 @@ export class EntryStore {
     now,
     refresh,
     createAs,
+    by,
   }: {
     id: string;
     reference: Reference;
     change: EntryChange;
+    /** Who makes the change: kept as the entry's `updated_by`. */
+    by: Actor;
     /** ISO timestamp of the change: `updated_at`, and `created_at` of a created entry. */
     now: string;
     refresh: RefreshPolicy;
@@ -168,6 +172,7 @@ export class EntryStore {
       stages: change.stages ?? {},
       created_at: now,
       updated_at: now,
+      updated_by: by,
     };
     try {
       await withConflictResends(() =>
@@ -178,7 +183,7 @@ export class EntryStore {
           refresh,
           retry_on_conflict: RETRY_ON_CONFLICT,
           _source: false,
-          doc: { ...change, updated_at: now },
+          doc: { ...change, updated_at: now, updated_by: by },
           ...(upsert ? { upsert } : {}),
         }),
       );
@@ -194,6 +199,25 @@ export class EntryStore {
     return true;
   }
 
+  /** Deletes one entry; false if there was none. */
+  async delete({
+    id,
+    reference,
+    refresh,
+  }: {
+    id: string;
+    reference: Reference;
+    refresh: RefreshPolicy;
+  }): Promise<boolean> {
+    const result = await elasticsearchCall(() =>
+      this.client.delete(
+        { index: this.index, id, routing: routingOf(reference), refresh },
+        { ignore: [404] },
+      ),
+    );
+    return result.result === "deleted";
+  }
+
   /** Stores a new entry under a fresh id. */
   async create({
     id,
@@ -202,6 +226,7 @@ export class EntryStore {
     values,
     now,
     refresh,
+    by,
   }: {
     id: string;
     slug: string;
@@ -209,6 +234,7 @@ export class EntryStore {
     values: Record<string, FieldValue>;
     now: string;
     refresh: RefreshPolicy;
+    by: Actor;
   }): Promise<StoredEntry> {
     const document: EntryDocument = {
       slug,
@@ -218,6 +244,7 @@ export class EntryStore {
       stages: {},
       created_at: now,
       updated_at: now,
+      updated_by: by,
     };
     await elasticsearchCall(() =>
       this.client.create<EntryDocument>(
@@ -316,10 +343,8 @@ export class EntryReader {
 }
 
 /** The entry as every layer returns it; `keepValue` decides which stored values the caller may see. */
-export function toCrmEntry(
-  stored: StoredEntry,
-  keepValue: (key: string) => boolean = () => true,
-): CrmEntry {
+export function toCrmEntry(stored: StoredEntry, view: EntryView = FULL_VIEW): CrmEntry {
+  const keepValue = view.keep;
   const { document } = stored;
   const values: Record<string, FieldValue> = {};
   for (const [key, value] of Object.entries(document.values ?? {})) {
@@ -337,5 +362,15 @@ export function toCrmEntry(
     stages,
     createdAt: document.created_at,
     updatedAt: document.updated_at,
+    ...(view.withWriter && document.updated_by ? { updatedBy: document.updated_by } : {}),
   };
 }
+
+/** What of a stored entry a caller sees: which values, and whether who wrote it last. */
+export interface EntryView {
+  keep: (key: string) => boolean;
+  withWriter: boolean;
+}
+
+/** Staff and backend callers see everything. */
+const FULL_VIEW: EntryView = { keep: () => true, withWriter: true };

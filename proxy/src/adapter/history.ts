@@ -41,9 +41,9 @@ const RECORD_ID_LENGTH = 22;
 
 /** What the caller names as who made a change; customers' own sessions, staff or backend. */
 export function actorOf(caller: Caller): HistoryActor {
-  return caller.kind === "customer"
-    ? { type: "customer", id: caller.customerId }
-    : { type: caller.kind, id: null };
+  if (caller.kind === "customer") return { type: "customer", id: caller.customerId };
+  if (caller.kind === "staff") return { type: "staff", id: caller.subject };
+  return { type: "backend", id: null };
 }
 
 /**

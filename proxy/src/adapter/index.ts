@@ -9,6 +9,7 @@ import {
   OPERATION_NAMES,
 } from "#domain";
 import type { CrmIndices } from "../elasticsearch/indices.ts";
+import { BackOfficeStore, type BreakingChange, type ErasedCustomer } from "./back-office.ts";
 import { TtlCache } from "./cache.ts";
 import type { AdapterContext, RefreshPolicy } from "./context.ts";
 import { CustomerStore } from "./customers.ts";
@@ -17,7 +18,7 @@ import { EntryStore, MAX_REFERENCE_ENTRIES, toCrmEntry } from "./entries.ts";
 import { HistoryStore } from "./history.ts";
 import { referenceEntryId } from "./ids.ts";
 import { crmOperations, parseArgs } from "./operations.ts";
-import type { CrmAdapter, Customer } from "./types.ts";
+import type { CrmAdapter, Customer, CustomerExport } from "./types.ts";
 
 export type { RefreshPolicy } from "./context.ts";
 export type * from "./types.ts";
@@ -38,6 +39,18 @@ const referenceSchema = z.strictObject({
   type: getCrmEntriesArgsSchema.shape.referenceType.unwrap(),
   id: getCrmEntriesArgsSchema.shape.referenceId.unwrap(),
 });
+
+/** The refusal of a definition change that would make stored values invalid. */
+function breakingChangeRefused(breaking: BreakingChange[]): CrmError {
+  const total = breaking.reduce((sum, change) => sum + change.entries, 0);
+  const list = breaking.map((change) => `${change.problem} (${change.entries})`).join("; ");
+  return new CrmError(
+    "conflict",
+    `This change would break ${total} stored ${total === 1 ? "entry" : "entries"}: ${list}. Send acceptBreaking to make it anyway.`,
+  );
+}
+
+const customerIdSchema = getCrmEntriesArgsSchema.shape.referenceId.unwrap();
 
 /** Every operation of the table, each call on a fresh set made by `make`. */
 function perCall(make: () => CrmOperations): CrmOperations {
@@ -66,6 +79,35 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
   const entries = new EntryStore(context);
   const history = new HistoryStore(context);
   const deps = { entities, entries, history, now: context.now, refresh: context.refresh };
+  const backOffice = new BackOfficeStore(context);
+
+  /** Every entry of one reference across the given entities: the CRM tab and the export. */
+  async function referenceEntries(
+    reference: { type: string; id: string },
+    definitions: EntityDefinition[],
+  ): Promise<CrmEntry[]> {
+    // One-entry entities are read by their deterministic ids (realtime, no
+    // refresh needed); only many-entry entities are searched.
+    const oneIds = definitions
+      .filter((entity) => entity.entriesPerReference === "one")
+      .map((entity) => referenceEntryId(entity.slug, reference));
+    const manySlugs = definitions
+      .filter((entity) => entity.entriesPerReference === "many")
+      .map((entity) => entity.slug);
+    const [ones, manies] = await Promise.all([
+      entries.getMany(oneIds, reference),
+      manySlugs.length === 0
+        ? []
+        : entries.search(reference, {
+            slugs: manySlugs,
+            size: MAX_REFERENCE_ENTRIES,
+            sort: [{ slug: "asc" }, { created_at: "asc" }],
+          }),
+    ]);
+    return [...ones, ...manies]
+      .map((stored) => toCrmEntry(stored))
+      .sort((a, b) => a.slug.localeCompare(b.slug) || a.createdAt.localeCompare(b.createdAt));
+  }
 
   // A fresh operations object per call: it holds per-request state (batched
   // reads), which Workers forbid sharing between concurrent requests.
@@ -90,36 +132,67 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
     },
 
     async getReferenceEntries(reference): Promise<CrmEntry[]> {
-      const ref = parseArgs(referenceSchema, reference);
-      const definitions = await entities.list();
-      // One-entry entities are read by their deterministic ids (realtime, no
-      // refresh needed); only many-entry entities are searched.
-      const oneIds = definitions
-        .filter((entity) => entity.entriesPerReference === "one")
-        .map((entity) => referenceEntryId(entity.slug, ref));
-      const manySlugs = definitions
-        .filter((entity) => entity.entriesPerReference === "many")
-        .map((entity) => entity.slug);
-      const [ones, manies] = await Promise.all([
-        entries.getMany(oneIds, ref),
-        manySlugs.length === 0
-          ? []
-          : entries.search(ref, {
-              slugs: manySlugs,
-              size: MAX_REFERENCE_ENTRIES,
-              sort: [{ slug: "asc" }, { created_at: "asc" }],
-            }),
+      return referenceEntries(parseArgs(referenceSchema, reference), await entities.list());
+    },
+
+    forStaff(subject) {
+      if (typeof subject !== "string" || subject.length === 0) {
+        throw new CrmError("invalid_request", "A staff subject is required");
+      }
+      return crmOperations({ kind: "staff", subject }, deps);
+    },
+
+    findCustomers: (options) => backOffice.findCustomers(options),
+
+    async exportCustomer(customerId): Promise<CustomerExport> {
+      const id = parseArgs(customerIdSchema, customerId);
+      const reference = { type: "customer", id };
+      const [customer, definitions, history] = await Promise.all([
+        customers.get(id),
+        entities.list(),
+        backOffice.customerHistory(id),
       ]);
-      return [...ones, ...manies]
-        .map((stored) => toCrmEntry(stored))
-        .sort((a, b) => a.slug.localeCompare(b.slug) || a.createdAt.localeCompare(b.createdAt));
+      const exported = await referenceEntries(reference, definitions);
+      const used = new Set(exported.map((entry) => entry.slug));
+      return {
+        exportedAt: context.now().toISOString(),
+        customer,
+        entities: definitions.filter((entity) => used.has(entity.slug)),
+        entries: exported,
+        history,
+      };
+    },
+
+    async eraseCustomer(customerId): Promise<ErasedCustomer> {
+      const id = parseArgs(customerIdSchema, customerId);
+      const erased = await backOffice.eraseCustomer(id);
+      customers.forget(id);
+      return erased;
     },
 
     entities: {
       list: () => entities.list(),
       get: (slug) => entities.get(slug),
       create: (definition) => entities.create(definition),
-      update: (slug, definition) => entities.update(slug, definition),
+      update: (slug, definition, options = {}) =>
+        entities.update(slug, definition, async (current, next) => {
+          if (options.acceptBreaking) return;
+          const breaking = await backOffice.breakingChanges(current, next);
+          if (breaking.length > 0) throw breakingChangeRefused(breaking);
+        }),
+      async delete(slug, options = {}) {
+        const entity = await entities.get(slug);
+        const stored = await backOffice.countEntries(entity.slug);
+        if (stored > 0 && !options.deleteEntries) {
+          throw new CrmError(
+            "conflict",
+            `Entity "${slug}" has ${stored} stored ${stored === 1 ? "entry" : "entries"}; delete them too (deleteEntries) or keep the entity`,
+          );
+        }
+        const deletedEntries = stored > 0 ? await backOffice.deleteEntriesOf(entity.slug) : 0;
+        await entities.delete(entity.slug);
+        return { slug: entity.slug, deletedEntries };
+      },
     },
   };
 }

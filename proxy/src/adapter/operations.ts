@@ -10,6 +10,7 @@ import {
   createCrmEntryArgsSchema,
   customerView,
   DEFAULT_HISTORY_LIMIT,
+  deleteCrmEntryArgsSchema,
   type EntityDefinition,
   errorFromIssues,
   type FieldDefinition,
@@ -41,11 +42,11 @@ import { isEntryIdOf, newEntryId, referenceEntryId } from "./ids.ts";
 import {
   type Caller,
   entryNotFound,
+  entryView,
   movablePipeline,
   pipelineOf,
   readableField,
   referenceFor,
-  valueFilter,
   writableField,
 } from "./scope.ts";
 import type { CrmOperations } from "./types.ts";
@@ -169,6 +170,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       now: write.at,
       refresh: refreshFor(entity),
       createAs: entity.entriesPerReference === "one" ? { slug: entity.slug } : undefined,
+      by: actorOf(caller),
     });
     if (!applied) throw entryNotFound();
     if (records.length > 0) await history.record(records, deps.refresh);
@@ -179,7 +181,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const a = parseArgs(getCrmEntriesArgsSchema, args);
       const reference = referenceFor(caller, a);
       const entity = await entities.get(a.slug);
-      const keep = valueFilter(caller, entity);
+      const keep = entryView(caller, entity);
       if (entity.entriesPerReference === "one") {
         const stored = await reader.get(
           referenceEntryId(entity.slug, reference),
@@ -323,7 +325,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         values[key] = checkedValue(writableField(caller, entity, key), input);
       }
       for (const field of entity.fields) {
-        const writable = caller.kind === "backend" || field.customerAccess === "write";
+        const writable = caller.kind !== "customer" || field.customerAccess === "write";
         if (field.required && writable && !(field.key in values)) {
           throw new CrmError("invalid_value", `${field.key}: Required`, field.key);
         }
@@ -337,6 +339,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         values,
         now: createdAt,
         refresh: refreshFor(entity),
+        by: actorOf(caller),
       });
       const records = entity.fields.flatMap((field) =>
         field.history && field.key in values
@@ -350,7 +353,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
           : [],
       );
       if (records.length > 0) await history.record(records, deps.refresh);
-      return toCrmEntry(stored, valueFilter(caller, entity));
+      return toCrmEntry(stored, entryView(caller, entity));
     },
 
     async getCrmFieldHistory(args): Promise<CrmFieldHistory> {
@@ -411,6 +414,18 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         })),
         next: page.next,
       };
+    },
+
+    async deleteCrmEntry(args) {
+      if (caller.kind === "customer") {
+        throw new CrmError("forbidden", "Only staff and the site's backend delete entries");
+      }
+      const a = parseArgs(deleteCrmEntryArgsSchema, args);
+      const reference = referenceFor(caller, a);
+      const entity = await entities.get(a.slug);
+      const id = entryIdFor(entity, reference, a.entryId);
+      const deleted = await entries.delete({ id, reference, refresh: refreshFor(entity) });
+      return { slug: entity.slug, entryId: id, deleted };
     },
 
     async getCrmEntity(args): Promise<EntityDefinition> {

@@ -8,13 +8,18 @@ import {
   type PipelineDefinition,
   type Reference,
 } from "#domain";
+import type { EntryView } from "./entries.ts";
 
 /**
- * Who calls an operation. Backend callers (scripts, admin routes) have full
- * access and name the reference; a customer reaches only their own reference
- * and the fields and pipelines open to customers.
+ * Who calls an operation. Backend callers (scripts, admin routes) and staff
+ * (a verified staff token, by subject) have full access and name the
+ * reference; a customer reaches only their own reference and the fields and
+ * pipelines open to customers.
  */
-export type Caller = { kind: "backend" } | { kind: "customer"; customerId: string };
+export type Caller =
+  | { kind: "backend" }
+  | { kind: "staff"; subject: string }
+  | { kind: "customer"; customerId: string };
 
 /** The reference an operation addresses, after the caller's scope was applied. */
 export function referenceFor(
@@ -22,7 +27,7 @@ export function referenceFor(
   args: { referenceType?: string | undefined; referenceId?: string | undefined },
 ): Reference {
   const type = args.referenceType ?? DEFAULT_REFERENCE_TYPE;
-  if (caller.kind === "backend") {
+  if (caller.kind !== "customer") {
     if (args.referenceId === undefined) {
       throw new CrmError(
         "invalid_request",
@@ -75,13 +80,16 @@ export function writableField(
   return field;
 }
 
-/** Which stored values this caller may see: customers only those of fields open to them. */
-export function valueFilter(caller: Caller, entity: EntityDefinition): (key: string) => boolean {
-  if (caller.kind === "backend") return () => true;
+/**
+ * What of an entry this caller may see: customers only the values of fields
+ * open to them, and never who wrote it last; staff and backend callers all.
+ */
+export function entryView(caller: Caller, entity: EntityDefinition): EntryView {
+  if (caller.kind !== "customer") return { keep: () => true, withWriter: true };
   const visible = new Set(
     entity.fields.filter((field) => field.customerAccess !== "none").map((field) => field.key),
   );
-  return (key) => visible.has(key);
+  return { keep: (key) => visible.has(key), withWriter: false };
 }
 
 export function pipelineOf(entity: EntityDefinition, key: string): PipelineDefinition {

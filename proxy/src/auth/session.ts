@@ -32,7 +32,7 @@ export type SessionVerifier = (token: string) => Promise<Session>;
 const SHARED_SECRET_ALGORITHMS = ["HS256"];
 const KEY_SET_ALGORITHMS = ["RS256", "ES256"];
 /** Seconds of clock skew tolerated between the token issuer and this proxy. */
-const CLOCK_TOLERANCE_SECONDS = 5;
+export const CLOCK_TOLERANCE_SECONDS = 5;
 const MAX_SUBJECT_LENGTH = 256;
 
 /**
@@ -45,32 +45,11 @@ const MAX_SUBJECT_LENGTH = 256;
  * on Node concurrent refetches share one request (jose does not share them on
  * Workers, where one request may not await another's I/O).
  */
-export function createSessionVerifier(options: SessionOptions): SessionVerifier {
-  const secret = options.secret === undefined ? undefined : importSharedSecret(options.secret);
-  const keySet =
-    options.jwksUrl === undefined
-      ? undefined
-      : createRemoteJWKSet(new URL(options.jwksUrl), {
-          timeoutDuration: 3_000,
-          ...(options.jwksCooldownMs === undefined
-            ? {}
-            : { cooldownDuration: options.jwksCooldownMs }),
-        });
-  if (secret === undefined && keySet === undefined) {
-    throw new Error("A session secret or a JWKS URL is required");
-  }
-  const algorithms = [
-    ...(secret ? SHARED_SECRET_ALGORITHMS : []),
-    ...(keySet ? KEY_SET_ALGORITHMS : []),
-  ];
-
-  const getKey: JWTVerifyGetKey = (header: CompactJWSHeaderParameters, token) => {
-    if (secret && SHARED_SECRET_ALGORITHMS.includes(header.alg)) return secret;
-    if (keySet && KEY_SET_ALGORITHMS.includes(header.alg)) return keyFromSet(keySet, header, token);
-    // Unreachable while `algorithms` is passed to jwtVerify; kept so a key is never guessed.
-    throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
-  };
-
+export function createSessionVerifier(
+  options: SessionOptions,
+  keys: TokenKeys = tokenKeys(options),
+): SessionVerifier {
+  const { getKey, algorithms } = keys;
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, getKey, {
@@ -90,6 +69,45 @@ export function createSessionVerifier(options: SessionOptions): SessionVerifier 
       throw sessionError(error);
     }
   };
+}
+
+/** The keys tokens are verified with, and the algorithms each kind of key allows. */
+export interface TokenKeys {
+  getKey: JWTVerifyGetKey;
+  algorithms: string[];
+}
+
+/**
+ * The site owner's signing keys (shared secret and/or key set), made once:
+ * customer sessions and staff tokens share them, and so the JWKS cache.
+ */
+export function tokenKeys(
+  options: Pick<SessionOptions, "secret" | "jwksUrl" | "jwksCooldownMs">,
+): TokenKeys {
+  const secret = options.secret === undefined ? undefined : importSharedSecret(options.secret);
+  const keySet =
+    options.jwksUrl === undefined
+      ? undefined
+      : createRemoteJWKSet(new URL(options.jwksUrl), {
+          timeoutDuration: 3_000,
+          ...(options.jwksCooldownMs === undefined
+            ? {}
+            : { cooldownDuration: options.jwksCooldownMs }),
+        });
+  if (secret === undefined && keySet === undefined) {
+    throw new Error("A session secret or a JWKS URL is required");
+  }
+  const algorithms = [
+    ...(secret ? SHARED_SECRET_ALGORITHMS : []),
+    ...(keySet ? KEY_SET_ALGORITHMS : []),
+  ];
+  const getKey: JWTVerifyGetKey = (header: CompactJWSHeaderParameters, token) => {
+    if (secret && SHARED_SECRET_ALGORITHMS.includes(header.alg)) return secret;
+    if (keySet && KEY_SET_ALGORITHMS.includes(header.alg)) return keyFromSet(keySet, header, token);
+    // Unreachable while `algorithms` is passed to jwtVerify; kept so a key is never guessed.
+    throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
+  };
+  return { getKey, algorithms };
 }
 
 /**

@@ -19,6 +19,16 @@ const timestampSchema = z.iso.datetime({ offset: true });
 export const referenceSchema = z.object({ type: z.string(), id: z.string() });
 export type Reference = z.infer<typeof referenceSchema>;
 
+/**
+ * Who made a change: a customer (through their session, by customer id), a
+ * staff member (by the subject of their staff token) or the owner's backend
+ * (a script or the ADMIN_TOKEN, no id). Only staff and backend callers see it.
+ */
+export const actorSchema = z
+  .object({ type: z.enum(["customer", "staff", "backend"]), id: z.string().nullable() })
+  .meta({ id: "Actor" });
+export type Actor = z.infer<typeof actorSchema>;
+
 /** Where an entry stands in one pipeline, and since when (`enteredAt`: the move into this stage). */
 export const stagePositionSchema = z
   .object({ stage: z.string(), enteredAt: timestampSchema })
@@ -35,6 +45,8 @@ export const crmEntrySchema = z
     stages: z.record(z.string(), stagePositionSchema),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
+    /** Who made the last write; answered to staff and backend callers, never to customers. */
+    updatedBy: actorSchema.optional(),
   })
   .meta({ id: "CrmEntry" });
 export type CrmEntry = z.infer<typeof crmEntrySchema>;

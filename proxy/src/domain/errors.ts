@@ -7,7 +7,17 @@ export const ERROR_STATUS = {
   invalid_value: 400,
   unknown_field: 400,
   unauthenticated: 401,
+  /** Staff routes: the staff token's time is up (sign in again). */
+  token_expired: 401,
+  /** Staff routes: a well-signed token for another issuer, audience or use, or an unknown key. */
+  token_foreign: 401,
+  /** Staff routes: a token whose signature or form does not hold (tampered or malformed). */
+  token_invalid: 401,
   forbidden: 403,
+  /** A customer's session on a staff route: valid, but no staff token. */
+  staff_token_required: 403,
+  /** A staff member without the admin role on an admin-only route. */
+  admin_role_required: 403,
   field_not_writable: 403,
   stage_not_movable: 403,
   entity_not_found: 404,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isoDateSchema, keySchema, slugSchema } from "./entity.ts";
-import { wireValueSchema } from "./entry.ts";
+import { type Actor, actorSchema, wireValueSchema } from "./entry.ts";
 
 /**
  * Field and stage history: immutable records of acknowledged changes. Fields
@@ -74,14 +74,9 @@ export type GetCrmStageHistoryArgs = z.input<typeof getCrmStageHistoryArgsSchema
 
 const timestampSchema = z.iso.datetime({ offset: true });
 
-/**
- * Who made a change: a customer (through their session), staff, or a backend
- * caller (script, admin credential). Only staff and backend callers see it.
- */
-export const historyActorSchema = z
-  .object({ type: z.string(), id: z.string().nullable() })
-  .meta({ id: "HistoryActor" });
-export type HistoryActor = z.infer<typeof historyActorSchema>;
+/** Who made a change (see `actorSchema`); only staff and backend callers see it. */
+export const historyActorSchema = actorSchema;
+export type HistoryActor = Actor;
 
 /** One recorded value of a field; `by` is absent for customers. */
 export const fieldHistoryPointSchema = z

@@ -90,6 +90,17 @@ export const createCrmEntryArgsSchema = getCrmEntriesArgsSchema.extend({
 
 export const getCrmEntityArgsSchema = z.strictObject({ slug: slugSchema });
 
+export const deleteCrmEntryArgsSchema = z.strictObject({
+  slug: slugSchema,
+  /** Required for entities with several entries per reference; otherwise the reference's one entry. */
+  entryId: entryIdSchema.optional(),
+  ...referenceArgs,
+});
+
+export const deletedCrmEntrySchema = z
+  .object({ slug: z.string(), entryId: z.string(), deleted: z.boolean() })
+  .meta({ id: "DeletedCrmEntry" });
+
 export type GetCrmEntriesArgs = z.input<typeof getCrmEntriesArgsSchema>;
 export type GetCrmFieldArgs = z.input<typeof getCrmFieldArgsSchema>;
 export type SetCrmFieldArgs = z.input<typeof setCrmFieldArgsSchema>;
@@ -97,6 +108,7 @@ export type GetCrmStageArgs = z.input<typeof getCrmStageArgsSchema>;
 export type SetCrmStageArgs = z.input<typeof setCrmStageArgsSchema>;
 export type CreateCrmEntryArgs = z.input<typeof createCrmEntryArgsSchema>;
 export type GetCrmEntityArgs = z.input<typeof getCrmEntityArgsSchema>;
+export type DeleteCrmEntryArgs = z.input<typeof deleteCrmEntryArgsSchema>;
 
 /** A read changes nothing; a write changes its target. */
 export type OperationKind = "read" | "write";
@@ -116,6 +128,8 @@ export interface OperationSpec<
   target: (args: z.output<Args>) => OperationTarget;
   /** One line for the OpenAPI document and the docs. */
   summary: string;
+  /** Only staff (and the owner's backend) may call it; customer batches refuse it. */
+  staffOnly?: true;
 }
 
 /** Keeps each row's literal kind and ties `target` to that row's arguments. */
@@ -193,6 +207,14 @@ export const OPERATIONS = {
     target: stageTarget,
     summary: "recorded moves of an entry (or a reference's entries) in one pipeline",
   }),
+  deleteCrmEntry: operation({
+    kind: "write",
+    args: deleteCrmEntryArgsSchema,
+    result: deletedCrmEntrySchema,
+    target: entriesTarget,
+    summary: "deletes an entry (idempotent: `deleted` says whether there was one)",
+    staffOnly: true,
+  }),
   getCrmEntity: operation({
     kind: "read",
     args: getCrmEntityArgsSchema,
@@ -212,6 +234,10 @@ export type ReadOperationName = {
   [K in OperationName]: Table[K]["kind"] extends "read" ? K : never;
 }[OperationName];
 export type WriteOperationName = Exclude<OperationName, ReadOperationName>;
+/** The operations customers may call (every other one is `staffOnly`). */
+export type CustomerOperationName = {
+  [K in OperationName]: Table[K] extends { staffOnly: true } ? never : K;
+}[OperationName];
 
 /**
  * The CRM operations as functions: the adapter implements this type, the
@@ -225,6 +251,11 @@ export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
 
 export function isOperationName(value: unknown): value is OperationName {
   return typeof value === "string" && Object.hasOwn(OPERATIONS, value);
+}
+
+/** Whether customers may call an operation (staff and backend callers may call every one). */
+export function isCustomerOperation(name: OperationName): name is CustomerOperationName {
+  return !("staffOnly" in OPERATIONS[name]);
 }
 
 export function isWriteOperation(name: OperationName): name is WriteOperationName {

@@ -1,4 +1,5 @@
 import type { estypes } from "@elastic/elasticsearch";
+import type { Actor } from "#domain";
 
 /**
  * The Elasticsearch shape of the CRM's three indices.
@@ -32,6 +33,8 @@ export const entriesMappings: estypes.MappingTypeMapping = {
     stages: { type: "flattened", depth_limit: 2 },
     created_at: date,
     updated_at: date,
+    // Who made the last write (`Actor`): a customer, a staff subject or the backend.
+    updated_by: { properties: { type: keyword, id: keyword } },
   },
 };
 
@@ -50,6 +53,8 @@ export const entitiesMappings: estypes.MappingTypeMapping = {
 export const customersMappings: estypes.MappingTypeMapping = {
   dynamic: "strict",
   properties: {
+    // The document's own id again: `_id` takes no prefix query (the back office finds by id prefix).
+    customer_id: keyword,
     issuer: keyword,
     subject: keyword,
     created_at: date,
@@ -109,6 +114,8 @@ export interface EntryDocument {
   stages?: Record<string, { stage: string; entered_at: string }>;
   created_at: string;
   updated_at: string;
+  /** Absent on entries written before writers were recorded. */
+  updated_by?: Actor;
 }
 
 /** The document shape of a history record in `_source`. */
@@ -123,7 +130,7 @@ export interface HistoryDocument {
   value_type: string;
   value: { number?: number; date?: string; keyword?: string; boolean?: boolean };
   at: string;
-  actor_type: string;
+  actor_type: Actor["type"];
   actor_id: string | null;
 }
 
@@ -136,6 +143,8 @@ export interface EntityDocument {
 }
 
 export interface CustomerDocument {
+  /** Absent on customers resolved before the back office searched by id. */
+  customer_id?: string;
   issuer: string;
   subject: string;
   created_at: string;

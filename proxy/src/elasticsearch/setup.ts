@@ -36,7 +36,7 @@ export async function ensureCrmIndices(client: Client, indices: CrmIndices): Pro
           template: { settings: crmIndexSettings, mappings },
           _meta: { description: "crm-widgets" },
         });
-        await createIfMissing(client, index);
+        await createIfMissing(client, index, mappings);
       }),
     );
   } catch (error) {
@@ -47,11 +47,18 @@ export async function ensureCrmIndices(client: Client, indices: CrmIndices): Pro
   }
 }
 
-async function createIfMissing(client: Client, index: string): Promise<void> {
+async function createIfMissing(
+  client: Client,
+  index: string,
+  mappings: estypes.MappingTypeMapping,
+): Promise<void> {
   try {
     await client.indices.create({ index, wait_for_active_shards: 1 });
   } catch (error) {
     if (responseErrorType(error) !== "resource_already_exists_exception") throw error;
+    // An index made by an older version gets the fields added since (adding is always allowed).
+    if (mappings.properties)
+      await client.indices.putMapping({ index, properties: mappings.properties });
   }
 }
 

@@ -1,7 +1,8 @@
 import type { CrmAdapter } from "../adapter/types.ts";
 import { adminAuth } from "../auth/admin.ts";
 import { type CustomerEnv, customerAuth } from "../auth/customer.ts";
-import { createSessionVerifier } from "../auth/session.ts";
+import { createSessionVerifier, tokenKeys } from "../auth/session.ts";
+import { createStaffVerifier, type StaffEnv, staffAuth } from "../auth/staff.ts";
 import type { ProxyConfig } from "../config.ts";
 import { notFound, onError } from "./errors.ts";
 import { bodySizeLimit } from "./middleware/body-limit.ts";
@@ -17,6 +18,7 @@ import { batchRoutes } from "./routes/batch.ts";
 import { entityRoutes } from "./routes/entities.ts";
 import { entryRoutes } from "./routes/entries.ts";
 import { metaRoutes } from "./routes/meta.ts";
+import { staffRoutes } from "./routes/staff.ts";
 
 export interface AppOptions {
   config: ProxyConfig;
@@ -38,7 +40,13 @@ export interface AppOptions {
  * session and rate-limit per customer, admin routes check the admin credential.
  */
 export function createApp({ config, adapter, ready }: AppOptions) {
-  const verify = createSessionVerifier(config.session);
+  const keys = tokenKeys(config.session);
+  const verify = createSessionVerifier(config.session, keys);
+  const verifyStaff = createStaffVerifier(
+    { issuer: config.session.issuer, ...config.staff },
+    keys,
+    verify,
+  );
   const app = createRouter();
 
   app.use("*", requestId(), ...securityHeaders());
@@ -57,12 +65,14 @@ export function createApp({ config, adapter, ready }: AppOptions) {
     customerRateLimit(config.rateLimitPerMinute),
   ];
   const customerRouter = () => guardedRouter<CustomerEnv>(customerGuards);
+  const staffRouter = () => guardedRouter<StaffEnv>([staffAuth(verifyStaff)]);
   const adminRouter = () => guardedRouter([adminAuth(config.adminToken)]);
 
   app.route("/v1", metaRoutes());
   app.route("/v1/batch", batchRoutes(customerRouter(), adapter));
   app.route("/v1/entities", entityRoutes(customerRouter(), adapter));
   app.route("/v1/entries", entryRoutes(customerRouter(), adapter));
+  app.route("/v1/staff", staffRoutes(staffRouter(), adapter));
   app.route("/v1/admin", adminRoutes(adminRouter(), adapter));
 
   registerSecuritySchemes(app);

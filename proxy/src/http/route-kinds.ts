@@ -2,10 +2,13 @@ import { createRoute, type OpenAPIHono, type RouteConfig } from "@hono/zod-opena
 import type { Env } from "hono";
 import type { BlankEnv } from "hono/types";
 import type { CustomerEnv } from "../auth/customer.ts";
+import { requireAdminRole, type StaffEnv } from "../auth/staff.ts";
 import { errorResponses } from "./schemas.ts";
 
 /** Where customer routes are registered: its context has the session and the customer. */
 export type CustomerRouter = OpenAPIHono<CustomerEnv>;
+/** Where staff routes are registered: its context has the verified staff member. */
+export type StaffRouter = OpenAPIHono<StaffEnv>;
 /** Where admin routes are registered: its context has no session and no customer. */
 export type AdminRouter = OpenAPIHono<BlankEnv>;
 
@@ -26,13 +29,25 @@ const ROUTE_KINDS = {
       description: "The visitor's session token, signed by the site owner's backend",
     },
   },
+  staff: {
+    scheme: "staff",
+    errors: [400, 401, 403, 404, 409, 413, 503],
+    securityScheme: {
+      type: "http",
+      scheme: "bearer",
+      bearerFormat: "JWT",
+      description:
+        "A staff token (`typ: staff+jwt`, the staff audience, `role` staff or admin), signed by the site owner's backend with the session keys",
+    },
+  },
   admin: {
     scheme: "admin",
     errors: [400, 401, 403, 404, 409, 413, 503],
     securityScheme: {
       type: "http",
       scheme: "bearer",
-      description: "The ADMIN_TOKEN of this proxy",
+      description:
+        "The ADMIN_TOKEN of this proxy: for the owner's backend only, never sent to a browser",
     },
   },
 } as const;
@@ -57,6 +72,20 @@ export function customerRoute<const R extends OwnRoute>(route: R) {
 /** A back office route behind the admin credential (mounted on the admin router). */
 export function adminRoute<const R extends OwnRoute>(route: R) {
   return routeOf("admin", route);
+}
+
+/** A back office route any staff member (role staff or admin) may use. */
+export function staffRoute<const R extends OwnRoute>(route: R) {
+  return routeOf("staff", route);
+}
+
+/** A back office route only staff members with the admin role may use. */
+export function staffAdminRoute<const R extends OwnRoute>(route: R) {
+  return routeOf("staff", {
+    ...route,
+    description: `Admin role only. ${route.description ?? ""}`.trim(),
+    middleware: [requireAdminRole],
+  });
 }
 
 /** Declares every kind's security scheme in the OpenAPI document. */

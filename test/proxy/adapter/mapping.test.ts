@@ -140,6 +140,8 @@ describe("the entries mapping", () => {
       "slug",
       "stages",
       "updated_at",
+      "updated_by.id",
+      "updated_by.type",
       "values",
     ]);
   });

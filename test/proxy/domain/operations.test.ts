@@ -21,6 +21,7 @@ describe("the operation table", () => {
   test("the writes are the operations that change data; nothing else is one", () => {
     expect(OPERATION_NAMES.filter(isWriteOperation).sort()).toEqual([
       "createCrmEntry",
+      "deleteCrmEntry",
       "setCrmField",
       "setCrmStage",
     ]);

@@ -38,6 +38,7 @@ describe("proxy configuration", () => {
         jwksUrl: undefined,
         maxAgeSeconds: 3_600,
       },
+      staff: { audience: "crm-widgets:staff", maxAgeSeconds: 3_600 },
       adminToken: undefined,
       corsOrigins: [],
       bodyLimitBytes: 65_536,
@@ -52,6 +53,13 @@ describe("proxy configuration", () => {
       "SESSION_ISSUER is required",
       "SESSION_AUDIENCE is required",
       "SESSION_SECRET or SESSION_JWKS_URL is required to verify session tokens",
+    ]);
+  });
+
+  test("a staff audience equal to the session audience is refused (a session would pass as staff)", () => {
+    const problems = problemsOf({ ...MINIMAL, STAFF_AUDIENCE: MINIMAL.SESSION_AUDIENCE });
+    expect(problems).toEqual([
+      "STAFF_AUDIENCE must differ from SESSION_AUDIENCE (a session must never pass as staff)",
     ]);
   });
 

@@ -499,6 +499,15 @@ describe("service routes", () => {
         "GET /v1/admin/entities/{slug}",
         "PUT /v1/admin/entities/{slug}",
         "GET /v1/admin/customers/{customerId}/entries",
+        "POST /v1/staff/batch",
+        "GET /v1/staff/customers",
+        "GET /v1/staff/customers/{customerId}/entries",
+        "GET /v1/staff/customers/{customerId}/export",
+        "DELETE /v1/staff/customers/{customerId}",
+        "GET /v1/staff/entities",
+        "POST /v1/staff/entities",
+        "PUT /v1/staff/entities/{slug}",
+        "DELETE /v1/staff/entities/{slug}",
       ].sort(),
     );
   });

@@ -12,6 +12,7 @@ import {
   type JwksServer,
   newSubject,
   SESSION_SECRET,
+  STAFF_ROUTES,
   seedEntities,
   startJwksServer,
   type TestProxy,
@@ -189,6 +190,7 @@ describe("the route tables cover every route", () => {
       );
     for (const { route, scheme } of documented) {
       if (scheme === "session") expect(covered(CUSTOMER_ROUTES, route), route).toBe(true);
+      else if (scheme === "staff") expect(covered(STAFF_ROUTES, route), route).toBe(true);
       else if (scheme === "admin") expect(covered(ADMIN_ROUTES, route), route).toBe(true);
       else expect(["GET /v1/health"], route).toContain(route);
     }

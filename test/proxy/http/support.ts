@@ -171,6 +171,58 @@ export async function seedEntities(adapter: CrmAdapter): Promise<void> {
   await adapter.entities.create(dealsEntity);
 }
 
+/** The staff audience the test proxies use (the default: the session audience + `:staff`). */
+export const STAFF_AUDIENCE = `${AUDIENCE}:staff`;
+
+/** A staff token as the owner's backend issues it: `typ: staff+jwt`, staff audience, a role. */
+export function staffToken(
+  subject: string,
+  role: string | null = "staff",
+  claims: SessionClaims = {},
+  secret: string = SESSION_SECRET,
+): Promise<string> {
+  return signSession(
+    { issuer: ISSUER, audience: STAFF_AUDIENCE, key: secret, typ: "staff+jwt" },
+    subject,
+    { role, ...claims },
+  );
+}
+
+/**
+ * Every back office route. The OpenAPI test in security.test.ts fails when a
+ * staff route is missing here, so none can skip the shared security cases.
+ */
+export const STAFF_ROUTES: {
+  method: string;
+  path: string;
+  body?: unknown;
+  adminOnly?: true;
+}[] = [
+  {
+    method: "POST",
+    path: "/v1/staff/batch",
+    body: { calls: [{ op: "getCrmEntity", args: { slug: "tracker" } }] },
+  },
+  { method: "GET", path: "/v1/staff/customers" },
+  { method: "GET", path: "/v1/staff/customers/c_nobody/entries" },
+  { method: "GET", path: "/v1/staff/customers/c_nobody/export" },
+  { method: "DELETE", path: "/v1/staff/customers/c_nobody", adminOnly: true },
+  { method: "GET", path: "/v1/staff/entities" },
+  {
+    method: "POST",
+    path: "/v1/staff/entities",
+    body: { slug: "scratch", name: "Scratch" },
+    adminOnly: true,
+  },
+  {
+    method: "PUT",
+    path: "/v1/staff/entities/scratch",
+    body: { slug: "scratch", name: "Scratch" },
+    adminOnly: true,
+  },
+  { method: "DELETE", path: "/v1/staff/entities/scratch", adminOnly: true },
+];
+
 let subjects = 0;
 /** A subject no other test uses, so each test starts with a new customer. */
 export function newSubject(label = "visitor"): string {

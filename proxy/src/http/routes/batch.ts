@@ -4,10 +4,12 @@ import {
   type BatchResult,
   batchRequestSchema,
   CrmError,
+  isCustomerOperation,
   isOperationName,
   isWriteOperation,
   OPERATION_NAMES,
   OPERATIONS,
+  type OperationName,
   runOperation,
 } from "#domain";
 import type { CrmAdapter, CrmOperations } from "../../adapter/types.ts";
@@ -27,39 +29,51 @@ const batchResultSchema = z
   ])
   .openapi("BatchResult");
 
-const batch = customerRoute({
-  method: "post",
-  path: "/",
-  summary: "Many operations in one request; each call succeeds or fails on its own",
-  description: `Operations: ${OPERATION_NAMES.join(", ")}. Results come back in call order.`,
-  request: {
-    body: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: batchRequestSchema.meta({
-            description: `Each call is { "op": ${OPERATION_NAMES.join(" | ")}, "args": {...} }; a bad call fails alone.`,
-          }),
+/** The batch route's own description, for the operations a kind of caller may use. */
+export function batchRouteConfig(path: string, names: readonly OperationName[], who: string) {
+  return {
+    method: "post",
+    path,
+    summary: `Many operations in one request (${who}); each call succeeds or fails on its own`,
+    description: `Operations: ${names.join(", ")}. Results come back in call order.`,
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: batchRequestSchema.meta({
+              description: `Each call is { "op": ${names.join(" | ")}, "args": {...} }; a bad call fails alone.`,
+            }),
+          },
         },
       },
     },
-  },
-  responses: {
-    200: {
-      description: "One result per call, in order",
-      content: {
-        "application/json": { schema: z.object({ results: z.array(batchResultSchema) }) },
-      },
+    responses: batchResponses,
+  } as const;
+}
+
+const batchResponses = {
+  200: {
+    description: "One result per call, in order",
+    content: {
+      "application/json": { schema: z.object({ results: z.array(batchResultSchema) }) },
     },
   },
-});
+} as const;
+
+const batch = customerRoute(
+  batchRouteConfig("/", OPERATION_NAMES.filter(isCustomerOperation), "the session customer"),
+);
 
 /** Checks one call on its own: a bad call becomes that call's error, not the batch's. */
-export function parseCall(input: unknown): BatchCall | CrmError {
+export function parseCall(
+  input: unknown,
+  allowed: (name: OperationName) => boolean = isCustomerOperation,
+): BatchCall | CrmError {
   const shape = callSchema.safeParse(input);
   if (!shape.success) return validationError(shape.error.issues);
   const { op, args } = shape.data;
-  if (!isOperationName(op)) {
+  if (!isOperationName(op) || !allowed(op)) {
     return new CrmError("invalid_request", `Unknown operation "${op}"`, "op");
   }
   const parsed = OPERATIONS[op].args.safeParse(args);
@@ -67,8 +81,13 @@ export function parseCall(input: unknown): BatchCall | CrmError {
   return { op, args: parsed.data } as BatchCall;
 }
 
-async function settle(ops: CrmOperations, input: unknown, requestId: string): Promise<BatchResult> {
-  const call = parseCall(input);
+async function settle(
+  ops: CrmOperations,
+  input: unknown,
+  requestId: string,
+  allowed: (name: OperationName) => boolean,
+): Promise<BatchResult> {
+  const call = parseCall(input, allowed);
   if (call instanceof CrmError) return { ok: false, error: call.toJSON() };
   try {
     return { ok: true, data: await runOperation(ops, call.op, call.args) };
@@ -107,16 +126,29 @@ async function runInOrder(
   return results;
 }
 
+/**
+ * Runs one batch's calls for one caller's operations, those `allowed` only;
+ * shared by the customer and the staff batch routes.
+ */
+export async function runBatch(
+  ops: CrmOperations,
+  calls: unknown[],
+  requestId: string,
+  allowed: (name: OperationName) => boolean,
+): Promise<{ results: BatchResult[] }> {
+  const results = await runInOrder(calls, (call) => settle(ops, call, requestId, allowed));
+  // When the store is down for every call, say so for the whole request so clients back off.
+  if (results.every((result) => !result.ok && result.error.code === "unavailable")) {
+    throw new CrmError("unavailable", "The CRM store is unavailable, try again shortly");
+  }
+  return { results };
+}
+
 /** Many operations in one request (mounted at `/v1/batch`). */
 export function batchRoutes(router: CustomerRouter, adapter: CrmAdapter) {
   return router.openapi(batch, async (c) => {
     const ops = adapter.forCustomer(c.var.customer.id);
     const { calls } = c.req.valid("json");
-    const results = await runInOrder(calls, (call) => settle(ops, call, c.var.requestId));
-    // When the store is down for every call, say so for the whole request so clients back off.
-    if (results.every((result) => !result.ok && result.error.code === "unavailable")) {
-      throw new CrmError("unavailable", "The CRM store is unavailable, try again shortly");
-    }
-    return c.json({ results }, 200);
+    return c.json(await runBatch(ops, calls, c.var.requestId, isCustomerOperation), 200);
   });
 }
