@@ -14,6 +14,7 @@ import { type ChromeLauncher, chromeLauncher } from "@web/test-runner-chrome";
 import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
 import { freePort } from "../../proxy/dev/ports.ts";
 import { customerIdFor } from "../../proxy/src/adapter/ids.ts";
+import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
 import { deleteCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
@@ -35,18 +36,25 @@ const indexPrefix = `t-widget-${randomBytes(4).toString("hex")}-`;
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 
-/** What the browser tests may ask the Node side to do. */
+/** What the browser tests may ask the Node side to do; `at` backdates a change (history). */
 export type SeedCall =
   | {
       op: "setCrmField";
       args: { slug: string; fieldKey: string; value: unknown; entryId?: string };
+      at?: string;
     }
-  | { op: "setCrmStage"; args: { slug: string; pipeline: string; stage: string; entryId?: string } }
+  | {
+      op: "setCrmStage";
+      args: { slug: string; pipeline: string; stage: string; entryId?: string };
+      at?: string;
+    }
   | { op: "createCrmEntry"; args: { slug: string; values?: Record<string, unknown> } };
 
 function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
   let proxy: RunningProxy | undefined;
   let adapter: CrmAdapter | undefined;
+  /** The backend adapter with its clock at `at`: a change made then, as its history records it. */
+  let adapterAt: ((at: string) => CrmAdapter) | undefined;
   let closeClient: (() => Promise<void>) | undefined;
 
   const sessions = { issuer, audience, key: secret };
@@ -84,6 +92,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
       });
       const { client, indices } = services;
       adapter = services.adapter;
+      adapterAt = (at) => createCrmAdapter({ client, indices, now: () => new Date(at) });
       closeClient = async () => {
         // By name: Elasticsearch refuses wildcard deletes by default.
         await deleteCrmIndices(client, indices);
@@ -121,10 +130,11 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
         const reference = { referenceType: "customer", referenceId: customerId };
         const results: unknown[] = [];
         for (const call of (input.calls ?? []) as SeedCall[]) {
+          const writer = "at" in call && call.at && adapterAt ? adapterAt(call.at) : adapter;
           if (call.op === "setCrmField") {
-            results.push(await adapter.setCrmField({ ...call.args, ...reference } as never));
+            results.push(await writer.setCrmField({ ...call.args, ...reference } as never));
           } else if (call.op === "setCrmStage") {
-            results.push(await adapter.setCrmStage({ ...call.args, ...reference }));
+            results.push(await writer.setCrmStage({ ...call.args, ...reference }));
           } else {
             results.push(await adapter.createCrmEntry({ ...call.args, ...reference } as never));
           }

@@ -1,18 +1,29 @@
 import type {
   CrmEntry,
+  CrmFieldHistory,
   CrmFieldValue,
+  CrmStageHistory,
   CrmStageValue,
   EntityDefinition,
   GetCrmEntityArgs,
   GetCrmEntriesArgs,
   GetCrmFieldArgs,
+  GetCrmFieldHistoryArgs,
   GetCrmStageArgs,
+  GetCrmStageHistoryArgs,
   SetCrmFieldArgs,
   SetCrmStageArgs,
 } from "#domain/browser";
 import { type CrmConfig, CrmRuntime, type TokenProvider } from "./runtime.ts";
 
-export type { CrmEntry, CrmFieldValue, CrmStageValue, EntityDefinition } from "#domain/browser";
+export type {
+  CrmEntry,
+  CrmFieldHistory,
+  CrmFieldValue,
+  CrmStageHistory,
+  CrmStageValue,
+  EntityDefinition,
+} from "#domain/browser";
 export { CrmError } from "#domain/browser";
 export {
   type CacheListener,
@@ -33,6 +44,8 @@ export interface CrmWidgetsGlobal {
   getCrmStage(args: GetCrmStageArgs): Promise<CrmStageValue>;
   setCrmStage(args: SetCrmStageArgs): Promise<CrmStageValue>;
   getCrmEntity(args: GetCrmEntityArgs): Promise<EntityDefinition>;
+  getCrmFieldHistory(args: GetCrmFieldHistoryArgs): Promise<CrmFieldHistory>;
+  getCrmStageHistory(args: GetCrmStageHistoryArgs): Promise<CrmStageHistory>;
 }
 
 declare global {
@@ -97,6 +110,8 @@ const operations = [
   "getCrmStage",
   "setCrmStage",
   "getCrmEntity",
+  "getCrmFieldHistory",
+  "getCrmStageHistory",
 ] as const;
 
 function globalApi(runtime: CrmRuntime): CrmWidgetsGlobal {
@@ -141,4 +156,14 @@ export function setCrmStage(args: SetCrmStageArgs): Promise<CrmStageValue> {
 /** The entity definition as the session customer may see it. */
 export function getCrmEntity(args: GetCrmEntityArgs): Promise<EntityDefinition> {
   return pageRuntime().getCrmEntity(args);
+}
+
+/** Recorded values of a field that keeps history (`limit`, `order`, `after` page through them). */
+export function getCrmFieldHistory(args: GetCrmFieldHistoryArgs): Promise<CrmFieldHistory> {
+  return pageRuntime().getCrmFieldHistory(args);
+}
+
+/** Recorded moves of one pipeline's stages. */
+export function getCrmStageHistory(args: GetCrmStageHistoryArgs): Promise<CrmStageHistory> {
+  return pageRuntime().getCrmStageHistory(args);
 }

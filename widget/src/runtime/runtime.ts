@@ -1,13 +1,17 @@
 import type {
   CrmEntry,
   CrmErrorBody,
+  CrmFieldHistory,
   CrmFieldValue,
+  CrmStageHistory,
   CrmStageValue,
   EntityDefinition,
   GetCrmEntityArgs,
   GetCrmEntriesArgs,
   GetCrmFieldArgs,
+  GetCrmFieldHistoryArgs,
   GetCrmStageArgs,
+  GetCrmStageHistoryArgs,
   OperationName,
   SetCrmFieldArgs,
   SetCrmStageArgs,
@@ -48,8 +52,16 @@ interface ReadOps {
   getCrmField: { args: GetCrmFieldArgs; data: CrmFieldValue };
   getCrmStage: { args: GetCrmStageArgs; data: CrmStageValue };
   getCrmEntity: { args: GetCrmEntityArgs; data: EntityDefinition };
+  getCrmFieldHistory: { args: GetCrmFieldHistoryArgs; data: CrmFieldHistory };
+  getCrmStageHistory: { args: GetCrmStageHistoryArgs; data: CrmStageHistory };
 }
 type ReadOp = keyof ReadOps;
+
+/** The history read a write to a field or a pipeline adds to. */
+const HISTORY_OF = {
+  getCrmField: "getCrmFieldHistory",
+  getCrmStage: "getCrmStageHistory",
+} as const;
 
 interface CacheRecord {
   op: ReadOp;
@@ -190,6 +202,16 @@ export class CrmRuntime {
     return this.#read("getCrmEntity", args);
   }
 
+  /** Recorded values of a field that keeps history; a save on this page reads it again. */
+  getCrmFieldHistory(args: GetCrmFieldHistoryArgs): Promise<CrmFieldHistory> {
+    return this.#read("getCrmFieldHistory", args);
+  }
+
+  /** Recorded stage moves of one pipeline. */
+  getCrmStageHistory(args: GetCrmStageHistoryArgs): Promise<CrmStageHistory> {
+    return this.#read("getCrmStageHistory", args);
+  }
+
   /**
    * Writes one field. Readers of that field see the new value at once; if the
    * proxy refuses, they see the previous one again and the promise rejects.
@@ -320,12 +342,41 @@ export class CrmRuntime {
       }
     }
     this.#patchEntries(args.slug, result.entryId, (entry) => patchEntry(entry, result));
+    this.#dropHistory(HISTORY_OF[read], args);
     return result;
+  }
+
+  /**
+   * A saved write added a record to its field's or pipeline's history: cached
+   * history reads of it are read again (the proxy answers a write only once
+   * its record is searchable), so charts on the page show the new point.
+   */
+  #dropHistory(
+    op: (typeof HISTORY_OF)[keyof typeof HISTORY_OF],
+    args: Partial<SetCrmFieldArgs & SetCrmStageArgs>,
+  ): void {
+    for (const [key, record] of this.#cache) {
+      const read = record.args as Partial<GetCrmFieldHistoryArgs & GetCrmStageHistoryArgs>;
+      if (
+        record.op === op &&
+        read.slug === args.slug &&
+        read.fieldKey === args.fieldKey &&
+        read.pipeline === args.pipeline
+      ) {
+        this.#cache.delete(key);
+        this.#emit(key);
+      }
+    }
   }
 
   /** Counts a write's start or end for the reads it may change: its field or pipeline, and entry lists. */
   #wrote(read: "getCrmField" | "getCrmStage", args: SetCrmFieldArgs | SetCrmStageArgs): void {
-    for (const topic of [writeTopic(read, args), writeTopic("getCrmEntries", args)]) {
+    const topics = [
+      writeTopic(read, args),
+      writeTopic("getCrmEntries", args),
+      writeTopic(HISTORY_OF[read], args),
+    ];
+    for (const topic of topics) {
       this.#writes.set(topic, (this.#writes.get(topic) ?? 0) + 1);
     }
   }
