@@ -57,12 +57,6 @@ interface ReadOps {
 }
 type ReadOp = keyof ReadOps;
 
-/** The history read a write to a field or a pipeline adds to. */
-const HISTORY_OF = {
-  getCrmField: "getCrmFieldHistory",
-  getCrmStage: "getCrmStageHistory",
-} as const;
-
 interface CacheRecord {
   op: ReadOp;
   args: object;
@@ -115,6 +109,16 @@ export function callKey(op: OperationName, args: object): string {
 /** What a read shows that writes can change: one field or pipeline of an entity, or its entry lists. */
 function writeTopic(op: ReadOp, args: Partial<GetCrmFieldArgs & GetCrmStageArgs>): string {
   return `${op}:${args.slug}:${args.fieldKey ?? args.pipeline ?? ""}`;
+}
+
+/** Whether a history read is of the field or pipeline a write names (any entry, any page). */
+function sameHistory(
+  read: Partial<GetCrmFieldHistoryArgs & GetCrmStageHistoryArgs>,
+  write: Partial<SetCrmFieldArgs & SetCrmStageArgs>,
+): boolean {
+  return (
+    read.slug === write.slug && read.fieldKey === write.fieldKey && read.pipeline === write.pipeline
+  );
 }
 
 interface Target {
@@ -342,41 +346,24 @@ export class CrmRuntime {
       }
     }
     this.#patchEntries(args.slug, result.entryId, (entry) => patchEntry(entry, result));
-    this.#dropHistory(HISTORY_OF[read], args);
-    return result;
-  }
-
-  /**
-   * A saved write added a record to its field's or pipeline's history: cached
-   * history reads of it are read again (the proxy answers a write only once
-   * its record is searchable), so charts on the page show the new point.
-   */
-  #dropHistory(
-    op: (typeof HISTORY_OF)[keyof typeof HISTORY_OF],
-    args: Partial<SetCrmFieldArgs & SetCrmStageArgs>,
-  ): void {
+    // The save added a record to the history of its field or pipeline: cached reads of that
+    // history are read again (the proxy answers only once the record is searchable).
     for (const [key, record] of this.#cache) {
-      const read = record.args as Partial<GetCrmFieldHistoryArgs & GetCrmStageHistoryArgs>;
-      if (
-        record.op === op &&
-        read.slug === args.slug &&
-        read.fieldKey === args.fieldKey &&
-        read.pipeline === args.pipeline
-      ) {
+      if (record.op === `${read}History` && sameHistory(record.args, args)) {
         this.#cache.delete(key);
         this.#emit(key);
       }
     }
+    return result;
   }
 
   /** Counts a write's start or end for the reads it may change: its field or pipeline, and entry lists. */
   #wrote(read: "getCrmField" | "getCrmStage", args: SetCrmFieldArgs | SetCrmStageArgs): void {
-    const topics = [
+    for (const topic of [
       writeTopic(read, args),
       writeTopic("getCrmEntries", args),
-      writeTopic(HISTORY_OF[read], args),
-    ];
-    for (const topic of topics) {
+      writeTopic(`${read}History`, args),
+    ]) {
       this.#writes.set(topic, (this.#writes.get(topic) ?? 0) + 1);
     }
   }
