@@ -42,7 +42,9 @@ const kilobyte = 1024;
 const budgets = {
   core: 16 * kilobyte,
   onlyField: 21.5 * kilobyte,
-  allCustomer: 29.5 * kilobyte,
+  // 29.5 KB before the history chart, whose own module (loaded only by pages that show
+  // it) adds 4.6 KB.
+  allCustomer: 34.5 * kilobyte,
 };
 
 function kb(bytes: number): string {

@@ -9,6 +9,7 @@ export const customerTags = [
   "crm-pipeline-progress",
   "crm-form",
   "crm-entries",
+  "crm-field-history",
 ] as const;
 
 export const backOfficeTags = ["crm-customer-details"] as const;

@@ -69,7 +69,6 @@ export const styles = [
       stroke: var(--_line);
       stroke-width: 2;
       stroke-linejoin: round;
-      stroke-linecap: round;
     }
     .goal {
       stroke: var(--_goal);
@@ -86,13 +85,12 @@ export const styles = [
       stroke: var(--_muted);
       stroke-width: 1.5;
       stroke-dasharray: 2 4;
-      stroke-linecap: round;
     }
+    /* In forced colors the theme's tokens become system colors, so the drawing follows. */
     .point {
       fill: var(--_surface);
       stroke: var(--_line);
       stroke-width: 2;
-      cursor: pointer;
       outline: none;
     }
     .point.focused,
@@ -128,18 +126,6 @@ export const styles = [
       text-align: start;
       padding: 0.2em 1em 0.2em 0;
       border-bottom: 1px solid var(--_border);
-    }
-    @media (forced-colors: active) {
-      .line,
-      .point {
-        stroke: CanvasText;
-      }
-      .point.focused {
-        fill: Highlight;
-      }
-      .goal {
-        stroke: CanvasText;
-      }
     }
   `,
 ];
