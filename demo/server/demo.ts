@@ -4,6 +4,7 @@
  */
 import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
+import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import { createCrmServices } from "../../proxy/src/services.ts";
 import { type DemoSettings, elasticsearchAuth } from "./config.ts";
 import { type SeededCustomer, seedDemo } from "./seed.ts";
@@ -49,8 +50,12 @@ export async function prepareDemoData(
   );
   try {
     await ensureCrmIndices(client, indices);
-    const customers = await seedDemo(adapter, settings.issuer);
-    await client.indices.refresh({ index: [indices.entries, indices.entities, indices.customers] });
+    const adapterAt = (at: Date) =>
+      createCrmAdapter({ client, indices, refresh: false, now: () => at });
+    const customers = await seedDemo(adapter, adapterAt, settings.issuer);
+    await client.indices.refresh({
+      index: [indices.entries, indices.entities, indices.customers, indices.history],
+    });
     return customers;
   } finally {
     await close();

@@ -17,6 +17,7 @@ export const weightTracker: EntityDefinitionInput = {
       max: 400,
       required: true,
       customerAccess: "write",
+      history: true,
     },
     {
       key: "goal_weight",
@@ -40,6 +41,7 @@ export const weightTracker: EntityDefinitionInput = {
       label: "How do you feel?",
       type: "select",
       customerAccess: "write",
+      history: true,
       options: [
         { value: "great", label: "Great", color: "#16a34a" },
         { value: "okay", label: "Okay", color: "#ca8a04" },
@@ -51,6 +53,7 @@ export const weightTracker: EntityDefinitionInput = {
       label: "Exercised this week",
       type: "boolean",
       customerAccess: "write",
+      history: true,
     },
     {
       key: "notes",
@@ -139,27 +142,53 @@ export const deals: EntityDefinitionInput = {
 
 export const demoEntities = [weightTracker, deals];
 
+/** One weekly check-in of the seeded history, oldest first; the last one is the current value. */
+export interface DemoCheckIn {
+  current_weight: number;
+  mood: "great" | "okay" | "struggling";
+  exercised: boolean;
+  /** The progress stage entered that week, if any. */
+  stage?: string;
+}
+
 /** Demo visitors: the subject their session token carries, and their starting data. */
 export interface DemoCustomer {
   subject: string;
   name: string;
+  /** Values without history (the goal, notes). */
   tracker: Record<string, FieldValue>;
-  stage: string;
+  /** 10–12 weeks of check-ins and stage moves, ending two days before the seed. */
+  checkIns: DemoCheckIn[];
   deals: { values: Record<string, FieldValue>; stage: string }[];
+}
+
+/** Weekly check-ins with these weights and moods; `exercised` on the weeks listed; stages by week. */
+function weekly(
+  weights: number[],
+  moods: DemoCheckIn["mood"][],
+  exercisedWeeks: number[],
+  stages: Record<number, string>,
+): DemoCheckIn[] {
+  return weights.map((current_weight, week) => ({
+    current_weight,
+    mood: moods[week % moods.length] ?? "okay",
+    exercised: exercisedWeeks.includes(week),
+    ...(stages[week] ? { stage: stages[week] } : {}),
+  }));
 }
 
 export const demoCustomers: DemoCustomer[] = [
   {
     subject: "alice@example.com",
     name: "Alice",
-    tracker: {
-      current_weight: 84.5,
-      goal_weight: 78,
-      last_checkin: "2026-11-20",
-      mood: "great",
-      exercised: true,
-    },
-    stage: "in_progress",
+    tracker: { goal_weight: 78 },
+    // About half a kilo a week: the chart projects the goal some three months out.
+    checkIns: weekly(
+      [89.6, 89.1, 88.7, 88.1, 87.8, 87.1, 86.6, 86.1, 85.6, 85.0, 84.5],
+      ["okay", "great", "great", "okay", "great"],
+      [1, 2, 4, 5, 6, 8, 9, 10],
+      { 0: "starting", 2: "in_progress" },
+    ),
     deals: [
       {
         values: { title: "Annual coaching plan", amount: 480, close_date: "2026-12-15" },
@@ -174,14 +203,14 @@ export const demoCustomers: DemoCustomer[] = [
   {
     subject: "bob@example.com",
     name: "Bob",
-    tracker: {
-      current_weight: 102,
-      goal_weight: 90,
-      last_checkin: "2026-11-25",
-      mood: "okay",
-      exercised: false,
-    },
-    stage: "starting",
+    tracker: { goal_weight: 90 },
+    // A good start, then creeping back up: the chart says he is moving away from the goal.
+    checkIns: weekly(
+      [104.5, 104.1, 103.4, 102.9, 102.3, 101.9, 101.6, 101.7, 101.8, 102],
+      ["okay", "okay", "great", "struggling"],
+      [0, 2, 3],
+      { 0: "starting" },
+    ),
     deals: [
       { values: { title: "Starter pack", amount: 59.9, close_date: "2026-12-01" }, stage: "lead" },
     ],
@@ -189,15 +218,13 @@ export const demoCustomers: DemoCustomer[] = [
   {
     subject: "chloe@example.com",
     name: "Chloé",
-    tracker: {
-      current_weight: 63.2,
-      goal_weight: 64,
-      last_checkin: "2026-11-26",
-      mood: "great",
-      exercised: true,
-      notes: "Ran my first 10 km!",
-    },
-    stage: "goal_reached",
+    tracker: { goal_weight: 64, notes: "Ran my first 10 km!" },
+    checkIns: weekly(
+      [68, 67.4, 67.1, 66.5, 66, 65.6, 65.1, 64.7, 64.3, 64.1, 63.8, 63.2],
+      ["great", "okay", "great"],
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+      { 0: "starting", 1: "in_progress", 10: "goal_reached" },
+    ),
     deals: [
       {
         values: { title: "Maintenance plan", amount: 240, close_date: "2026-11-30" },
