@@ -3,6 +3,7 @@ import { cpus, totalmem } from "node:os";
 import type { ElasticsearchInfo } from "../../proxy/dev/elasticsearch.ts";
 import type { BundleSizes } from "./bundles.ts";
 import type { EntryLevelFigures } from "./entry-levels.ts";
+import { type HistoryBench, historyResults } from "./history.ts";
 import type { ProxyVsDirect } from "./proxy-vs-direct.ts";
 import {
   type ChartGroup,
@@ -33,6 +34,7 @@ export interface BenchResults {
   counts: RequestCounts;
   proxyVsDirect: ProxyVsDirect;
   entryLevels: EntryLevelFigures[];
+  history: HistoryBench;
 }
 
 export function reportResults(results: BenchResults): void {
@@ -282,6 +284,9 @@ export function reportResults(results: BenchResults): void {
     `Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
   ];
 
+  const history = historyResults(results.history);
+  rows.push(...history.rows);
+  targetList.push(...history.targets);
   console.log(`\n${table(rows)}\n\nTargets:\n${targetTable(targetList)}\n`);
   const files = writeReport(outFolder, {
     json: {

@@ -15,11 +15,12 @@ import { bundleSizes } from "./bundles.ts";
 import { type BenchCustomer, benchCustomer, call } from "./customers.ts";
 import { measureEntryLevels } from "./entry-levels.ts";
 import { dealsEntity, proxyEnv, trackerEntity } from "./fixtures.ts";
+import { benchHistory, HISTORY_RECORDS } from "./history.ts";
 import { type ProxyProcess, startProxyProcess } from "./proxy-process.ts";
 import { measureProxyVsDirect } from "./proxy-vs-direct.ts";
 import { countRequests } from "./request-counts.ts";
 import { reportResults } from "./results.ts";
-import { CUSTOMERS, log } from "./settings.ts";
+import { CUSTOMERS, log, SECONDS } from "./settings.ts";
 import { randomWeight } from "./throughput.ts";
 
 /** Customers with a tracker entry each, written through the proxy ten at a time. */
@@ -81,7 +82,20 @@ async function main(): Promise<void> {
     });
     await proxy.stop();
     proxy = undefined;
-    reportResults({ started, elasticsearch, bundles, counts, proxyVsDirect, entryLevels });
+    log("history: a 365-point read at two history sizes, the write path with history on/off");
+    const history = await benchHistory(client, prefix, {
+      records: HISTORY_RECORDS,
+      seconds: SECONDS,
+    });
+    reportResults({
+      started,
+      elasticsearch,
+      bundles,
+      counts,
+      proxyVsDirect,
+      entryLevels,
+      history,
+    });
   } finally {
     await proxy?.stop();
     for (const extra of extraProxies) await extra.stop();

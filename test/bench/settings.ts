@@ -3,14 +3,14 @@
  *
  * BENCH_SECONDS (per load run, default 10), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS
  * (alternating direct/proxy rounds, default 2), BENCH_CUSTOMERS (default 100), BENCH_ENTRIES
- * (default 1,000,000).
+ * (default 1,000,000), BENCH_HISTORY_RECORDS (default 1,000,000).
  */
 import { join, resolve } from "node:path";
 
 export const root = resolve(import.meta.dirname, "../..");
 export const outFolder = join(root, ".local", "bench");
 
-function setting(name: string, fallback: number): number {
+export function setting(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw.replace(/[_,]/g, ""));

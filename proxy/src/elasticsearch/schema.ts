@@ -105,6 +105,16 @@ export const crmIndexSettings: estypes.IndicesIndexSettings = {
   auto_expand_replicas: "0-1",
 };
 
+/**
+ * A write of a history field is answered once its record is searchable
+ * (`wait_for`), so a chart read right after shows it: a shorter refresh
+ * interval than the default second bounds what that wait adds to the write.
+ */
+export const historyIndexSettings: estypes.IndicesIndexSettings = {
+  ...crmIndexSettings,
+  refresh_interval: "250ms",
+};
+
 /** The document shape of an entry in `_source`. */
 export interface EntryDocument {
   slug: string;

@@ -7,6 +7,7 @@ import {
   customersMappings,
   entitiesMappings,
   entriesMappings,
+  historyIndexSettings,
   historyMappings,
 } from "./schema.ts";
 
@@ -20,20 +21,20 @@ const TEMPLATE_PRIORITY = 500;
  * process created in the meantime counts as success.
  */
 export async function ensureCrmIndices(client: Client, indices: CrmIndices): Promise<void> {
-  const layout: [string, estypes.MappingTypeMapping][] = [
+  const layout: [string, estypes.MappingTypeMapping, estypes.IndicesIndexSettings?][] = [
     [indices.entries, entriesMappings],
     [indices.entities, entitiesMappings],
     [indices.customers, customersMappings],
-    [indices.history, historyMappings],
+    [indices.history, historyMappings, historyIndexSettings],
   ];
   try {
     await Promise.all(
-      layout.map(async ([index, mappings]) => {
+      layout.map(async ([index, mappings, settings = crmIndexSettings]) => {
         await client.indices.putIndexTemplate({
           name: index,
           index_patterns: [index],
           priority: TEMPLATE_PRIORITY,
-          template: { settings: crmIndexSettings, mappings },
+          template: { settings, mappings },
           _meta: { description: "crm-widgets" },
         });
         await createIfMissing(client, index, mappings);

@@ -1,0 +1,285 @@
+/**
+ * The history part of `npm run bench`, measured through the CRM adapter against
+ * the real Elasticsearch (in this process, no proxy in between):
+ *
+ * - a customer's history read of 365 points: Elasticsearch requests per read, p50/p99;
+ * - that read with a small and a large history index (10,000 and BENCH_HISTORY_RECORDS,
+ *   default 1,000,000, records), in alternating rounds, and the ratio;
+ * - the write path: Elasticsearch requests and latency of a write to a field with history
+ *   and to one without, as served (refresh `wait_for`: the new point is searchable when the
+ *   write is answered) and without waiting for the refresh.
+ */
+import type { Client } from "@elastic/elasticsearch";
+import type { EntityDefinitionInput } from "#domain";
+import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
+import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
+import { type CrmIndices, crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
+import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
+import { type LatencyFigures, summarize } from "./latency.ts";
+import type { Row, Target } from "./report.ts";
+import { ms, setting } from "./settings.ts";
+
+/** Records in the large history index (BENCH_HISTORY_RECORDS); the small one holds 10,000. */
+export const HISTORY_RECORDS = setting("BENCH_HISTORY_RECORDS", 1_000_000);
+
+const DAY_MS = 86_400_000;
+const POINTS = 365;
+const SMALL_RECORDS = 10_000;
+const BATCH = 10_000;
+
+const entity = {
+  slug: "tracker",
+  name: "Tracker",
+  fields: [
+    { key: "weight", label: "Weight", type: "number", history: true, customerAccess: "write" },
+    { key: "notes", label: "Notes", type: "text", customerAccess: "write" },
+  ],
+} satisfies EntityDefinitionInput;
+
+export interface HistoryBench {
+  readRequests: number;
+  levels: { records: number; loadSeconds: number; read: LatencyFigures }[];
+  ratioP50: number;
+  ratioP99: number;
+  write: {
+    requestsOn: number;
+    requestsOff: number;
+    servedOn: LatencyFigures;
+    servedOff: LatencyFigures;
+    noWaitOn: LatencyFigures;
+    noWaitOff: LatencyFigures;
+  };
+}
+
+/** Counts the Elasticsearch requests the client sends while `run` runs. */
+async function requestsDuring(client: Client, run: () => Promise<unknown>): Promise<number> {
+  let sent = 0;
+  const count = () => {
+    sent += 1;
+  };
+  client.diagnostic.on("response", count);
+  try {
+    await run();
+  } finally {
+    client.diagnostic.off("response", count);
+  }
+  return sent;
+}
+
+async function timed(run: () => Promise<unknown>, samples: number): Promise<LatencyFigures> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  return summarize(times);
+}
+
+/** One customer's 365 daily weights, written through the adapter's ordinary write path. */
+async function writeYear(client: Client, indices: CrmIndices, customerId: string): Promise<void> {
+  let day = 0;
+  const start = Date.UTC(2025, 0, 1, 7);
+  const writer = createCrmAdapter({
+    client,
+    indices,
+    refresh: false,
+    now: () => new Date(start + day * DAY_MS),
+  });
+  for (; day < POINTS; day++) {
+    await writer.setCrmField({
+      slug: entity.slug,
+      fieldKey: "weight",
+      value: 90 - day * 0.02,
+      referenceId: customerId,
+    });
+  }
+}
+
+/** Other customers' records (ten fields' worth each), until the index holds `target`. */
+async function fillHistory(client: Client, index: string, target: number): Promise<number> {
+  await client.indices.refresh({ index });
+  const existing = (await client.count({ index })).count;
+  const started = performance.now();
+  await client.indices.putSettings({ index, settings: { refresh_interval: "-1" } });
+  try {
+    for (let from = existing; from < target; from += BATCH) {
+      const lines: string[] = [];
+      for (let n = from; n < Math.min(target, from + BATCH); n++) {
+        const referenceId = `c_filler${Math.floor(n / 400)}`;
+        const id = `h_filler${String(n).padStart(16, "0")}`;
+        lines.push(JSON.stringify({ create: { _id: id, routing: `customer:${referenceId}` } }));
+        lines.push(
+          JSON.stringify({
+            record_id: id,
+            entry_id: `e_${referenceId}`,
+            slug: entity.slug,
+            reference_type: "customer",
+            reference_id: referenceId,
+            kind: "field",
+            key: n % 2 ? "weight" : "mood",
+            value_type: "number",
+            value: { number: 60 + (n % 400) / 10 },
+            at: new Date(Date.UTC(2025, 0, 1) + (n % 400) * DAY_MS).toISOString(),
+            actor_type: "customer",
+            actor_id: referenceId,
+          }),
+        );
+      }
+      const result = await client.transport.request<{ errors: boolean }>(
+        {
+          method: "POST",
+          path: `/${index}/_bulk`,
+          bulkBody: `${lines.join("\n")}\n`,
+          querystring: { filter_path: "errors" },
+        },
+        { requestTimeout: 120_000 },
+      );
+      if (result.errors) throw new Error("history bulk load failed");
+      if ((from / BATCH) % 10 === 0) {
+        console.log(`[bench]   ${index}: ${(from + BATCH).toLocaleString("en")} records`);
+      }
+    }
+  } finally {
+    await client.indices.putSettings({ index, settings: { refresh_interval: "250ms" } });
+    await client.indices.refresh({ index });
+  }
+  await client.indices.forcemerge({ index, max_num_segments: 1 }, { requestTimeout: 600_000 });
+  return (performance.now() - started) / 1000;
+}
+
+export async function benchHistory(
+  client: Client,
+  prefix: string,
+  options: { records: number; seconds: number },
+): Promise<HistoryBench> {
+  const customerId = "c_history_bench";
+  const sizes =
+    options.records > SMALL_RECORDS ? [SMALL_RECORDS, options.records] : [options.records];
+  const levels: { records: number; loadSeconds: number; adapter: CrmAdapter; times: number[] }[] =
+    [];
+  for (const [i, records] of sizes.entries()) {
+    const indices = crmIndices({ prefix: `${prefix}history${i}-` });
+    await ensureCrmIndices(client, indices);
+    const adapter = createCrmAdapter({ client, indices });
+    await adapter.entities.create(entity);
+    await writeYear(client, indices, customerId);
+    console.log(`[bench] history: filling ${indices.history} to ${records.toLocaleString("en")}`);
+    const loadSeconds = await fillHistory(client, indices.history, records);
+    levels.push({ records, loadSeconds, adapter, times: [] });
+  }
+  const read = (adapter: CrmAdapter) =>
+    adapter.getCrmFieldHistory({
+      slug: entity.slug,
+      fieldKey: "weight",
+      referenceId: customerId,
+      limit: POINTS,
+    });
+  const first = levels[0]!;
+  const year = await read(first.adapter);
+  if (year.points.length !== POINTS) throw new Error(`read ${year.points.length} points`);
+  const readRequests = await requestsDuring(client, () => read(first.adapter));
+
+  // Alternating rounds, so both sizes see the same machine.
+  const rounds = 4;
+  for (let round = 0; round < rounds; round++) {
+    for (const level of round % 2 === 0 ? levels : [...levels].reverse()) {
+      const deadline = performance.now() + (options.seconds * 1000) / rounds;
+      while (performance.now() < deadline) {
+        const started = performance.now();
+        await read(level.adapter);
+        level.times.push(performance.now() - started);
+      }
+    }
+  }
+  const measured = levels.map((level) => ({
+    records: level.records,
+    loadSeconds: level.loadSeconds,
+    read: summarize(level.times),
+  }));
+  const small = measured[0]!;
+  const large = measured.at(-1)!;
+
+  // The write path, on the small level's indices.
+  const writeIndices = crmIndices({ prefix: `${prefix}history0-` });
+  const served = createCrmAdapter({ client, indices: writeIndices });
+  const noWait = createCrmAdapter({ client, indices: writeIndices, refresh: false });
+  const write = (adapter: CrmAdapter, fieldKey: "weight" | "notes", n: number) =>
+    adapter.setCrmField({
+      slug: entity.slug,
+      fieldKey,
+      value: fieldKey === "weight" ? 70 + (n % 100) / 10 : `note ${n}`,
+      referenceId: customerId,
+    });
+  let n = 0;
+  const samples = 40;
+  // Warm: the entity definition is cached after the first call of each adapter.
+  for (const adapter of [served, noWait]) await write(adapter, "notes", n++);
+  const result: HistoryBench["write"] = {
+    requestsOn: await requestsDuring(client, () => write(served, "weight", n++)),
+    requestsOff: await requestsDuring(client, () => write(served, "notes", n++)),
+    servedOn: await timed(() => write(served, "weight", n++), samples),
+    servedOff: await timed(() => write(served, "notes", n++), samples),
+    noWaitOn: await timed(() => write(noWait, "weight", n++), samples * 5),
+    noWaitOff: await timed(() => write(noWait, "notes", n++), samples * 5),
+  };
+  return {
+    readRequests,
+    levels: measured,
+    ratioP50: large.read.p50 / small.read.p50,
+    ratioP99: large.read.p99 / small.read.p99,
+    write: result,
+  };
+}
+
+/** The table rows and targets of the history part. */
+export function historyResults(history: HistoryBench): { rows: Row[]; targets: Target[] } {
+  const rows: Row[] = [];
+  const add = (metric: string, value: string) => rows.push({ section: "history", metric, value });
+  add("ES requests per 365-point read", String(history.readRequests));
+  for (const level of history.levels) {
+    add(
+      `365-point read, ${level.records.toLocaleString("en")} records: p50 / p99`,
+      `${ms(level.read.p50)} / ${ms(level.read.p99)} (${level.read.samples} samples; loaded in ${level.loadSeconds.toFixed(1)} s)`,
+    );
+  }
+  add(
+    "large / small history index (p50, p99)",
+    `${history.ratioP50.toFixed(2)}×, ${history.ratioP99.toFixed(2)}×`,
+  );
+  const w = history.write;
+  add("ES requests per write, history on / off", `${w.requestsOn} / ${w.requestsOff}`);
+  add(
+    "write as served (wait_for) p50 / p99, on; off",
+    `${ms(w.servedOn.p50)} / ${ms(w.servedOn.p99)}; ${ms(w.servedOff.p50)} / ${ms(w.servedOff.p99)}`,
+  );
+  add(
+    "write without refresh wait p50 / p99, on; off",
+    `${ms(w.noWaitOn.p50)} / ${ms(w.noWaitOn.p99)}; ${ms(w.noWaitOff.p50)} / ${ms(w.noWaitOff.p99)}`,
+  );
+  add(
+    "added by history p50: as served / without refresh wait",
+    `${ms(w.servedOn.p50 - w.servedOff.p50)} / ${ms(w.noWaitOn.p50 - w.noWaitOff.p50)}`,
+  );
+  const targets: Target[] = [
+    {
+      name: "ES requests per history read",
+      target: "1",
+      value: String(history.readRequests),
+      met: history.readRequests === 1,
+    },
+    {
+      name: "history read, large vs small history index (p50)",
+      target: "≤ 1.5×",
+      value: `${history.ratioP50.toFixed(2)}×`,
+      met: history.ratioP50 <= 1.5,
+    },
+    {
+      name: "ES requests per write of a history field",
+      target: "2",
+      value: String(w.requestsOn),
+      met: w.requestsOn === 2,
+    },
+  ];
+  return { rows, targets };
+}
