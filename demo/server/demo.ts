@@ -2,9 +2,10 @@
  * The demo stack in one process: index setup, seed, the demo site and the
  * proxy. `npm start` and the end-to-end tests both start it through here.
  */
+
+import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
-import { createCrmAdapter } from "../../proxy/src/adapter/index.ts";
 import { createCrmServices } from "../../proxy/src/services.ts";
 import { type DemoSettings, elasticsearchAuth } from "./config.ts";
 import { type SeededCustomer, seedDemo } from "./seed.ts";
