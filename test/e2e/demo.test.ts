@@ -100,6 +100,30 @@ describe("the demo site", () => {
     await context.close();
   });
 
+  test("the progress page charts Alice's seeded weeks with her goal and a projection; her check-in is the newest point", async () => {
+    const context = await stack.newContext();
+    const page = await signIn(context, "Alice");
+    const chart = page.locator("crm-field-history");
+    const points = chart.locator("circle.point");
+    // Eleven seeded weekly check-ins and the one of the test before.
+    await expect.poll(() => points.count(), { timeout: 15_000 }).toBe(12);
+    await expect(points.last().getAttribute("aria-label")).resolves.toMatch(/: 83\.1 kg$/);
+    await expect(chart.locator(".goal-label").textContent()).resolves.toBe("Goal 78.0 kg");
+    await expect(chart.locator("[part=summary]").textContent()).resolves.toMatch(
+      /Latest: 83\.1 kg on .+ Goal: 78\.0 kg\. At this pace: about .+\./,
+    );
+    const history = await stack.adapter.getCrmFieldHistory({
+      slug: tracker,
+      fieldKey: "current_weight",
+      referenceId: alice.id,
+    });
+    expect(history.points.map((point) => point.value).slice(0, 2)).toEqual([83.1, 84.5]);
+    expect(history.points[0]?.by).toEqual({ type: "customer", id: alice.id });
+    await chart.scrollIntoViewIfNeeded();
+    await screenshot(page, "04-progress-chart");
+    await context.close();
+  });
+
   test("Bob sees only his own values and cannot reach Alice's entry by naming her", async () => {
     const context = await stack.newContext();
     const page = await signIn(context, "Bob");
