@@ -32,7 +32,7 @@ const PAD = { top: 12, right: 14, bottom: 24, left: 44 };
  *
  * @summary A field's history as a line chart with goal and projection.
  *
- * @event crm-load-error - The history could not be loaded; `detail: { error }`.
+ * @event {CrmLoadErrorEvent} crm-load-error - The history could not be loaded; `detail: { error }`.
  *
  * @csspart base - The whole chart block.
  * @csspart label - The field's label.
