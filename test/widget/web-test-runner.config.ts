@@ -21,6 +21,7 @@ import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
 import { createCrmServices } from "../../proxy/src/services.ts";
 import { buildBundle } from "../../widget/bundle.ts";
 import { signSession } from "../support/tokens.ts";
+import { buildFrameworkApps } from "./frameworks/build.ts";
 import { testEntities } from "./seed.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -63,6 +64,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
     name: "crm-proxy",
     async serverStart() {
       await buildBundle(bundleDir);
+      await buildFrameworkApps(join(root, "test-results", "frameworks"));
       const elasticsearch = await ensureElasticsearch();
       proxy = await startProxy({
         ELASTICSEARCH_URL: elasticsearch.url,
