@@ -59,7 +59,11 @@ export interface BreakingChange {
  * apart from the operations, which act on one reference at a time.
  */
 export class BackOfficeStore {
-  constructor(private readonly context: AdapterContext) {}
+  private readonly context: AdapterContext;
+
+  constructor(context: AdapterContext) {
+    this.context = context;
+  }
 
   private get client() {
     return this.context.client;
