@@ -1,8 +1,9 @@
 import { html, nothing, type PropertyValues, svg, type TemplateResult } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import type { FieldDefinition } from "#domain/browser";
 import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
+import { defineElement } from "../define.ts";
 import { formatValue } from "../format.ts";
 import { styles } from "./crm-field-history.styles.ts";
 import { chartMessage } from "./messages.ts";
@@ -30,6 +31,7 @@ const PAD = { top: 12, right: 14, bottom: 24, left: 44 };
  * it. Points take keyboard focus (arrow keys move between them); the summary
  * under the chart and the table view say the same in words.
  *
+ * @tagname crm-field-history
  * @summary A field's history as a line chart with goal and projection.
  *
  * @event {CrmLoadErrorEvent} crm-load-error - The history could not be loaded; `detail: { error }`.
@@ -50,7 +52,7 @@ const PAD = { top: 12, right: 14, bottom: 24, left: 44 };
  * @cssproperty --crm-chart-goal - Color of the goal line (default: success green).
  * @cssproperty --crm-chart-height - Height of the drawing (default: 220px, 180px when narrow).
  */
-@customElement("crm-field-history")
+@defineElement("crm-field-history")
 export class CrmFieldHistory extends CrmDataElement<HistoryData> {
   static override styles = styles;
 

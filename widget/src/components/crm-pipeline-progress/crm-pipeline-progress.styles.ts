@@ -138,9 +138,13 @@ export const stagesStyles = css`
     gap: 0.15em;
     overflow-wrap: anywhere;
   }
-  .stage-description {
+  .stage-description,
+  .stage-reached {
     color: var(--_muted);
     font-weight: 400;
+  }
+  .stage-reached {
+    font-size: 0.875em;
   }
   .move {
     display: flex;

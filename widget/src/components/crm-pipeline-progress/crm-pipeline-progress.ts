@@ -17,6 +17,8 @@ interface PipelineData {
   entity: EntityDefinition;
   pipeline: PipelineDefinition;
   stage: CrmStageValue;
+  /** When the entry last entered each stage it has been in, from the stage history. */
+  reached: Record<string, string>;
 }
 
 /**
@@ -39,7 +41,8 @@ interface PipelineData {
  * @csspart summary - The line with the pipeline's name and the current stage.
  * @csspart pipeline-label - The pipeline's name.
  * @csspart current-label - "Stage 2 of 3: In Progress".
- * @csspart since - When the entry entered its stage (full layout).
+ * @csspart since - When the entry entered its stage, and how long ago (full layout).
+ * @csspart stage-reached - When a completed or the current stage was reached (`show-history`, full layout).
  * @csspart stages - The ordered list of stages.
  * @csspart stage - Each stage; also `stage-completed`, `stage-current`, `stage-upcoming`, `stage-skipped` (an outcome not reached).
  * @csspart outcomes - One step holding alternative outcomes (Won, Lost) side by side under one bar.
@@ -81,20 +84,26 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
   @property({ attribute: "show-descriptions", type: Boolean, reflect: true }) showDescriptions =
     false;
 
+  /** Shows under each reached stage when it was reached (one more read, from the stage history). */
+  @property({ attribute: "show-history", type: Boolean, reflect: true }) showHistory = false;
+
   @state() private saving = false;
   @state() private saveError = "";
   /** A move started from the keyboard or pointer inside: focus follows the current stage. */
   private keepFocus = false;
 
   protected override loadArgs(): unknown[] {
-    return [this.slug, this.pipeline, this.entryId];
+    return [this.slug, this.pipeline, this.entryId, this.showHistory];
   }
 
   protected override async load(runtime: CrmRuntime): Promise<PipelineData> {
     const entryId = this.entryId || undefined;
-    const [entity, stage] = await Promise.all([
+    const [entity, stage, history] = await Promise.all([
       runtime.getCrmEntity({ slug: this.slug }),
       runtime.getCrmStage({ slug: this.slug, pipeline: this.pipeline, entryId }),
+      this.showHistory
+        ? runtime.getCrmStageHistory({ slug: this.slug, pipeline: this.pipeline, entryId })
+        : undefined,
     ]);
     const pipeline = entity.pipelines.find((candidate) => candidate.key === this.pipeline);
     if (!pipeline) {
@@ -103,7 +112,10 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
         message: `Unknown pipeline ${this.pipeline}`,
       });
     }
-    return { entity, pipeline, stage };
+    // Newest first: the first move into a stage found is the latest one.
+    const reached: Record<string, string> = {};
+    for (const move of history?.moves ?? []) reached[move.stage] ??= move.at;
+    return { entity, pipeline, stage, reached };
   }
 
   protected override render(): TemplateResult | typeof nothing {
@@ -123,11 +135,12 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
     </div>`;
   }
 
-  protected override renderValue({ pipeline, stage }: PipelineData): TemplateResult {
+  protected override renderValue({ pipeline, stage, reached }: PipelineData): TemplateResult {
     const layout = this.layout === "compact" ? "compact" : "full";
     return html`${renderStages({
       pipeline,
       position: stage.position,
+      reached,
       locale: this.locale,
       layout,
       showDescriptions: this.showDescriptions,

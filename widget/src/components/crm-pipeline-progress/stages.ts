@@ -6,6 +6,8 @@ import { message } from "../messages.ts";
 export interface StagesOptions {
   pipeline: PipelineDefinition;
   position: StagePosition | null;
+  /** When each stage was last entered (from the stage history), shown under reached stages. */
+  reached?: Record<string, string>;
   locale: string;
   layout: "full" | "compact";
   showDescriptions: boolean;
@@ -23,6 +25,13 @@ const icons = {
   lost: html`<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4.5 4.5l7 7m0-7l-7 7" /></svg>`,
   completed: check,
 };
+
+/** How long ago `at` was, in whole days, or weeks from two weeks on ("3 days", "8 weeks"). */
+function timeSince(at: string, locale: string): string {
+  const days = Math.max(0, Math.floor((Date.now() - Date.parse(at)) / 86_400_000));
+  const [count, unit] = days < 14 ? [days, "day"] : [Math.floor(days / 7), "week"];
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(count);
+}
 
 /** "Stage 2 of 3: In Progress", the name screen readers hear for the current stage. */
 export function stageName(
@@ -87,7 +96,7 @@ export function renderStages(options: StagesOptions): TemplateResult {
       ${
         position && layout === "full"
           ? html`<span part="since" class="since"
-              >${message(locale, "since", { date: formatTimestamp(position.enteredAt, locale) })}</span
+              >${message(locale, "since", { date: formatTimestamp(position.enteredAt, locale) })} · ${timeSince(position.enteredAt, locale)}</span
             >`
           : nothing
       }
@@ -118,6 +127,7 @@ function renderStage(
   state: StageState,
 ): TemplateResult {
   const { locale, layout, showDescriptions, onMove } = options;
+  const reachedAt = options.reached?.[stage.key];
   // Terminal outcomes read as themselves ("won", "lost"); otherwise the step's state.
   const stateWord = state === "current" && stage.status !== "active" ? stage.status : state;
   const classes = `stage ${state} status-${stage.status}`;
@@ -135,6 +145,11 @@ function renderStage(
       ><span class="sr-only">${stageName(locale, step, total, stage).replace(stage.label, "")}</span
       >${stage.label}<span class="sr-only">, ${message(locale, stateWord)}</span></span
     >
+    ${
+      reachedAt && layout === "full" && (state === "completed" || state === "current")
+        ? html`<span part="stage-reached" class="stage-reached">${formatTimestamp(reachedAt, locale)}</span>`
+        : nothing
+    }
     ${
       showDescriptions && layout === "full" && stage.description
         ? html`<span part="stage-description" class="stage-description">${stage.description}</span>`
