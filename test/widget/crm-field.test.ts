@@ -364,6 +364,45 @@ describe("crm-field", () => {
     expect(shadowText(field, "[part=status]"), "saving state gone").to.equal("");
   });
 
+  it("says 'may have been saved, check again' when the proxy could not confirm the write (outcome_unknown)", async () => {
+    const session = await seededSession("field-outcome-unknown");
+    // The proxy answers outcome_unknown only when Elasticsearch stops answering mid-write
+    // (test/proxy/cluster/client.test.ts produces it with a hung node); here the write's answer
+    // is that body, every other request reaches the real proxy.
+    const proxyFetch: typeof fetch = async (input, init) => {
+      const body = typeof init?.body === "string" ? init.body : "";
+      if (!body.includes('"setCrmField"')) return fetch(input, init);
+      const error = {
+        code: "outcome_unknown",
+        message: "The CRM store did not confirm the change",
+      };
+      return Response.json({ results: [{ ok: false, error }] });
+    };
+    const runtime = new CrmRuntime({
+      proxyUrl: session.proxyUrl,
+      token: session.token,
+      locale: "en-US",
+      fetch: proxyFetch,
+    });
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    field.startEditing();
+    const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
+    input.value = "81";
+    input.dispatchEvent(new Event("input"));
+    const failed = oneEvent(field, "crm-save-error");
+    void field.commit();
+    expect((await failed).detail.error.code).to.equal("outcome_unknown");
+    await field.updateComplete;
+    expect(shadowText(field, "[part=error]")).to.equal(
+      "May have been saved, check again: the CRM service did not confirm it.",
+    );
+  });
+
   it("announces saving through one status region that exists before the save starts", async () => {
     const session = await seededSession("field-status-region");
     const root = await mount(

@@ -42,6 +42,15 @@ export function nodeUrls(url: string): string[] {
     .filter(Boolean);
 }
 
+/** Whether the request only reads (a failed read changed nothing). */
+export function isRead(params: Pick<TransportRequestParams, "method" | "path">): boolean {
+  return (
+    params.method === "GET" ||
+    params.method === "HEAD" ||
+    /\/(_search|_mget|_count|_msearch)(\/|$)/.test(params.path)
+  );
+}
+
 /**
  * Whether sending the request twice has the effect of sending it once, so that a timed-out
  * attempt may be sent again to another node. Creates are not: the first attempt may have been
@@ -65,19 +74,24 @@ export function isIdempotent(params: TransportRequestParams): boolean {
  * The transport of a cluster:
  * - the first retry waits a short jitter instead of the transport's 1-2 s, so that a dead
  *   node costs a request milliseconds, not seconds (the transport has no option for it);
- * - an idempotent request that timed out is sent again, once per other node: the transport
- *   marks the timed-out node dead before it throws, so the next attempt goes to another node.
- *   The transport's own `retryOnTimeout` is one switch for every request (its per-request
- *   option is declared in its types but not read), so it stays off and creates are never
- *   sent twice after a timeout.
+ * - an idempotent request gets half the timeout on its first node and, if that node does not
+ *   answer in time, the other half on another one: the transport marks the timed-out node
+ *   dead before it throws, so the second attempt goes elsewhere, and the whole stays within
+ *   the timeout. The transport's own `retryOnTimeout` is one switch for every request (its
+ *   per-request option is declared in its types but not read), so it stays off and creates
+ *   are never sent twice after a timeout.
  */
 class ClusterTransport extends SniffingTransport {
+  readonly #timeoutMs: number | undefined;
+
   constructor(options: ConstructorParameters<typeof SniffingTransport>[0]) {
     super({
       ...options,
       retryOnTimeout: false,
       retryBackoff: (_min, _max, attempt) => Math.random() * 0.1 * attempt,
     });
+    this.#timeoutMs =
+      typeof options.requestTimeout === "number" ? options.requestTimeout : undefined;
   }
 
   override request<TResponse = unknown>(
@@ -96,18 +110,19 @@ class ClusterTransport extends SniffingTransport {
     params: TransportRequestParams,
     options?: TransportRequestOptions,
   ): Promise<unknown> {
-    const otherNodes = this.connectionPool.size - 1;
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await super.request(params, options);
-      } catch (error) {
-        const retry =
-          error instanceof errors.TimeoutError &&
-          attempt < otherNodes &&
-          options?.signal?.aborted !== true &&
-          isIdempotent(params);
-        if (!retry) throw error;
-      }
+    const timeoutMs = this.#timeoutMs;
+    const secondChance =
+      timeoutMs !== undefined &&
+      options?.requestTimeout == null &&
+      this.connectionPool.size > 1 &&
+      isIdempotent(params);
+    if (!secondChance) return super.request(params, options);
+    const half = { ...options, requestTimeout: timeoutMs / 2 };
+    try {
+      return await super.request(params, half);
+    } catch (error) {
+      if (!(error instanceof errors.TimeoutError) || options?.signal?.aborted) throw error;
+      return super.request(params, half);
     }
   }
 }

@@ -1,5 +1,6 @@
-import { errors } from "@elastic/elasticsearch";
+import { errors, type TransportResult } from "@elastic/elasticsearch";
 import { CrmError } from "#domain";
+import { isRead } from "./client.ts";
 
 /** The status code of an Elasticsearch error response, if the error is one. */
 export function responseStatus(error: unknown): number | undefined {
@@ -17,12 +18,38 @@ export function responseErrorType(error: unknown): string | undefined {
 }
 
 /**
+ * Whether a failed request was a write that may have reached Elasticsearch and been stored:
+ * it timed out, its connection broke after it was sent, or a proxy in front answered 502/504.
+ * A refused connection on the first attempt never reached it; after a retry the earlier
+ * attempt may have, so that counts as unknown too.
+ */
+function mayHaveBeenStored(error: unknown): boolean {
+  if (!(error instanceof errors.ElasticsearchClientError)) return false;
+  const meta = "meta" in error ? (error.meta as Partial<TransportResult> | undefined) : undefined;
+  const request = meta?.meta?.request?.params;
+  if (!request || isRead(request)) return false;
+  if (error instanceof errors.TimeoutError) return true;
+  if (error instanceof errors.ConnectionError) {
+    return !/ECONNREFUSED/.test(error.message) || (meta?.meta?.attempts ?? 0) > 0;
+  }
+  const status = responseStatus(error);
+  return status === 502 || status === 504;
+}
+
+/**
  * Turns whatever an Elasticsearch call threw into the error the caller may
  * see. Nothing of Elasticsearch's own message reaches clients; the original is
  * logged here, server-side, for the unexpected cases.
  */
 export function fromElasticsearchError(error: unknown): CrmError {
   if (error instanceof CrmError) return error;
+  if (mayHaveBeenStored(error)) {
+    console.error("Elasticsearch did not answer a write:", (error as Error).message);
+    return new CrmError(
+      "outcome_unknown",
+      "The CRM store did not confirm the change: it may have been saved. Check before repeating it",
+    );
+  }
   if (
     error instanceof errors.ConnectionError ||
     error instanceof errors.TimeoutError ||

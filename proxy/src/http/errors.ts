@@ -8,7 +8,7 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** The one JSON shape of every error response: `{ error: { code, message, field? } }`. */
 export function errorResponse(c: Context, error: CrmError): Response {
-  if (error.code === "unavailable" && !c.res.headers.has("Retry-After")) {
+  if (error.status === 503 && !c.res.headers.has("Retry-After")) {
     c.header("Retry-After", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   }
   const body: { error: CrmErrorBody } = { error: error.toJSON() };

@@ -38,7 +38,7 @@ export function errorResponses(...statuses: number[]) {
     409: "Conflict",
     413: "Request body too large (`payload_too_large`)",
     429: "Rate limited (`rate_limited`), see `Retry-After`",
-    503: "Elasticsearch unavailable (`unavailable`), see `Retry-After`",
+    503: "Elasticsearch unavailable (`unavailable`: nothing was changed), or a write it did not confirm (`outcome_unknown`: it may have been stored; safe to repeat for `setCrmField`/`setCrmStage`); see `Retry-After`",
   };
   return Object.fromEntries(
     statuses.map((status) => [

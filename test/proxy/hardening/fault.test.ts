@@ -154,7 +154,11 @@ describe("Elasticsearch killed during traffic", () => {
     );
     expect(during.length).toBeGreaterThan(0);
     for (const outcome of during) {
-      expect(outcome).toMatchObject({ status: 503, code: "unavailable" });
+      // A create in flight when the node died may have been stored: it says so.
+      expect(outcome.status).toBe(503);
+      expect(
+        outcome.kind === "write" ? ["unavailable", "outcome_unknown"] : ["unavailable"],
+      ).toContain(outcome.code);
       expect(Number(outcome.retryAfter)).toBeGreaterThan(0);
     }
     expect(firstUnavailable && firstUnavailable.endedAt - killedAt).toBeLessThanOrEqual(

@@ -71,15 +71,23 @@ export abstract class CrmDataElement<T> extends LitElement {
     >`;
   }
 
-  /** The "Saving…" status and the refusal message shared by components that write. */
-  protected renderSaveState(saving: boolean, saveError: string): TemplateResult {
+  /**
+   * The "Saving…" status and the refusal message shared by components that write. When the
+   * proxy could not tell whether the write was stored (`outcome_unknown`), it says "may have
+   * been saved, check again" instead of "not saved".
+   */
+  protected renderSaveState(
+    saving: boolean,
+    saveError: string,
+    outcomeUnknown = false,
+  ): TemplateResult {
     // The status element is always there: a live region announces changes, not its own arrival.
     return html`<span part="status" class="status" role="status"
       >${saving ? html`<span class="spinner" aria-hidden="true"></span> ${this.t("saving")}` : nothing}</span
     >${
       saveError
         ? html`<span part="error" class="error" role="alert"
-            >${this.t("saveFailed", { message: saveError })}</span
+            >${outcomeUnknown ? this.t("saveUnknown") : this.t("saveFailed", { message: saveError })}</span
           >`
         : nothing
     }`;

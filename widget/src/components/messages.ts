@@ -34,6 +34,9 @@ const en = {
   updated: "Updated {date}",
   customer: "Customer {id}",
   since: "since {date}",
+  saveUnknown: "May have been saved, check again: the CRM service did not confirm it.",
+  formUnknown:
+    "Your changes may have been saved: the CRM service did not confirm them. Check again before repeating; your input is kept.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -71,6 +74,8 @@ const de = [
   "Aktualisiert am {date}",
   "Kunde {id}",
   "seit {date}",
+  "Vielleicht gespeichert, bitte prüfen: der CRM-Dienst hat es nicht bestätigt.",
+  "Ihre Änderungen sind vielleicht gespeichert: der CRM-Dienst hat sie nicht bestätigt. Bitte prüfen Sie, bevor Sie sie wiederholen; Ihre Eingaben bleiben erhalten.",
 ];
 
 const keys = Object.keys(en) as MessageKey[];

@@ -80,6 +80,8 @@ export class CrmField extends CrmDataElement<FieldData> {
   @state() private validation = "";
   @state() private saving = false;
   @state() private saveError = "";
+  /** The last save failed without saying whether it was stored (`outcome_unknown`). */
+  @state() private saveOutcomeUnknown = false;
 
   protected override loadArgs(): unknown[] {
     return [this.slug, this.field, this.entryId];
@@ -123,7 +125,7 @@ export class CrmField extends CrmDataElement<FieldData> {
     const canEdit = this.editable && field.customerAccess === "write";
     return html`<span part="base" class="field ${canEdit ? "editable" : ""}" aria-busy=${this.saving}>
       ${this.editing ? this.renderEditor(field) : this.renderDisplay(field, value.value, canEdit)}
-      ${this.renderSaveState(this.saving, this.saveError)}
+      ${this.renderSaveState(this.saving, this.saveError, this.saveOutcomeUnknown)}
     </span>`;
   }
 
@@ -187,6 +189,7 @@ export class CrmField extends CrmDataElement<FieldData> {
     this.badInput = false;
     this.validation = "";
     this.saveError = "";
+    this.saveOutcomeUnknown = false;
     this.editing = true;
   };
 
@@ -259,6 +262,7 @@ export class CrmField extends CrmDataElement<FieldData> {
     } catch (error) {
       const body = toCrmError(error).toJSON();
       this.saveError = fieldMessage(body);
+      this.saveOutcomeUnknown = body.code === "outcome_unknown";
       emit(this, "crm-save-error", {
         slug: this.slug,
         error: body,

@@ -102,6 +102,8 @@ export class CrmForm extends CrmDataElement<FormData> {
   @state() private status: FormStatus = "idle";
   /** Why the last save failed as a whole (no field concerned), e.g. the proxy unreachable. */
   @state() private formError = "";
+  /** The last save failed without saying whether it was stored (`outcome_unknown`). */
+  @state() private formOutcomeUnknown = false;
   /** The last value the proxy confirmed per field: what "changed" is measured against. */
   private baseline: Record<string, FieldValue> = {};
 
@@ -219,6 +221,7 @@ export class CrmForm extends CrmDataElement<FormData> {
   }
 
   private statusText(): string {
+    if (this.formOutcomeUnknown) return this.t("formUnknown");
     if (this.formError) return this.t("formNotSent", { message: this.formError });
     const key = statusMessages[this.status];
     return key ? this.t(key) : "";
@@ -314,6 +317,7 @@ export class CrmForm extends CrmDataElement<FormData> {
     if (!data || this.status === "saving") return;
     const writable = data.fields.filter((field) => field.customerAccess === "write");
     this.formError = "";
+    this.formOutcomeUnknown = false;
     const errors: Record<string, string> = {};
     for (const field of writable) errors[field.key] = this.check(field);
     this.errors = errors;
@@ -373,6 +377,9 @@ export class CrmForm extends CrmDataElement<FormData> {
       return;
     }
     this.status = "failed";
+    this.formOutcomeUnknown = [formFailure, ...Object.values(refused)].some(
+      (body) => body?.code === "outcome_unknown",
+    );
     if (formFailure) {
       this.formError =
         formFailure.code === "unavailable"

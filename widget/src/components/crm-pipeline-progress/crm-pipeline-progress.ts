@@ -89,6 +89,8 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
 
   @state() private saving = false;
   @state() private saveError = "";
+  /** The last save failed without saying whether it was stored (`outcome_unknown`). */
+  @state() private saveOutcomeUnknown = false;
   /** A move started from the keyboard or pointer inside: focus follows the current stage. */
   private keepFocus = false;
 
@@ -147,7 +149,7 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
       onMove: pipeline.customerCanMove ? this.move : undefined,
       busy: this.saving,
     })}
-    <div class="save-state">${this.renderSaveState(this.saving, this.saveError)}</div>`;
+    <div class="save-state">${this.renderSaveState(this.saving, this.saveError, this.saveOutcomeUnknown)}</div>`;
   }
 
   /** Moves the entry to `stage` (optimistic; rolled back if the proxy refuses). */
@@ -160,6 +162,7 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
     this.keepFocus = this.shadowRoot?.activeElement != null;
     this.saving = true;
     this.saveError = "";
+    this.saveOutcomeUnknown = false;
     try {
       const saved = await this.runtime.setCrmStage({
         ...detail,
@@ -170,6 +173,7 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
     } catch (error) {
       const body = toCrmError(error).toJSON();
       this.saveError = body.message;
+      this.saveOutcomeUnknown = body.code === "outcome_unknown";
       emit(this, "crm-save-error", { slug: this.slug, error: body, errors: {} });
     } finally {
       this.saving = false;
