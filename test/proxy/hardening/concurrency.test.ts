@@ -170,6 +170,7 @@ describe("races through real HTTP against real Elasticsearch", () => {
       "slug",
       "stages",
       "updated_at",
+      "updated_by",
       "values",
     ]);
   });
