@@ -25,6 +25,8 @@ export interface SessionOptions {
   maxAgeSeconds: number;
   /** Minimum milliseconds between two key set fetches for an unknown `kid` (jose's default: 30 s). */
   jwksCooldownMs?: number;
+  /** Distinct verified tokens remembered (default 10,000; 0 verifies every request). */
+  verifiedCacheSize?: number;
 }
 
 export type SessionVerifier = (token: string) => Promise<Session>;
@@ -50,7 +52,10 @@ export function createSessionVerifier(
   keys: TokenKeys = tokenKeys(options),
 ): SessionVerifier {
   const { getKey, algorithms } = keys;
+  const verified = new VerifiedSessions(options.verifiedCacheSize ?? VERIFIED_CACHE_SIZE);
   return async (token) => {
+    const known = verified.get(token);
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, getKey, {
         algorithms,
@@ -64,11 +69,55 @@ export function createSessionVerifier(
       if (!subject || subject.length > MAX_SUBJECT_LENGTH) {
         throw new CrmError("unauthenticated", "Session token has no usable subject");
       }
-      return { issuer: options.issuer, subject, expiresAt: payload.exp as number };
+      const session = { issuer: options.issuer, subject, expiresAt: payload.exp as number };
+      // Valid until it expires or grows older than the maximum age, whichever comes first.
+      verified.set(
+        token,
+        session,
+        Math.min(session.expiresAt, (payload.iat as number) + options.maxAgeSeconds),
+      );
+      return session;
     } catch (error) {
       throw sessionError(error);
     }
   };
+}
+
+/** Distinct session tokens remembered as verified (about 0.5 KB each). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * Sessions by the exact token that proved them, so that a page's token is verified once for
+ * its lifetime instead of on every request (the signature check was most of the proxy's CPU
+ * per hot read). Only tokens that passed `jwtVerify` are stored, keyed by the whole token, so
+ * any other string, a changed signature included, is verified afresh. Bounded: the oldest
+ * entry goes first. A key withdrawn from the key set stops new tokens at once; tokens it
+ * already verified stay valid until they expire (at most SESSION_MAX_AGE).
+ */
+class VerifiedSessions {
+  readonly #sessions = new Map<string, { session: Session; validUntil: number }>();
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  get(token: string): Session | undefined {
+    const entry = this.#sessions.get(token);
+    if (!entry) return undefined;
+    if (Date.now() / 1000 < entry.validUntil) return entry.session;
+    this.#sessions.delete(token);
+    return undefined;
+  }
+
+  set(token: string, session: Session, validUntil: number): void {
+    if (this.#limit <= 0) return;
+    if (this.#sessions.size >= this.#limit) {
+      const oldest = this.#sessions.keys().next();
+      if (!oldest.done) this.#sessions.delete(oldest.value);
+    }
+    this.#sessions.set(token, { session, validUntil });
+  }
 }
 
 /** The keys tokens are verified with, and the algorithms each kind of key allows. */

@@ -1,6 +1,11 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
 import { CrmError } from "#domain";
-import { createSessionVerifier } from "../../../proxy/src/auth/session.ts";
+import {
+  createSessionVerifier,
+  type TokenKeys,
+  tokenKeys,
+} from "../../../proxy/src/auth/session.ts";
 import { AUDIENCE, hsToken, ISSUER, SESSION_SECRET, startJwksServer } from "./support.ts";
 
 const options = { issuer: ISSUER, audience: AUDIENCE, maxAgeSeconds: 3_600 };
@@ -73,5 +78,59 @@ describe("session verification", () => {
     const token = await jwks.rsToken("while-down");
     jwks.fail();
     expect((await failure(verify(token))).code).toBe("unavailable");
+  });
+});
+
+describe("verified sessions are remembered by token", () => {
+  /** The real HS256 keys, counting how often a signature is checked against them. */
+  function countedKeys(): { keys: TokenKeys; checks: () => number } {
+    const real = tokenKeys({ secret: SESSION_SECRET });
+    let checks = 0;
+    return {
+      keys: {
+        algorithms: real.algorithms,
+        getKey: (header, token) => {
+          checks += 1;
+          return real.getKey(header, token);
+        },
+      },
+      checks: () => checks,
+    };
+  }
+
+  test("each distinct token is verified once, then answered from memory", async () => {
+    const { keys, checks } = countedKeys();
+    const verify = createSessionVerifier({ ...options, secret: SESSION_SECRET }, keys);
+    const token = await hsToken("remembered");
+    const first = await verify(token);
+    for (let i = 0; i < 5; i++) expect(await verify(token)).toEqual(first);
+    expect(checks()).toBe(1);
+    await verify(await hsToken("another"));
+    expect(checks()).toBe(2);
+  });
+
+  test("a token that differs in any character, its signature included, is verified afresh and refused", async () => {
+    const { keys, checks } = countedKeys();
+    const verify = createSessionVerifier({ ...options, secret: SESSION_SECRET }, keys);
+    const token = await hsToken("tampered");
+    await verify(token);
+    // A character inside the signature (the last one may only carry padding bits).
+    const at = token.length - 10;
+    const changed = `${token.slice(0, at)}${token[at] === "A" ? "B" : "A"}${token.slice(at + 1)}`;
+    expect((await failure(verify(changed))).code).toBe("unauthenticated");
+    expect(checks()).toBe(2);
+  });
+
+  test("a remembered token is checked again once it expires", async () => {
+    const { keys, checks } = countedKeys();
+    const verify = createSessionVerifier({ ...options, secret: SESSION_SECRET }, keys);
+    const token = await hsToken("short-lived", { exp: Math.floor(Date.now() / 1000) + 1 });
+    await verify(token);
+    await verify(token);
+    expect(checks()).toBe(1);
+    await sleep(2_100);
+    // Past its expiry the memory no longer answers; jose decides (here: within the skew allowed).
+    await verify(token);
+    expect(checks()).toBe(2);
   });
 });
