@@ -6,8 +6,9 @@
  *   shared validation, the components' base and what most components use, and
  *   the autoloader that imports a component's module the first time its tag
  *   appears;
- * - `components/<tag>.js`: one module per customer component; what only some
- *   of them share goes to `chunks/`; both import the rest from `../crm-widgets.js`;
+ * - `components/<tag>.js`: one module per customer component, and
+ *   `components/all.js` all of them, which the core loads when a page shows
+ *   two or more at once; they import the core's code from `../crm-widgets.js`;
  * - `crm-back-office.js` with `back-office/<tag>.js`: the back office bundle,
  *   which loads the same core; nothing a customer page loads refers to it.
  *
@@ -89,6 +90,18 @@ export function moduleOf(tag: string): string {
     : `components/${tag}.js`;
 }
 
+/** Every customer component in one module: what the core loads for two or more tags at once. */
+export const allCustomerComponents = "components/all.js";
+
+/** The modules the autoloader loads for tags found together (see autoloader.ts). */
+export function modulesFor(tags: readonly string[]): string[] {
+  const grouped = tags.filter((tag) => (customerTags as readonly string[]).includes(tag));
+  const others = tags.filter((tag) => !grouped.includes(tag)).map(moduleOf);
+  return grouped.length > 1
+    ? [allCustomerComponents, ...others]
+    : [...grouped.map(moduleOf), ...others];
+}
+
 function closure(files: BundleFiles, start: string[]): string[] {
   const seen = new Set<string>();
   const visit = (file: string) => {
@@ -109,7 +122,7 @@ export function pageWeight(
   script: string,
   tags: readonly string[],
 ): PageWeight {
-  const list = closure(files, [script, ...tags.map(moduleOf)]);
+  const list = closure(files, [script, ...modulesFor(tags)]);
   let minBytes = 0;
   let gzipBytes = 0;
   for (const file of list) {
@@ -313,18 +326,35 @@ export async function buildBundle(outdir: string): Promise<BundleFiles> {
     outdir,
     files,
   );
-  // Customer components, with what only some of them share in chunks; every output sits one
-  // folder below the core, so `../crm-widgets.js` names it from all of them.
+  // Customer components, each module whole (what they share beyond the core is copied into
+  // each: one request per tag, and no chunk gzipped apart from its users), and all of them in
+  // one module. Every output sits one folder below the core: `../crm-widgets.js` names it.
+  const fromCoreBelow = fromCore(core, alias, "../crm-widgets.js");
+  for (const tag of customerTags) {
+    await finish(
+      await build({
+        ...common,
+        entryPoints: { [`components/${tag}`]: componentSource(tag) },
+        outdir,
+        plugins: [fromCoreBelow, ...(common.plugins ?? [])],
+      }),
+      outdir,
+      files,
+    );
+  }
   await finish(
     await build({
       ...common,
-      entryPoints: Object.fromEntries(
-        customerTags.map((tag) => [`components/${tag}`, componentSource(tag)]),
-      ),
-      outdir,
-      splitting: true,
-      chunkNames: "chunks/[name]-[hash]",
-      plugins: [fromCore(core, alias, "../crm-widgets.js"), ...(common.plugins ?? [])],
+      stdin: {
+        contents: customerTags
+          .map((tag) => `import ${JSON.stringify(join(root, componentSource(tag)))};`)
+          .join("\n"),
+        resolveDir: root,
+        sourcefile: "all-customer-components.js",
+        loader: "js",
+      },
+      outfile: join(outdir, allCustomerComponents),
+      plugins: [fromCoreBelow, ...(common.plugins ?? [])],
     }),
     outdir,
     files,

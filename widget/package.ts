@@ -9,7 +9,7 @@
  *   each; `lib/back-office.js` the back office components. Lit, @lit/* and zod
  *   stay imports, so an application's bundler keeps one Lit, and Node resolves
  *   Lit's server build (importing the package in a server render does not throw);
- * - the script-tag files (`crm-widgets.js`, `components/`, `chunks/`, …) for a CDN.
+ * - the script-tag files (`crm-widgets.js`, `components/`, `back-office/`, …) for a CDN.
  */
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";

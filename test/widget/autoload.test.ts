@@ -54,6 +54,20 @@ describe("the script-tag core", () => {
     const progress = host.shadowRoot!.querySelector("crm-pipeline-progress")!;
     await shadowPart(progress, "[part=stages], [part=empty]");
     expect(loadedFiles()).to.include("components/crm-pipeline-progress.js");
+
+    // Two new tags at once come in the one module of every customer component.
+    const both = document.createElement("div");
+    both.innerHTML =
+      '<crm-form slug="tracker" fields="notes"></crm-form><crm-entries slug="deals"></crm-entries>';
+    root.append(both);
+    await Promise.all([
+      customElements.whenDefined("crm-form"),
+      customElements.whenDefined("crm-entries"),
+    ]);
+    const after = loadedFiles();
+    expect(after).to.include("components/all.js");
+    expect(after).not.to.include("components/crm-form.js");
+    expect(after).not.to.include("components/crm-entries.js");
   });
 
   it("never loads a back office component", async () => {

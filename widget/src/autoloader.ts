@@ -6,30 +6,54 @@
  * shadow root is out of reach: pass it to `discover()` yourself.
  */
 
-/** Tag name → module URL. */
-export type ComponentModules = Readonly<Record<string, URL>>;
+/** Modules that define tags: `<folder><tag>.js` each, and optionally all of them in one. */
+export interface ComponentModules {
+  /** The folder's URL, ending in `/`. */
+  folder: URL;
+  tags: readonly string[];
+  /**
+   * A file in the folder that defines every one of `tags`: loaded instead of
+   * their own modules when two or more of them are found at once, because one
+   * file gzips far smaller than the same code in several.
+   */
+  all?: string;
+}
 
-const known = new Map<string, URL>();
+const sources: ComponentModules[] = [];
 const loading = new Map<string, Promise<void>>();
 const observed = new WeakSet<Node>();
 let observer: MutationObserver | undefined;
 
-function loadTag(tag: string): Promise<void> | undefined {
-  const url = known.get(tag);
-  if (!url || customElements.get(tag)) return undefined;
-  let pending = loading.get(tag);
-  if (!pending) {
-    pending = import(/* @vite-ignore */ url.href).then(
-      () => undefined,
-      (error: unknown) => {
-        // Forget the failure so a later appearance of the tag tries again (a flaky network).
-        loading.delete(tag);
-        console.error(`crm-widgets: could not load <${tag}> from ${url.href}`, error);
-      },
-    );
-    loading.set(tag, pending);
-  }
+function load(tags: readonly string[], url: URL): Promise<void> {
+  const pending = import(/* @vite-ignore */ url.href).then(
+    () => undefined,
+    (error: unknown) => {
+      // Forget the failure so a later appearance of the tags tries again (a flaky network).
+      // The browser's error names the module's URL.
+      for (const tag of tags) loading.delete(tag);
+      console.error(error);
+    },
+  );
+  for (const tag of tags) loading.set(tag, pending);
   return pending;
+}
+
+/** Loads what defines the `wanted` tags not defined yet; resolves when all are. */
+function loadTags(wanted: Set<string>): Promise<unknown> {
+  const pending: Promise<void>[] = [];
+  for (const source of sources) {
+    const missing = source.tags.filter((tag) => {
+      const started = loading.get(tag);
+      if (started && wanted.has(tag)) pending.push(started);
+      return wanted.has(tag) && !started && !customElements.get(tag);
+    });
+    if (source.all && missing.length > 1) {
+      pending.push(load(source.tags, new URL(source.all, source.folder)));
+    } else {
+      for (const tag of missing) pending.push(load([tag], new URL(`${tag}.js`, source.folder)));
+    }
+  }
+  return Promise.all(pending);
 }
 
 function watch(root: Node): void {
@@ -40,12 +64,26 @@ function watch(root: Node): void {
 
 /** Every element of `root`'s subtree, the root included, and of the open shadow roots inside. */
 function* elementsOf(root: Element | Document | ShadowRoot): Generator<Element> {
-  if (root instanceof Element) yield root;
-  for (const element of root.querySelectorAll("*")) {
+  const below = root.querySelectorAll("*");
+  for (const element of root instanceof Element ? [root, ...below] : below) {
     yield element;
     if (element.shadowRoot) yield* elementsOf(element.shadowRoot);
   }
-  if (root instanceof Element && root.shadowRoot) yield* elementsOf(root.shadowRoot);
+}
+
+/** Adds the tags used in `root` to `wanted`, watching the open shadow roots on the way. */
+function collect(root: Element | Document | ShadowRoot, wanted: Set<string>): void {
+  for (const element of elementsOf(root)) {
+    const tag = element.localName;
+    if (element.shadowRoot) watch(element.shadowRoot);
+    wanted.add(tag);
+    if (tag.includes("-") && !customElements.get(tag)) {
+      // Maybe another library's element, not upgraded yet: its shadow root may hold our tags.
+      void customElements.whenDefined(tag).then(() => {
+        if (element.isConnected && element.shadowRoot) void discover(element.shadowRoot);
+      });
+    }
+  }
 }
 
 /**
@@ -54,36 +92,29 @@ function* elementsOf(root: Element | Document | ShadowRoot): Generator<Element> 
  * are defined (failures are logged, not thrown).
  */
 export async function discover(root: Element | Document | ShadowRoot): Promise<void> {
-  const pending: Promise<void>[] = [];
-  for (const element of elementsOf(root)) {
-    const tag = element.localName;
-    if (element.shadowRoot) watch(element.shadowRoot);
-    const load = loadTag(tag);
-    if (load) pending.push(load);
-    else if (tag.includes("-") && !known.has(tag) && !customElements.get(tag)) {
-      // Another library's element, not upgraded yet: its shadow root may hold our tags.
-      void customElements.whenDefined(tag).then(() => {
-        if (element.isConnected) void discover(element);
-      });
-    }
-  }
-  await Promise.all(pending);
+  const wanted = new Set<string>();
+  collect(root, wanted);
+  await loadTags(wanted);
 }
 
 /**
- * Teaches the page's autoloader the given tags and starts it if it was not
- * running: the document is searched now and watched from then on. Safe to call
- * from several bundles on one page, and a no-op where there is no DOM.
+ * Teaches the page's autoloader where the given tags' modules are and starts
+ * it if it was not running: the document is searched now and watched from
+ * then on. Safe to call from several bundles on one page, and a no-op where
+ * there is no DOM.
  */
 export function autoload(modules: ComponentModules): void {
-  if (typeof document === "undefined" || typeof MutationObserver === "undefined") return;
-  for (const [tag, url] of Object.entries(modules)) known.set(tag, url);
+  if (typeof document === "undefined") return;
+  sources.push(modules);
   observer ??= new MutationObserver((mutations) => {
+    // Everything added since the last callback counts as found together.
+    const wanted = new Set<string>();
     for (const { addedNodes } of mutations) {
       for (const node of addedNodes) {
-        if (node instanceof Element) void discover(node);
+        if (node instanceof Element) collect(node, wanted);
       }
     }
+    void loadTags(wanted);
   });
   watch(document);
   void discover(document);

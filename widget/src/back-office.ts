@@ -9,8 +9,4 @@ import { autoload } from "./autoloader.ts";
 import "./crm-widgets.ts";
 import { backOfficeTags } from "./tags.ts";
 
-autoload(
-  Object.fromEntries(
-    backOfficeTags.map((tag) => [tag, new URL(`./back-office/${tag}.js`, import.meta.url)]),
-  ),
-);
+autoload({ folder: new URL("./back-office/", import.meta.url), tags: backOfficeTags });
