@@ -182,6 +182,8 @@ describe("crm-field", () => {
     const asked = new Promise<void>((resolve) => {
       tokenAsked = resolve;
     });
+    // Every answer body the page reads, so the test knows when the late one has arrived.
+    const bodies: Promise<unknown>[] = [];
     const runtime = new CrmRuntime({
       proxyUrl: session.proxyUrl,
       locale: "en-US",
@@ -190,47 +192,40 @@ describe("crm-field", () => {
         await tokenGate;
         return session.token;
       },
+      fetch: async (url, init) => {
+        const response = await fetch(url, init);
+        const json = response.json.bind(response);
+        response.json = () => {
+          const body = json();
+          bodies.push(body);
+          return body;
+        };
+        return response;
+      },
     });
-    // Every answer body the page reads, so the test knows when the late one has arrived.
-    const bodies: Promise<unknown>[] = [];
-    const original = window.fetch;
-    window.fetch = async (input, init) => {
-      const response = await original(input, init);
-      const json = response.json.bind(response);
-      response.json = () => {
-        const body = json();
-        bodies.push(body);
-        return body;
-      };
-      return response;
-    };
-    try {
-      const root = await mount(
-        html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
-        runtime,
-      );
-      const field = root.querySelector("crm-field")!;
-      const shown: string[] = [];
-      new MutationObserver(() => shown.push(shadowText(field, "[part=value]"))).observe(
-        field.shadowRoot!,
-        { subtree: true, childList: true, characterData: true },
-      );
-      await asked;
-      runtime.configure({ token: session.token });
-      field.field = "goal_weight";
-      await waitUntil(() => shadowText(field, "[part=value]") === "1,234.5 kg", "no goal weight");
-      const answered = bodies.length;
-      releaseToken();
-      await waitUntil(() => bodies.length > answered, "the superseded load never answered");
-      await Promise.all(bodies);
-      // Lets the answer's promise chain run to its end before looking.
-      await new Promise((resolve) => setTimeout(resolve));
-      await field.updateComplete;
-      expect(shadowText(field, "[part=value]")).to.equal("1,234.5 kg");
-      expect(shown).not.to.include("81.5 kg");
-    } finally {
-      window.fetch = original;
-    }
+    const root = await mount(
+      html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    const shown: string[] = [];
+    new MutationObserver(() => shown.push(shadowText(field, "[part=value]"))).observe(
+      field.shadowRoot!,
+      { subtree: true, childList: true, characterData: true },
+    );
+    await asked;
+    runtime.configure({ token: session.token });
+    field.field = "goal_weight";
+    await waitUntil(() => shadowText(field, "[part=value]") === "1,234.5 kg", "no goal weight");
+    const answered = bodies.length;
+    releaseToken();
+    await waitUntil(() => bodies.length > answered, "the superseded load never answered");
+    await Promise.all(bodies);
+    // Lets the answer's promise chain run to its end before looking.
+    await new Promise((resolve) => setTimeout(resolve));
+    await field.updateComplete;
+    expect(shadowText(field, "[part=value]")).to.equal("1,234.5 kg");
+    expect(shown).not.to.include("81.5 kg");
   });
 
   it("reports a field the customer may not see as not found", async () => {
@@ -405,9 +400,10 @@ describe("crm-field", () => {
 
   it("announces saving through one status region that exists before the save starts", async () => {
     const session = await seededSession("field-status-region");
+    const runtime = runtimeFor(session);
     const root = await mount(
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
-      runtimeFor(session),
+      runtime,
     );
     const field = root.querySelector("crm-field")!;
     await loaded(field);
@@ -418,7 +414,7 @@ describe("crm-field", () => {
     const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
     input.value = "79.5";
     input.dispatchEvent(new Event("input"));
-    const held = holdNextAnswer();
+    const held = holdNextAnswer(runtime);
     const saved = oneEvent(field, "crm-save");
     void field.commit();
     await held.sent;

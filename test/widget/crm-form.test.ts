@@ -178,11 +178,12 @@ describe("crm-form", () => {
 
   it("refuses to submit invalid input: no request, messages on the fields, focus on the first", async () => {
     const session = await newSession("form-invalid");
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
+    const runtime = runtimeFor(session);
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
     const form = root.querySelector("crm-form")!;
     await loaded(form);
     type(control(form, "notes"), "n".repeat(41));
-    const spy = countBatchRequests();
+    const spy = countBatchRequests(runtime);
     try {
       await form.submit();
       expect(spy.count).to.equal(0);
@@ -199,7 +200,8 @@ describe("crm-form", () => {
 
   it("is filled in and submitted with the keyboard alone, all changes in one batch request", async () => {
     const session = await newSession("form-keyboard");
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
+    const runtime = runtimeFor(session);
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
     const form = root.querySelector("crm-form")!;
     await loaded(form);
     control(form, "current_weight").focus();
@@ -222,7 +224,7 @@ describe("crm-form", () => {
     await sendKeys({ type: "Y" });
     await sendKeys({ press: "Tab" });
     expect(form.shadowRoot!.activeElement?.getAttribute("part")).to.equal("submit");
-    const spy = countBatchRequests();
+    const spy = countBatchRequests(runtime);
     const saved = oneEvent(form, "crm-save") as Promise<CrmSaveEvent>;
     try {
       await sendKeys({ press: "Enter" });
@@ -354,7 +356,8 @@ describe("crm-form", () => {
 
   it("keeps Save under the pointer when leaving a field reveals its message", async () => {
     const session = await newSession("form-mouse-reveal");
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
+    const runtime = runtimeFor(session);
+    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
     const form = root.querySelector("crm-form")!;
     await loaded(form);
     const notes = control<HTMLTextAreaElement>(form, "notes");
@@ -362,7 +365,7 @@ describe("crm-form", () => {
     type(notes, "n".repeat(41));
     await form.updateComplete;
     expect(fieldError(form, "notes"), "no message while typing").to.equal("");
-    const spy = countBatchRequests();
+    const spy = countBatchRequests(runtime);
     try {
       // Near the top edge: a message appearing above would push the button down, away from it.
       await sendMouse({ type: "click", position: pointOnSubmit(form, 3) });
@@ -388,7 +391,7 @@ describe("crm-form", () => {
     type(control(form, "current_weight"), "79.5");
     type(control<HTMLTextAreaElement>(form, "notes"), "Typed while offline");
     type(control<HTMLSelectElement>(form, "mood"), "great");
-    const backOnline = goOffline();
+    const backOnline = goOffline(runtime);
     const refused = oneEvent(form, "crm-save-error");
     await form.submit();
     const { detail } = await refused;
@@ -431,7 +434,7 @@ describe("crm-form", () => {
     const form = root.querySelector("crm-form")!;
     await loaded(form);
     type(control<HTMLTextAreaElement>(form, "notes"), "Offline");
-    const backOnline = goOffline();
+    const backOnline = goOffline(runtime);
     try {
       await form.submit();
     } finally {

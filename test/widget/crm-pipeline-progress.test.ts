@@ -265,9 +265,10 @@ describe("crm-pipeline-progress", () => {
     await seed(session, [
       { op: "setCrmStage", args: { slug: "tracker", pipeline: "plan_choice", stage: "trial" } },
     ]);
+    const runtime = runtimeFor(session);
     const root = await mount(
       html`<crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>`,
-      runtimeFor(session),
+      runtime,
     );
     const element = root.querySelector("crm-pipeline-progress")!;
     await loaded(element);
@@ -278,7 +279,7 @@ describe("crm-pipeline-progress", () => {
     element.shadowRoot!.addEventListener("focusout", () => queueMicrotask(watch));
     element.shadowRoot!.querySelector<HTMLButtonElement>("[part=move-button]")!.focus();
     const saved = oneEvent(element, "crm-save");
-    const held = holdNextAnswer();
+    const held = holdNextAnswer(runtime);
     await sendKeys({ press: "Enter" });
     await held.sent;
     await element.updateComplete;

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from "@open-wc/testing";
 import { html } from "lit";
-import "../../widget/src/index.ts";
 import type { CrmField } from "../../widget/src/components/crm-field/crm-field.ts";
+import { configure, getCrmEntries } from "../../widget/src/index.ts";
 import {
   countBatchRequests,
   mount,
@@ -19,7 +19,8 @@ describe("a page of widgets", () => {
       { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 90 } },
       { op: "createCrmEntry", args: { slug: "deals", values: { title: "One" } } },
     ]);
-    const spy = countBatchRequests();
+    const runtime = runtimeFor(session);
+    const spy = countBatchRequests(runtime);
     try {
       const root = await mount(
         html`<crm-field slug="tracker" field="current_weight"></crm-field>
@@ -30,7 +31,7 @@ describe("a page of widgets", () => {
           <crm-pipeline-progress slug="tracker" pipeline="plan_choice" layout="compact"></crm-pipeline-progress>
           <crm-form slug="tracker"></crm-form>
           <crm-entries slug="deals"></crm-entries>`,
-        runtimeFor(session),
+        runtime,
       );
       const elements = [...root.children];
       expect(elements).to.have.length(8);
@@ -73,17 +74,19 @@ describe("a page of widgets", () => {
     );
   });
 
-  it("exposes the runtime's functions on window.CrmWidgets for script-tag pages", async () => {
+  it("offers the page runtime's operations as named exports and on window.CrmWidgets", async () => {
     const session = await newSession("page-global");
+    // The named export makes the page runtime (the script-tag bundle does so when it loads).
+    const runtime = configure({ proxyUrl: session.proxyUrl, token: session.token });
     const api = window.CrmWidgets!;
-    api.configure({ proxyUrl: session.proxyUrl, token: session.token });
+    expect(api.runtime).to.equal(runtime);
     const saved = await api.setCrmField({
       slug: "tracker",
       fieldKey: "notes",
       value: "from a script",
     });
     expect(saved.value).to.equal("from a script");
-    const read = await api.getCrmEntries({ slug: "tracker" });
+    const read = await getCrmEntries({ slug: "tracker" });
     expect(read[0]!.values.notes).to.equal("from a script");
   });
 });

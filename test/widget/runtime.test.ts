@@ -20,7 +20,7 @@ describe("page runtime against the real proxy", () => {
       { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "great" } },
     ]);
     const runtime = runtimeFor(session);
-    const spy = countBatchRequests();
+    const spy = countBatchRequests(runtime);
     try {
       const [weight, again, mood, entity] = await Promise.all([
         runtime.getCrmField({ slug: "tracker", fieldKey: "current_weight" }),
@@ -43,7 +43,7 @@ describe("page runtime against the real proxy", () => {
     const session = await newSession("runtime-cache");
     const runtime = runtimeFor(session);
     await runtime.getCrmEntity({ slug: "tracker" });
-    const spy = countBatchRequests();
+    const spy = countBatchRequests(runtime);
     try {
       await runtime.getCrmEntity({ slug: "tracker" });
       expect(spy.count).to.equal(0);
@@ -87,29 +87,25 @@ describe("page runtime against the real proxy", () => {
     const session = await newSession("runtime-401-newer");
     const fresh = await freshToken(session);
     let asked = 0;
-    const runtime = new CrmRuntime({
+    let signedInAgain = false;
+    const runtime: CrmRuntime = new CrmRuntime({
       proxyUrl: session.proxyUrl,
       token: session.expiredToken,
       tokenProvider: async () => {
         asked++;
         return freshToken(session);
       },
+      // The site signs the visitor in again while the request with the expired token is on its way.
+      fetch: (url, init) => {
+        const answer = fetch(url, init);
+        if (!signedInAgain) runtime.configure({ token: fresh });
+        signedInAgain = true;
+        return answer;
+      },
     });
-    // The site signs the visitor in again while the request with the expired token is on its way.
-    const original = window.fetch;
-    window.fetch = (input, init) => {
-      window.fetch = original;
-      const answer = original(input, init);
-      runtime.configure({ token: fresh });
-      return answer;
-    };
-    try {
-      const stage = await runtime.getCrmStage({ slug: "tracker", pipeline: "progress" });
-      expect(stage.pipeline).to.equal("progress");
-      expect(asked).to.equal(0);
-    } finally {
-      window.fetch = original;
-    }
+    const stage = await runtime.getCrmStage({ slug: "tracker", pipeline: "progress" });
+    expect(stage.pipeline).to.equal("progress");
+    expect(asked).to.equal(0);
   });
 
   it("gives up with unauthenticated when the fresh token is refused too", async () => {
@@ -222,7 +218,7 @@ describe("page runtime against the real proxy", () => {
     const runtime = runtimeFor(session);
     const weight = { slug: "tracker", fieldKey: "current_weight" };
     await runtime.getCrmField(weight);
-    const held = holdNextAnswer();
+    const held = holdNextAnswer(runtime);
     // 1000 passes the wire schema but not the field's max: only the proxy refuses it.
     const refused = runtime.setCrmField({ ...weight, value: 1000 }).catch((error) => error);
     await held.sent;
@@ -237,7 +233,7 @@ describe("page runtime against the real proxy", () => {
     const runtime = runtimeFor(session);
     const weight = { slug: "tracker", fieldKey: "current_weight" };
     await runtime.getCrmField(weight);
-    const held = holdNextAnswer();
+    const held = holdNextAnswer(runtime);
     const earlier = runtime.setCrmField({ ...weight, value: 60.5 });
     await held.sent;
     await runtime.setCrmField({ ...weight, value: 70.5 });
@@ -252,7 +248,7 @@ describe("page runtime against the real proxy", () => {
     const runtime = runtimeFor(session);
     const weight = { slug: "tracker", fieldKey: "current_weight" };
     await runtime.getCrmField(weight);
-    const held = holdNextAnswer();
+    const held = holdNextAnswer(runtime);
     const earlier = runtime.setCrmField({ ...weight, value: 60.5 });
     await held.sent;
     const error = await runtime.setCrmField({ ...weight, value: 1000 }).catch((reason) => reason);
@@ -272,7 +268,7 @@ describe("page runtime against the real proxy", () => {
     ]);
     const runtime = runtimeFor(session);
     const weight = { slug: "tracker", fieldKey: "current_weight" };
-    const held = holdNextAnswer();
+    const held = holdNextAnswer(runtime);
     const read = runtime.getCrmField(weight);
     // The proxy has answered the read (81.5); the page sees that answer only after the write.
     await held.sent;

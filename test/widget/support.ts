@@ -70,52 +70,66 @@ export function shadowText(host: Element, selector: string): string {
   return host.shadowRoot?.querySelector(selector)?.textContent?.replace(/\s+/g, " ").trim() ?? "";
 }
 
-/** Counts the page's requests to the proxy's batch route; they still reach the real proxy. */
-export function countBatchRequests(): {
+/**
+ * Puts `wrap` in front of the runtime's `fetch` (its injectable seam) until
+ * the returned function is called; requests still reach the real proxy
+ * unless `wrap` says otherwise. Without a runtime, in front of the page's
+ * `fetch`: for what no runtime's seam sees (everything a page sends).
+ */
+/** A request as the helpers see it: its URL as a string, its init always given. */
+type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+function intercept(runtime: CrmRuntime | undefined, wrap: (send: Fetch) => Fetch): () => void {
+  const urlOf = (input: RequestInfo | URL) =>
+    input instanceof Request ? input.url : String(input);
+  if (!runtime) {
+    const original = window.fetch;
+    const wrapped = wrap((url, init) => original(url, init));
+    window.fetch = (input, init) => wrapped(urlOf(input), init ?? {});
+    return () => {
+      window.fetch = original;
+    };
+  }
+  const original = runtime.config.fetch;
+  const send: Fetch = (url, init) => (original ?? fetch)(url, init);
+  const wrapped = wrap(send);
+  runtime.configure({ fetch: (input, init) => wrapped(urlOf(input), init ?? {}) });
+  return () => runtime.configure({ fetch: original });
+}
+
+/** Counts the runtime's requests to the proxy's batch route; they still reach the real proxy. */
+export function countBatchRequests(runtime?: CrmRuntime): {
   readonly count: number;
   bodies: unknown[];
   restore(): void;
 } {
-  const original = window.fetch;
-  const spy = {
-    count: 0,
-    bodies: [] as unknown[],
-    restore: () => {
-      window.fetch = original;
-    },
-  };
-  window.fetch = (input, init) => {
-    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  const spy = { count: 0, bodies: [] as unknown[], restore: () => {} };
+  spy.restore = intercept(runtime, (send) => (url, init) => {
     if (url.endsWith("/v1/batch")) {
       spy.count++;
-      spy.bodies.push(JSON.parse(String(init?.body ?? "{}")));
+      spy.bodies.push(JSON.parse(String(init.body ?? "{}")));
     }
-    return original(input, init);
-  };
+    return send(url, init);
+  });
   return spy;
 }
 
 /**
- * Takes the page offline until the returned function is called: requests fail
- * as a refused connection does, before reaching any server (no answer of the
- * proxy is imitated). Configuring an unreachable proxy URL instead would make
- * every widget read again and show its load error.
+ * Takes the runtime offline until the returned function is called: requests
+ * fail as a refused connection does, before reaching any server (no answer of
+ * the proxy is imitated). Configuring an unreachable proxy URL instead would
+ * make every widget read again and show its load error.
  */
-export function goOffline(): () => void {
-  const original = window.fetch;
-  window.fetch = () => Promise.reject(new TypeError("Failed to fetch"));
-  return () => {
-    window.fetch = original;
-  };
+export function goOffline(runtime?: CrmRuntime): () => void {
+  return intercept(runtime, () => () => Promise.reject(new TypeError("Failed to fetch")));
 }
 
 /**
- * Holds back the page's next batch request's answer until `release()`: the
+ * Holds back the runtime's next request's answer until `release()`: the
  * proxy answers for real, the page only sees it later, so a test decides the
  * order in which answers arrive.
  */
-export function holdNextAnswer(): { sent: Promise<void>; release(): void } {
-  const original = window.fetch;
+export function holdNextAnswer(runtime?: CrmRuntime): { sent: Promise<void>; release(): void } {
   let release = (): void => {};
   const gate = new Promise<void>((resolve) => {
     release = resolve;
@@ -124,13 +138,16 @@ export function holdNextAnswer(): { sent: Promise<void>; release(): void } {
   const sent = new Promise<void>((resolve) => {
     markSent = resolve;
   });
-  window.fetch = async (input, init) => {
-    window.fetch = original;
-    const response = await original(input, init);
+  let held = false;
+  const restore = intercept(runtime, (send) => async (url, init) => {
+    if (held) return send(url, init);
+    held = true;
+    restore();
+    const response = await send(url, init);
     markSent();
     await gate;
     return response;
-  };
+  });
   return { sent, release };
 }
 
