@@ -494,6 +494,8 @@ describe("service routes", () => {
         "PUT /v1/entries/{slug}/fields/{fieldKey}",
         "GET /v1/entries/{slug}/stages/{pipeline}",
         "PUT /v1/entries/{slug}/stages/{pipeline}",
+        "GET /v1/entries/{slug}/fields/{fieldKey}/history",
+        "GET /v1/entries/{slug}/stages/{pipeline}/history",
         "GET /v1/admin/entities",
         "POST /v1/admin/entities",
         "GET /v1/admin/entities/{slug}",

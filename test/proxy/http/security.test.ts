@@ -36,6 +36,8 @@ const CUSTOMER_ROUTES: { method: string; path: string; body?: unknown }[] = [
   { method: "PUT", path: "/v1/entries/tracker/fields/nickname", body: { value: "x" } },
   { method: "GET", path: "/v1/entries/tracker/stages/progress" },
   { method: "PUT", path: "/v1/entries/tracker/stages/progress", body: { stage: "starting" } },
+  { method: "GET", path: "/v1/entries/tracker/fields/current_weight/history" },
+  { method: "GET", path: "/v1/entries/tracker/stages/progress/history" },
 ];
 
 const ADMIN_ROUTES: { method: string; path: string; body?: unknown }[] = [

@@ -1,12 +1,59 @@
 import { z } from "@hono/zod-openapi";
-import { OPERATIONS, wireValueSchema } from "#domain";
+import { MAX_HISTORY_LIMIT, OPERATIONS, wireValueSchema } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
 import { type CustomerRouter, customerRoute } from "../route-kinds.ts";
 import { fieldParamsSchema, slugParamSchema, stageParamsSchema } from "../schemas.ts";
 
 const json = <T>(schema: T) => ({ "application/json": { schema } });
-const { getCrmEntries, createCrmEntry, getCrmField, setCrmField, getCrmStage, setCrmStage } =
-  OPERATIONS;
+const {
+  getCrmEntries,
+  createCrmEntry,
+  getCrmField,
+  setCrmField,
+  getCrmStage,
+  setCrmStage,
+  getCrmFieldHistory,
+  getCrmStageHistory,
+} = OPERATIONS;
+
+/** A query string carries the limit as text. */
+const limitQuery = z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).optional();
+
+const fieldHistory = customerRoute({
+  method: "get",
+  path: "/{slug}/fields/{fieldKey}/history",
+  summary: `getCrmFieldHistory: ${getCrmFieldHistory.summary}`,
+  request: {
+    params: fieldParamsSchema,
+    query: getCrmFieldHistory.args
+      .omit({ slug: true, fieldKey: true })
+      .extend({ limit: limitQuery }),
+  },
+  responses: {
+    200: {
+      description: "One page of the field's history",
+      content: json(getCrmFieldHistory.result),
+    },
+  },
+});
+
+const stageHistory = customerRoute({
+  method: "get",
+  path: "/{slug}/stages/{pipeline}/history",
+  summary: `getCrmStageHistory: ${getCrmStageHistory.summary}`,
+  request: {
+    params: stageParamsSchema,
+    query: getCrmStageHistory.args
+      .omit({ slug: true, pipeline: true })
+      .extend({ limit: limitQuery }),
+  },
+  responses: {
+    200: {
+      description: "One page of the pipeline's moves",
+      content: json(getCrmStageHistory.result),
+    },
+  },
+});
 
 const listEntries = customerRoute({
   method: "get",
@@ -139,6 +186,20 @@ export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
       const ops = adapter.forCustomer(c.var.customer.id);
       return c.json(
         await ops.setCrmStage({ ...c.req.valid("json"), ...c.req.valid("param") }),
+        200,
+      );
+    })
+    .openapi(fieldHistory, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      return c.json(
+        await ops.getCrmFieldHistory({ ...c.req.valid("query"), ...c.req.valid("param") }),
+        200,
+      );
+    })
+    .openapi(stageHistory, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      return c.json(
+        await ops.getCrmStageHistory({ ...c.req.valid("query"), ...c.req.valid("param") }),
         200,
       );
     });
