@@ -27,7 +27,8 @@ import type { Caller } from "./scope.ts";
  * entry change cannot leave a refused change in history. The other way round,
  * a history write that fails after the entry changed is retried with the same
  * record id; only if it still fails is the caller told the write failed
- * (`unavailable`), so no acknowledged change is ever missing from history.
+ * (`outcome_unknown`: send it again), so no acknowledged change is ever
+ * missing from history.
  * Record ids are a hash of the record, so a create resent (by the client's
  * transport or by the retry here) answers 409 and records nothing twice.
  * Fields without `history` keep their one-request write.
@@ -193,16 +194,18 @@ export class HistoryStore {
    * with ids derived from the records, so a record that already exists (an
    * earlier attempt landed although its answer was lost) counts as stored.
    * Failed records are sent again; if some still fail, the caller is told
-   * the write failed, and its retry records each change once.
+   * the write's outcome is unknown, and its retry records each change once.
    */
   async record(records: HistoryDocument[], refresh: RefreshPolicy): Promise<void> {
     let pending = records;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) {
         if (attempt > RECORD_RETRIES) {
+          // The entry change is stored, its record is not: not "nothing changed"
+          // (`unavailable`), but a write to send again, which records it once.
           throw new CrmError(
-            "unavailable",
-            "The change could not be recorded in its history, try again shortly",
+            "outcome_unknown",
+            "The change may have been saved but not its history; send it again",
           );
         }
         await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_PAUSE_MS * attempt));

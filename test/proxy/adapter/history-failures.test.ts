@@ -71,11 +71,11 @@ describe("history writes refused by Elasticsearch", () => {
     await blockWrites(crm.indices.history, true);
 
     const field = await failure(me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 81 }));
-    expect(field.code).toBe("unavailable");
+    expect(field.code).toBe("outcome_unknown");
     const stage = await failure(
       me.setCrmStage({ slug: "tracker", pipeline: "progress", stage: "starting" }),
     );
-    expect(stage.code).toBe("unavailable");
+    expect(stage.code).toBe("outcome_unknown");
     // A field without history does not depend on the history index.
     const notes = await me.setCrmField({ slug: "tracker", fieldKey: "notes", value: "still fine" });
     expect(notes.value).toBe("still fine");
