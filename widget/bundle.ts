@@ -25,22 +25,33 @@ import { gzipSync } from "node:zlib";
 import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 import { minify } from "terser";
 import { minifyTemplatesPlugin } from "./minify-templates.ts";
-import { backOfficeTags, customerTags } from "./src/tags.ts";
+import { backOfficeTags } from "./src/back-office-tags.ts";
+import { customerTags } from "./src/tags.ts";
 
 const root = resolve(import.meta.dirname, "..");
 
+/** Inputs that must never reach the browser: anything of the proxy but its domain model. */
+const serverCode = [/^proxy\/(?!src\/domain\/)/, /node_modules\/(@elastic|hono|@hono|jose)\//];
+
 /**
- * Inputs that must never reach the browser: the widget imports the proxy's
- * domain through `#domain/browser` only, so anything else of the proxy is
- * server code, and classic zod means a server-only domain module slipped in.
+ * Inputs that must never reach customer pages' files: server code, and classic
+ * zod (customer code imports the domain through `#domain/browser` only, so
+ * classic zod means a server-only domain module slipped in).
  */
-export const forbidden = [
-  /^proxy\/(?!src\/domain\/)/,
-  /node_modules\/(@elastic|hono|@hono|jose|zod\/v4\/classic)\//,
-];
+export const forbidden = [...serverCode, /node_modules\/zod\/v4\/classic\//];
+
+/**
+ * The back office modules may hold classic zod: the CRM settings editor checks
+ * a draft with the domain's own entity schema, which is written in it.
+ */
+const forbiddenInBackOffice = serverCode;
 
 /** Inputs that must never reach a customer page: the back office components' own code. */
-const backOfficeOnly = backOfficeTags.map((tag) => new RegExp(`widget/src/components/${tag}/`));
+const backOfficeOnly = [
+  ...backOfficeTags.map((tag) => new RegExp(`widget/src/components/${tag}/`)),
+  /widget\/src\/back-office\//,
+  /widget\/src\/components\/crm-entity-preview\//,
+];
 
 export const common: BuildOptions & { metafile: true } = {
   bundle: true,
@@ -55,9 +66,9 @@ export const common: BuildOptions & { metafile: true } = {
   plugins: [minifyTemplatesPlugin()],
 };
 
-export function checkInputs(metafile: Metafile): void {
+export function checkInputs(metafile: Metafile, refused: readonly RegExp[] = forbidden): void {
   const leaked = Object.keys(metafile.inputs).filter((input) =>
-    forbidden.some((re) => re.test(input)),
+    refused.some((re) => re.test(input)),
   );
   if (leaked.length > 0) {
     throw new Error(`Server code in the widget bundle:\n  ${leaked.join("\n  ")}`);
@@ -160,13 +171,24 @@ async function coreModules(): Promise<Set<string>> {
   return new Set(Object.keys(analysis.metafile.inputs).map(absolute));
 }
 
-/** Marks imports of core modules external, as written, so the names imported stay visible. */
-function externalCore(core: Set<string>): Plugin {
+/**
+ * Classic zod (only in the back office's CRM settings editor) imports zod's core as a
+ * namespace, which the core's aliases cannot stand for: zod's modules reached from
+ * there keep a copy of their own. Customer modules reach zod only through the core.
+ */
+const ownZodCore = (importer: string) => /node_modules\/zod\//.test(importer);
+
+/**
+ * Marks imports of core modules external, as written, so the names imported stay visible;
+ * `own` modules are bundled instead (see `backOfficeCopies`).
+ */
+function externalCore(core: Set<string>, own: ReadonlySet<string>): Plugin {
   return {
     name: "external-core",
     setup(builder) {
       builder.onResolve({ filter: /.*/ }, async (args) => {
         if (args.pluginData === "external-core" || args.kind === "entry-point") return undefined;
+        if (ownZodCore(args.importer)) return undefined;
         const resolved = await builder.resolve(args.path, {
           importer: args.importer,
           resolveDir: args.resolveDir,
@@ -174,7 +196,9 @@ function externalCore(core: Set<string>): Plugin {
           pluginData: "external-core",
         });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
-        return core.has(resolved.path) ? { path: resolved.path, external: true } : undefined;
+        return core.has(resolved.path) && !own.has(resolved.path)
+          ? { path: resolved.path, external: true }
+          : undefined;
       });
     },
   };
@@ -184,6 +208,7 @@ function externalCore(core: Set<string>): Plugin {
 async function importedFromCore(
   core: Set<string>,
   entries: string[],
+  own: ReadonlySet<string> = new Set(),
 ): Promise<Map<string, Set<string>>> {
   const names = new Map<string, Set<string>>();
   const analysis = await build({
@@ -192,7 +217,7 @@ async function importedFromCore(
     write: false,
     outdir: join(root, "dist", "analysis"),
     minify: false,
-    plugins: [externalCore(core), ...(common.plugins ?? [])],
+    plugins: [externalCore(core, own), ...(common.plugins ?? [])],
   });
   const statement =
     /^import\s+(?:([\w$]+)\s*,?\s*)?(\*\s*as\s+[\w$]+)?\s*(?:\{([^}]*)\})?\s*from\s*"([^"]+)";/gm;
@@ -229,6 +254,7 @@ function fromCore(
   core: Set<string>,
   alias: Map<string, Map<string, string>>,
   coreSpecifier: string,
+  own: ReadonlySet<string> = new Set(),
 ): Plugin {
   return {
     name: "from-core",
@@ -236,6 +262,7 @@ function fromCore(
       builder.onResolve({ filter: /.*/ }, async (args) => {
         if (args.namespace === "crm-core") return { path: coreSpecifier, external: true };
         if (args.pluginData === "from-core" || args.kind === "entry-point") return undefined;
+        if (ownZodCore(args.importer)) return undefined;
         const resolved = await builder.resolve(args.path, {
           importer: args.importer,
           resolveDir: args.resolveDir,
@@ -243,7 +270,7 @@ function fromCore(
           pluginData: "from-core",
         });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
-        if (!core.has(resolved.path)) return undefined;
+        if (!core.has(resolved.path) || own.has(resolved.path)) return undefined;
         // One stand-in per importing file: shared by several files, it would become a chunk
         // of its own (one more request for a few re-exports).
         return { path: `${resolved.path}\0${args.importer}`, namespace: "crm-core" };
@@ -264,8 +291,9 @@ async function finish(
   result: { metafile: Metafile },
   outdir: string,
   files: BundleFiles,
+  refused: readonly RegExp[] = forbidden,
 ): Promise<void> {
-  checkInputs(result.metafile);
+  checkInputs(result.metafile, refused);
   const relativeTo = (path: string) =>
     relative(outdir, resolve(root, path)).split(/[\\/]/).join(posix.sep);
   for (const [path, output] of Object.entries(result.metafile.outputs)) {
@@ -295,13 +323,38 @@ async function finish(
   }
 }
 
+/**
+ * The core modules the back office modules bundle a copy of: those from which they
+ * import a name no customer module imports. Exporting such a name from the core
+ * would make every customer page pay for the back office; a copy costs only staff
+ * pages. A copied module's own imports are looked at again, until nothing changes.
+ */
+async function backOfficeCopies(
+  core: Set<string>,
+  alias: Map<string, Map<string, string>>,
+  entries: string[],
+): Promise<Set<string>> {
+  const own = new Set<string>();
+  for (;;) {
+    const before = own.size;
+    for (const [path, names] of await importedFromCore(core, entries, own)) {
+      if ([...names].some((name) => !alias.get(path)?.has(name))) own.add(path);
+    }
+    if (own.size === before) return own;
+  }
+}
+
 /** Writes the bundles into `outdir`; fails if server or back office code went where it must not. */
 export async function buildBundle(outdir: string): Promise<BundleFiles> {
   const files: BundleFiles = { outdir, imports: {}, inputs: {} };
   const core = await coreModules();
   const customerEntries = customerTags.map(componentSource);
   const backOfficeEntries = [...backOfficeTags.map(componentSource), "widget/src/back-office.ts"];
-  const alias = aliases(await importedFromCore(core, [...customerEntries, ...backOfficeEntries]));
+  // The core exports what customer modules and the back office script import, nothing more.
+  const alias = aliases(
+    await importedFromCore(core, [...customerEntries, "widget/src/back-office.ts"]),
+  );
+  const copies = await backOfficeCopies(core, alias, backOfficeEntries);
 
   // The core: its own exports, plus the aliases the component modules import.
   const coreEntry = join(root, "widget", "src", "crm-widgets.ts");
@@ -369,10 +422,11 @@ export async function buildBundle(outdir: string): Promise<BundleFiles> {
       outdir,
       splitting: true,
       chunkNames: "back-office/[name]-[hash]",
-      plugins: [fromCore(core, alias, "../crm-widgets.js"), ...(common.plugins ?? [])],
+      plugins: [fromCore(core, alias, "../crm-widgets.js", copies), ...(common.plugins ?? [])],
     }),
     outdir,
     files,
+    forbiddenInBackOffice,
   );
   await finish(
     await build({

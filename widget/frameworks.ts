@@ -9,7 +9,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { backOfficeTags, customerTags } from "./src/tags.ts";
+import { backOfficeTags } from "./src/back-office-tags.ts";
+import { customerTags } from "./src/tags.ts";
 
 interface Member {
   kind: string;

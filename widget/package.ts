@@ -15,7 +15,8 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { checkInputs, common } from "./bundle.ts";
-import { backOfficeTags, customerTags } from "./src/tags.ts";
+import { backOfficeTags } from "./src/back-office-tags.ts";
+import { customerTags } from "./src/tags.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const componentSource = (tag: string) => `widget/src/components/${tag}/${tag}.ts`;

@@ -5,6 +5,10 @@ import { runtimeEntityDefinitions } from "../../widget/src/back-office/entity-cl
 import "../../widget/src/components/crm-entity-editor/crm-entity-editor.ts";
 import type { CrmEntityEditor } from "../../widget/src/components/crm-entity-editor/crm-entity-editor.ts";
 import "../../widget/src/components/crm-entity-list/crm-entity-list.ts";
+// What the preview shows; on a page the back-office bundle's autoloader loads them.
+import "../../widget/src/components/crm-field/crm-field.ts";
+import "../../widget/src/components/crm-form/crm-form.ts";
+import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import {
   countBatchRequests,

@@ -6,7 +6,8 @@ import type { CrmField } from "../../widget/src/components/crm-field/crm-field.t
 import "../../widget/src/components/crm-field/crm-field.ts";
 import "../../widget/src/components/crm-form/crm-form.ts";
 import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
-import { backOfficeTags, customerTags } from "../../widget/src/tags.ts";
+import { backOfficeTags } from "../../widget/src/back-office-tags.ts";
+import { customerTags } from "../../widget/src/tags.ts";
 import { mount, newSession, runtimeFor, shadowPart, shadowText } from "./support.ts";
 
 const tags = [...customerTags, ...backOfficeTags];

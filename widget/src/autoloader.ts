@@ -78,9 +78,12 @@ function collect(root: Element | Document | ShadowRoot, wanted: Set<string>): vo
     if (element.shadowRoot) watch(element.shadowRoot);
     wanted.add(tag);
     if (tag.includes("-") && !customElements.get(tag)) {
-      // Maybe another library's element, not upgraded yet: its shadow root may hold our tags.
+      // Not upgraded yet (ours or another library's): its shadow root may hold our tags, also
+      // ones it renders later (a back office editor renders customer components in its own).
       void customElements.whenDefined(tag).then(() => {
-        if (element.isConnected && element.shadowRoot) void discover(element.shadowRoot);
+        if (!element.isConnected || !element.shadowRoot) return;
+        watch(element.shadowRoot);
+        void discover(element.shadowRoot);
       });
     }
   }

@@ -7,6 +7,6 @@
  */
 import { autoload } from "./autoloader.ts";
 import "./crm-widgets.ts";
-import { backOfficeTags } from "./tags.ts";
+import { backOfficeTags } from "./back-office-tags.ts";
 
 autoload({ folder: new URL("./back-office/", import.meta.url), tags: backOfficeTags });

@@ -1,8 +1,8 @@
 /**
- * The components the script-tag bundles load on demand. Customer pages get
- * only `customerTags` (from `components/` beside `crm-widgets.js`); the back
- * office bundle adds `backOfficeTags` (from `back-office/`), which customer
- * pages never reference.
+ * The components the customer script-tag bundle loads on demand, from
+ * `components/` beside `crm-widgets.js`. The back office bundle's own tags are
+ * in `back-office-tags.ts`: this module is part of the customer core, so a
+ * list here would be downloaded by every customer page.
  */
 export const customerTags = [
   "crm-field",
@@ -11,5 +11,3 @@ export const customerTags = [
   "crm-entries",
   "crm-field-history",
 ] as const;
-
-export const backOfficeTags = ["crm-customer-details"] as const;

@@ -5,8 +5,8 @@
  * runtime's configuration.
  */
 import type { CrmErrorBody, EntityDefinition, EntityDefinitionInput } from "#domain/browser";
-import { CrmError, isErrorCode } from "#domain/browser";
-import type { CrmRuntime } from "../runtime/runtime.ts";
+import { CrmError } from "#domain/browser";
+import { type CrmRuntime, toCrmError } from "../runtime/runtime.ts";
 
 export interface EntityDefinitions {
   /** Every definition, with all fields (hidden ones included), by slug. */
@@ -44,9 +44,7 @@ export function runtimeEntityDefinitions(runtime: CrmRuntime): EntityDefinitions
       | { error?: Partial<CrmErrorBody> }
       | undefined;
     if (response.ok) return payload;
-    const error = payload?.error;
-    if (error && isErrorCode(error.code) && typeof error.message === "string")
-      throw new CrmError(error.code, error.message, error.field);
+    if (payload?.error) throw toCrmError(payload.error);
     throw new CrmError(
       response.status >= 500 ? "unavailable" : "internal",
       `The CRM service answered ${response.status}`,

@@ -6,14 +6,15 @@
  * path the editor's inputs carry (`fields.2.label`), so each message lands on
  * the input it concerns.
  */
-import {
-  type EntityDefinition,
-  type EntityDefinitionInput,
-  entityDefinitionSchema,
-  type FieldDefinitionInput,
-  type FieldType,
-  type StageStatus,
-} from "#domain";
+import type {
+  EntityDefinition,
+  EntityDefinitionInput,
+  FieldDefinitionInput,
+  FieldType,
+  StageStatus,
+} from "#domain/browser";
+// The entity model's own module (classic zod): only the back-office bundle carries it.
+import { entityDefinitionSchema } from "#domain/entity";
 
 export type CustomerAccess = "none" | "read" | "write";
 

@@ -109,7 +109,7 @@ export const styles = css`
     border-radius: var(--_radius);
   }
   .item.row {
-    grid-template-columns: auto repeat(3, minmax(0, 1fr)) auto;
+    grid-template-columns: auto minmax(0, 1fr) minmax(0, 1fr) minmax(9.5em, 1fr) auto;
     align-items: start;
   }
   @container (max-width: 36em) {
@@ -188,9 +188,18 @@ export const styles = css`
     align-items: center;
   }
   .picker {
+    flex: none;
     width: 2.2em;
     height: 2.1em;
     padding: 0.1em;
+  }
+  /* No color chosen: the picker shows black, which must not read as a choice. */
+  .picker.unset {
+    opacity: 0.35;
+  }
+  .color input:not(.picker) {
+    min-width: 0;
+    flex: 1;
   }
   .actions {
     display: flex;

@@ -1,18 +1,11 @@
-import { consume } from "@lit/context";
-import { Task, TaskStatus } from "@lit/task";
-import { html, LitElement, nothing, type TemplateResult } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { html, nothing, type TemplateResult } from "lit";
+import { property, state } from "lit/decorators.js";
 import { live } from "lit/directives/live.js";
 import { repeat } from "lit/directives/repeat.js";
 import { styleMap } from "lit/directives/style-map.js";
-import {
-  type CrmErrorBody,
-  type EntityDefinition,
-  FIELD_TYPES,
-  type FieldType,
-  STAGE_STATUSES,
-  type StageStatus,
-} from "#domain";
+import type { CrmErrorBody, EntityDefinition, FieldType, StageStatus } from "#domain/browser";
+// The entity model's own module: the server entry (`#domain`) re-exports everything.
+import { FIELD_TYPES, STAGE_STATUSES } from "#domain/entity";
 import {
   type EntityDefinitions,
   runtimeEntityDefinitions,
@@ -34,10 +27,10 @@ import {
   type PipelineDraft,
   slugFromName,
 } from "../../back-office/entity-draft.ts";
-import { pageRuntime } from "../../runtime/index.ts";
 import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
-import { runtimeContext } from "../context.ts";
+import { CrmDataElement } from "../crm-data-element.ts";
 import "../crm-entity-preview/crm-entity-preview.ts";
+import { defineElement } from "../define.ts";
 import { theme } from "../theme.styles.ts";
 import { styles } from "./crm-entity-editor.styles.ts";
 
@@ -88,6 +81,7 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * entity is stored (entries are filed under it); keys follow their labels
  * the same way.
  *
+ * @tagname crm-entity-editor
  * @summary Create and edit an entity definition (CRM settings).
  *
  * @event crm-entity-save - The proxy stored the definition; `detail: { definition, created }`.
@@ -114,8 +108,8 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * @cssproperty --crm-color-danger - Messages and remove buttons.
  * @cssproperty --crm-radius - Corner radius.
  */
-@customElement("crm-entity-editor")
-export class CrmEntityEditor extends LitElement {
+@defineElement("crm-entity-editor")
+export class CrmEntityEditor extends CrmDataElement<EntityDraft> {
   static override styles = [theme, styles];
 
   /** The slug of the entity to edit; empty for a new entity. */
@@ -123,10 +117,6 @@ export class CrmEntityEditor extends LitElement {
 
   /** Where definitions are read and written; default: the page runtime's back-office routes. */
   @property({ attribute: false }) client: EntityDefinitions | undefined;
-
-  @consume({ context: runtimeContext, subscribe: true })
-  @state()
-  protected runtime: CrmRuntime = pageRuntime();
 
   @state() private draft: EntityDraft = blankEntity();
   /** Inputs the person typed into: their messages show from then on. */
@@ -146,38 +136,38 @@ export class CrmEntityEditor extends LitElement {
   #drag: { list: ListPath; uid: number } | undefined;
   #focusAfterUpdate: string | undefined;
 
-  private readonly loader = new Task(this, {
-    task: async ([slug, client]: readonly [string, EntityDefinitions]) => {
-      if (slug === this.#draftSlug) return this.draft;
-      return slug ? draftFromDefinition(await client.getEntity(slug)) : blankEntity();
-    },
-    args: () => [this.slug, this.entities] as const,
-    onComplete: (draft) => {
-      if (draft === this.draft) return;
-      this.draft = draft;
-      this.#draftSlug = this.slug;
-      this.touched = new Set();
-      this.submitted = false;
-      this.outcome = "";
-      this.refusal = undefined;
-    },
-    onError: (error) => {
-      this.dispatchEvent(
-        new CustomEvent("crm-load-error", {
-          detail: { error: toCrmError(error).toJSON() },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    },
-  });
+  protected override loadArgs(): unknown[] {
+    return [this.slug, this.client];
+  }
+
+  /** The draft of `slug`: read from the proxy, unless the draft already stands for it. */
+  protected override async load(runtime: CrmRuntime): Promise<EntityDraft> {
+    const slug = this.slug;
+    if (slug === this.#draftSlug) return this.draft;
+    const draft = slug
+      ? draftFromDefinition(await this.definitionsOf(runtime).getEntity(slug))
+      : blankEntity();
+    // A later choice may have started meanwhile: only the current one takes the editor.
+    if (this.slug !== slug) return this.draft;
+    this.draft = draft;
+    this.#draftSlug = slug;
+    this.touched = new Set();
+    this.submitted = false;
+    this.outcome = "";
+    this.refusal = undefined;
+    return draft;
+  }
 
   private get entities(): EntityDefinitions {
+    return this.definitionsOf(this.runtime);
+  }
+
+  private definitionsOf(runtime: CrmRuntime): EntityDefinitions {
     if (this.client) return this.client;
-    let client = clients.get(this.runtime);
+    let client = clients.get(runtime);
     if (!client) {
-      client = runtimeEntityDefinitions(this.runtime);
-      clients.set(this.runtime, client);
+      client = runtimeEntityDefinitions(runtime);
+      clients.set(runtime, client);
     }
     return client;
   }
@@ -314,21 +304,20 @@ export class CrmEntityEditor extends LitElement {
     return shown ? (messages.get(path) ?? "") : "";
   }
 
-  protected override render(): TemplateResult {
-    const status = this.loader.status;
-    if (status === TaskStatus.ERROR) {
-      const error = toCrmError(this.loader.error);
-      return html`<p part="error" class="error" role="alert">
-        ${error.message || "Could not load the entity."}
-        <button part="retry" class="retry" type="button" @click=${() => this.loader.run()}>Retry</button>
-      </p>`;
-    }
-    if (status !== TaskStatus.COMPLETE && this.slug !== this.#draftSlug) {
-      return html`<div part="skeleton" class="sk-block" aria-busy="true">
-        <span class="skeleton sk-title"></span><span class="skeleton sk-card"></span
-        ><span class="skeleton sk-card"></span><span class="sr-only">Loading…</span>
-      </div>`;
-    }
+  protected override render(): TemplateResult | typeof nothing {
+    return this.renderData();
+  }
+
+  protected override renderLoading(): TemplateResult {
+    return html`<div part="skeleton" class="sk-block" aria-busy="true">
+      <span class="skeleton sk-title"></span><span class="skeleton sk-card"></span
+      ><span class="skeleton sk-card"></span><span class="sr-only">${this.t("loading")}</span>
+    </div>`;
+  }
+
+  protected override renderValue(): TemplateResult {
+    // Another entity is on its way: its form replaces this one when it arrives.
+    if (this.slug !== this.#draftSlug) return this.renderLoading();
     this.#placed = new Set();
     const check = checkDraft(this.draft);
     if (check.ok) this.#lastValid = check.definition;
@@ -970,7 +959,7 @@ export class CrmEntityEditor extends LitElement {
       <span class="color">
         <input
           part="input"
-          class="picker"
+          class=${valid ? "picker" : "picker unset"}
           type="color"
           aria-label="Pick a color"
           .value=${live(valid ? value.toLowerCase() : "#000000")}

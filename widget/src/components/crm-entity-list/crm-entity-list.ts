@@ -1,16 +1,14 @@
-import { consume } from "@lit/context";
-import { Task, TaskStatus } from "@lit/task";
-import { css, html, LitElement, type TemplateResult } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { css, html, type nothing, type TemplateResult } from "lit";
+import { property, state } from "lit/decorators.js";
 import type { EntityDefinition } from "#domain/browser";
 import {
   type EntityDefinitions,
   runtimeEntityDefinitions,
 } from "../../back-office/entity-client.ts";
-import { pageRuntime } from "../../runtime/index.ts";
-import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
-import { runtimeContext } from "../context.ts";
+import type { CrmRuntime } from "../../runtime/runtime.ts";
+import { CrmDataElement } from "../crm-data-element.ts";
 import type { CrmEntityEditor } from "../crm-entity-editor/crm-entity-editor.ts";
+import { defineElement } from "../define.ts";
 import { theme } from "../theme.styles.ts";
 
 /** Detail of `crm-entity-select`: the chosen slug, empty for "New entity". */
@@ -27,6 +25,7 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * `crm-entity-select` event says what was chosen. The list reads again when
  * an editor on the page saves (`crm-entity-save`), and selects what it saved.
  *
+ * @tagname crm-entity-list
  * @summary The list of entity definitions beside the CRM settings editor.
  *
  * @event crm-entity-select - An entity (or "New entity") was chosen; `detail: { slug }`.
@@ -40,8 +39,8 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * @csspart retry - The retry button of the load error.
  * @csspart skeleton - The loading placeholder.
  */
-@customElement("crm-entity-list")
-export class CrmEntityList extends LitElement {
+@defineElement("crm-entity-list")
+export class CrmEntityList extends CrmDataElement<EntityDefinition[]> {
   static override styles = [
     theme,
     css`
@@ -111,28 +110,20 @@ export class CrmEntityList extends LitElement {
   /** Where definitions are read; default: the page runtime's back-office routes. */
   @property({ attribute: false }) client: EntityDefinitions | undefined;
 
-  @consume({ context: runtimeContext, subscribe: true })
-  @state()
-  protected runtime: CrmRuntime = pageRuntime();
-
+  /** Counts saves heard: each reads the list again. */
   @state() private version = 0;
 
-  private readonly entities = new Task(this, {
-    task: ([client]: readonly [EntityDefinitions, number]) => client.listEntities(),
-    args: () => [this.definitions, this.version] as const,
-    onError: (error) => {
-      this.dispatchEvent(
-        new CustomEvent("crm-load-error", {
-          detail: { error: toCrmError(error).toJSON() },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    },
-  });
+  protected override loadArgs(): unknown[] {
+    return [this.client, this.version];
+  }
 
-  /** The last list shown, kept while it is read again so nothing flickers. */
-  #shown: EntityDefinition[] | undefined;
+  protected override load(runtime: CrmRuntime): Promise<EntityDefinition[]> {
+    return this.definitionsOf(runtime).listEntities();
+  }
+
+  protected override isEmpty(list: EntityDefinition[]): boolean {
+    return list.length === 0;
+  }
 
   readonly #onSave = (event: Event) => {
     const { definition } = (event as CustomEvent<{ definition: EntityDefinition }>).detail;
@@ -151,12 +142,12 @@ export class CrmEntityList extends LitElement {
     document.removeEventListener("crm-entity-save", this.#onSave);
   }
 
-  private get definitions(): EntityDefinitions {
+  private definitionsOf(runtime: CrmRuntime): EntityDefinitions {
     if (this.client) return this.client;
-    let client = clients.get(this.runtime);
+    let client = clients.get(runtime);
     if (!client) {
-      client = runtimeEntityDefinitions(this.runtime);
-      clients.set(this.runtime, client);
+      client = runtimeEntityDefinitions(runtime);
+      clients.set(runtime, client);
     }
     return client;
   }
@@ -176,48 +167,49 @@ export class CrmEntityList extends LitElement {
     );
   }
 
-  protected override render(): TemplateResult {
-    const status = this.entities.status;
-    if (status === TaskStatus.ERROR) {
-      return html`<p part="error" class="error" role="alert">
-        ${toCrmError(this.entities.error).message || "Could not load the entities."}
-        <button part="retry" class="retry" type="button" @click=${() => this.entities.run()}>
-          Retry
-        </button>
-      </p>`;
-    }
-    if (status === TaskStatus.COMPLETE) this.#shown = this.entities.value;
-    const list = this.#shown;
-    if (!list) {
-      return html`<div part="skeleton" class="sk" aria-busy="true">
-        <span class="skeleton"></span><span class="skeleton"></span
-        ><span class="sr-only">Loading…</span>
-      </div>`;
-    }
+  protected override render(): TemplateResult | typeof nothing {
+    return this.renderData();
+  }
+
+  protected override renderLoading(): TemplateResult {
+    return html`<div part="skeleton" class="sk" aria-busy="true">
+      <span class="skeleton"></span><span class="skeleton"></span
+      ><span class="sr-only">${this.t("loading")}</span>
+    </div>`;
+  }
+
+  protected override renderEmpty(): TemplateResult {
     return html`<nav aria-label="Entities">
-      ${
-        list.length === 0
-          ? html`<p part="empty" class="empty">No entities yet.</p>`
-          : html`<ul part="list">
-              ${list.map(
-                (entity) => html`<li>
-                  <button
-                    part="entity"
-                    class="entity"
-                    type="button"
-                    aria-current=${this.selected === entity.slug ? "true" : "false"}
-                    @click=${() => this.choose(entity.slug)}
-                  >
-                    ${entity.name}<span class="slug">${entity.slug}</span>
-                  </button>
-                </li>`,
-              )}
-            </ul>`
-      }
-      <button part="new" class="new" type="button" @click=${() => this.choose("")}>
-        New entity
-      </button>
+      <p part="empty" class="empty">No entities yet.</p>
+      ${this.renderNew()}
     </nav>`;
+  }
+
+  protected override renderValue(list: EntityDefinition[]): TemplateResult {
+    return html`<nav aria-label="Entities">
+      <ul part="list">
+        ${list.map(
+          (entity) => html`<li>
+            <button
+              part="entity"
+              class="entity"
+              type="button"
+              aria-current=${this.selected === entity.slug ? "true" : "false"}
+              @click=${() => this.choose(entity.slug)}
+            >
+              ${entity.name}<span class="slug">${entity.slug}</span>
+            </button>
+          </li>`,
+        )}
+      </ul>
+      ${this.renderNew()}
+    </nav>`;
+  }
+
+  private renderNew(): TemplateResult {
+    return html`<button part="new" class="new" type="button" @click=${() => this.choose("")}>
+      New entity
+    </button>`;
   }
 }
 

@@ -1,13 +1,12 @@
 import { ContextProvider } from "@lit/context";
-import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { css, html, nothing, type TemplateResult } from "lit";
+import { property } from "lit/decorators.js";
 import type { EntityDefinition } from "#domain/browser";
 import { SAMPLE_ENTRY_ID, sampleCrmFetch } from "../../back-office/sample-crm.ts";
-import { CrmRuntime } from "../../runtime/runtime.ts";
+import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { runtimeContext } from "../context.ts";
-import "../crm-field/crm-field.ts";
-import "../crm-form/crm-form.ts";
-import "../crm-pipeline-progress/crm-pipeline-progress.ts";
+import { CrmDataElement } from "../crm-data-element.ts";
+import { defineElement } from "../define.ts";
 import { theme } from "../theme.styles.ts";
 
 /**
@@ -17,13 +16,19 @@ import { theme } from "../theme.styles.ts";
  * in-memory sample CRM (`sampleCrmFetch`), so the preview never reaches the
  * proxy and follows every change of `definition` at once.
  *
+ * The customer components are not imported here: on a page, the back-office
+ * bundle's autoloader loads their modules when their tags appear (in this
+ * shadow root too), so they exist once; code that imports this module from
+ * source imports them too.
+ *
+ * @tagname crm-entity-preview
  * @summary Live preview of an entity definition with sample values.
  *
  * @csspart frame - The box around the preview.
  * @csspart note - The line saying the values are samples.
  */
-@customElement("crm-entity-preview")
-export class CrmEntityPreview extends LitElement {
+@defineElement("crm-entity-preview")
+export class CrmEntityPreview extends CrmDataElement<CrmRuntime | null> {
   static override styles = [
     theme,
     css`
@@ -52,34 +57,61 @@ export class CrmEntityPreview extends LitElement {
   /** The definition to show (a valid one: the editor passes the last valid state). */
   @property({ attribute: false }) definition: EntityDefinition | undefined;
 
+  // The provider does not answer this element's own request: it still reads the page's runtime.
   readonly #provider = new ContextProvider(this, { context: runtimeContext });
-  /** The definition the sample CRM answers for, as JSON: an equal one keeps it (and what was typed). */
+  /** The definition the sample CRM answers for, as JSON, and that runtime. */
   #answering = "";
+  #sample: CrmRuntime | null = null;
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const json = JSON.stringify(this.definition ?? null);
-    if (changed.has("definition") && this.definition && json !== this.#answering) {
-      this.#answering = json;
-      // A new sample CRM per definition: every preview component reads it again.
-      this.#provider.setValue(
-        new CrmRuntime({
-          proxyUrl: "https://preview.invalid",
-          token: "preview",
-          fetch: sampleCrmFetch(this.definition),
-          ...(this.runtimeLocale ? { locale: this.runtimeLocale } : {}),
-        }),
-      );
-    }
+  protected override loadArgs(): unknown[] {
+    return [this.definition];
   }
 
-  private get runtimeLocale(): string | undefined {
-    return this.closest("[lang]")?.getAttribute("lang") ?? undefined;
-  }
-
-  protected override render(): TemplateResult {
+  /**
+   * The preview's "data" is its sample runtime: a new one per definition (an
+   * equal one keeps it, and what was typed into the preview), of the page
+   * runtime's own class, answering from `sampleCrmFetch`.
+   */
+  protected override async load(runtime: CrmRuntime): Promise<CrmRuntime | null> {
     const definition = this.definition;
-    if (!definition)
-      return html`<div part="frame" class="frame"><p part="note" class="note">Nothing to preview yet.</p></div>`;
+    if (!definition) return null;
+    const json = JSON.stringify(definition);
+    if (json !== this.#answering || !this.#sample) {
+      const Runtime = runtime.constructor as new (config: object) => CrmRuntime;
+      this.#answering = json;
+      this.#sample = new Runtime({
+        proxyUrl: "https://preview.invalid",
+        token: "preview",
+        fetch: sampleCrmFetch(definition),
+        locale: this.locale,
+      });
+      this.#provider.setValue(this.#sample);
+    }
+    return this.#sample;
+  }
+
+  protected override isEmpty(sample: CrmRuntime | null): boolean {
+    return sample === null;
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    return this.renderData();
+  }
+
+  protected override renderLoading(): TemplateResult {
+    return html`<div part="frame" class="frame" aria-busy="true">
+      <span class="sr-only">${this.t("loading")}</span>
+    </div>`;
+  }
+
+  protected override renderEmpty(): TemplateResult {
+    return html`<div part="frame" class="frame">
+      <p part="note" class="note">Nothing to preview yet.</p>
+    </div>`;
+  }
+
+  protected override renderValue(): TemplateResult {
+    const definition = this.definition!;
     const entryId = definition.entriesPerReference === "many" ? SAMPLE_ENTRY_ID : nothing;
     const visible = definition.fields.filter((field) => field.customerAccess !== "none");
     const first = visible[0];

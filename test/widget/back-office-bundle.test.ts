@@ -1,0 +1,59 @@
+import { expect, fixture, waitUntil } from "@open-wc/testing";
+import { html } from "lit";
+import { newSession, shadowPart } from "./support.ts";
+
+const bundle = "/test-results/bundle/";
+
+function loadedFiles(): string[] {
+  return performance
+    .getEntriesByType("resource")
+    .map((entry) => new URL(entry.name).pathname)
+    .filter((path) => path.startsWith(bundle))
+    .map((path) => path.slice(bundle.length));
+}
+
+describe("the back office bundle embedded by script tag", () => {
+  it("loads the CRM settings components on demand, and the preview's customer components from the customer folder", async () => {
+    const session = await newSession("back-office-bundle");
+    const script = document.createElement("script");
+    script.type = "module";
+    script.src = `${bundle}crm-back-office.js`;
+    script.dataset.proxyUrl = session.proxyUrl;
+    script.dataset.adminToken = session.adminToken;
+    const loaded = new Promise((resolve, reject) => {
+      script.addEventListener("load", resolve);
+      script.addEventListener("error", reject);
+    });
+    document.head.append(script);
+    await loaded;
+    expect(customElements.get("crm-entity-editor")).to.equal(undefined);
+
+    const root = await fixture<HTMLElement>(
+      html`<div>
+        <crm-entity-list for="bundle-editor"></crm-entity-list>
+        <crm-entity-editor id="bundle-editor" slug="tracker"></crm-entity-editor>
+      </div>`,
+    );
+    await customElements.whenDefined("crm-entity-editor");
+    const editor = root.querySelector("crm-entity-editor")!;
+    const name = await shadowPart<HTMLInputElement>(editor, '[data-path="name"]');
+    expect(name.value).to.equal("Weight Tracker");
+    await shadowPart(root.querySelector("crm-entity-list")!, "[part=list]");
+
+    // The preview's components come from the customer modules, found in the editor's shadow root.
+    const preview = await shadowPart(editor, "crm-entity-preview");
+    await waitUntil(() => customElements.get("crm-form"), "crm-form was not loaded", {
+      timeout: 10_000,
+    });
+    await shadowPart(await shadowPart(preview, "crm-form"), "form");
+    const files = loadedFiles();
+    expect(files).to.include.members([
+      "crm-back-office.js",
+      "crm-widgets.js",
+      "back-office/crm-entity-editor.js",
+      "back-office/crm-entity-list.js",
+      "components/crm-form.js",
+    ]);
+    expect(files.filter((file) => file.startsWith("back-office/crm-form"))).to.deep.equal([]);
+  });
+});
