@@ -120,6 +120,7 @@ export function createSite(options: SiteOptions): Hono {
   for (const [path, file] of [
     ["/progress", "progress.html"],
     ["/check-in", "check-in.html"],
+    ["/sleep", "sleep.html"],
   ] as const) {
     app.get(path, async (c) => {
       const customer = await signedIn(c);
@@ -145,6 +146,11 @@ export function createSite(options: SiteOptions): Hono {
         .join("\n"),
     });
   });
+
+  // The same shortcut: the CRM settings components call the proxy's admin routes.
+  app.get("/back-office/settings", (c) =>
+    page(c, "crm-settings.html", { adminToken: settings.adminToken }),
+  );
 
   /** What a real site's backend provides: a token for the signed-in visitor, and nothing else. */
   app.get("/session-token", async (c) => {
