@@ -15,8 +15,12 @@ export interface ProxyProcess {
   stop(): Promise<void>;
 }
 
-export async function startProxyProcess(env: Record<string, string>): Promise<ProxyProcess> {
-  const child: ChildProcess = spawn(process.execPath, ["proxy/src/node.ts"], {
+/** `script` is the proxy (`proxy/src/node.ts`) or the bench's pass-through. */
+export async function startProxyProcess(
+  env: Record<string, string>,
+  script = "proxy/src/node.ts",
+): Promise<ProxyProcess> {
+  const child: ChildProcess = spawn(process.execPath, [script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", ...env, PORT: "0", HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

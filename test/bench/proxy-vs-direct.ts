@@ -4,7 +4,7 @@
  */
 import type { BenchCustomer } from "./customers.ts";
 import { type LatencyFigures, sequentialLatency } from "./latency.ts";
-import type { ProxyProcess } from "./proxy-process.ts";
+import { type ProxyProcess, startProxyProcess } from "./proxy-process.ts";
 import type { RequestCounts } from "./request-counts.ts";
 import { CONNECTIONS, log, ROUNDS, SECONDS, WARMUP_SECONDS } from "./settings.ts";
 import { type LoadFigures, type LoadTarget, load, randomWeight } from "./throughput.ts";
@@ -133,6 +133,8 @@ function loadTargets(
 
 export interface ProxyVsDirect {
   reads: Comparison;
+  /** The hot read through the proxy against the bare pass-through, in alternating rounds. */
+  passThrough: Comparison;
   writes: Comparison;
   /** `/v1/health`: a route with no session and no Elasticsearch. */
   floor: LoadFigures;
@@ -150,6 +152,12 @@ export async function measureProxyVsDirect(
   const targets = loadTargets(customers, elasticsearchUrl, proxy, entriesIndex, observed);
   log(`direct reads use ?${observed.readQuery}; direct writes ?${observed.writeQuery}`);
   const reads = await compare("getCrmField", targets.directRead, targets.proxyRead);
+  const passThrough = await compareWithPassThrough(
+    customers,
+    elasticsearchUrl,
+    entriesIndex,
+    targets.proxyRead,
+  );
   const writes = await compare("setCrmField", targets.directWrite, targets.proxyWrite);
 
   // Diagnostics for the read comparison: the proxy's floor (a route with no session and no
@@ -171,5 +179,46 @@ export async function measureProxyVsDirect(
     { authorization: `Bearer ${first.token}` },
     { seconds: SECONDS / 2 },
   );
-  return { reads, writes, floor, sequentialDirect, sequentialProxy };
+  return { reads, passThrough, writes, floor, sequentialDirect, sequentialProxy };
+}
+
+/**
+ * The proxy's hot read against the pass-through (`pass-through.ts`: the same server and client,
+ * no session check, no validation) in its own process, so both CPU figures are per process.
+ * In `Comparison`, `direct` is the pass-through.
+ */
+async function compareWithPassThrough(
+  customers: BenchCustomer[],
+  elasticsearchUrl: string,
+  entriesIndex: string,
+  proxyRead: LoadTarget,
+): Promise<Comparison> {
+  const passThrough = await startProxyProcess(
+    {
+      ELASTICSEARCH_URL: elasticsearchUrl,
+      ELASTICSEARCH_TIMEOUT_MS: "10000",
+      ENTRIES_INDEX: entriesIndex,
+    },
+    "test/bench/pass-through.ts",
+  );
+  try {
+    const pick = () => customers[Math.floor(Math.random() * customers.length)] as BenchCustomer;
+    return await compare(
+      "getCrmField vs pass-through",
+      {
+        url: passThrough.url,
+        pid: passThrough.pid,
+        next: () => {
+          const c = pick();
+          return {
+            method: "GET",
+            path: `/pass/${c.entryId}?routing=${encodeURIComponent(c.routing)}`,
+          };
+        },
+      },
+      proxyRead,
+    );
+  } finally {
+    await passThrough.stop();
+  }
 }

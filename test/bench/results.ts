@@ -78,6 +78,22 @@ export function reportResults(results: BenchResults): void {
       add(name, "proxy process CPU per request", ms(c.proxy.cpuMsPerRequest));
     }
   }
+  const pass = results.proxyVsDirect.passThrough;
+  const passRatio = pass.proxy.rps / pass.direct.rps;
+  const passAddedP99 = pass.proxy.p99 - pass.direct.p99;
+  add("getCrmField", "pass-through req/s", formatNumber(pass.direct.rps));
+  add("getCrmField", "proxy req/s (same rounds)", formatNumber(pass.proxy.rps));
+  add("getCrmField", "proxy / pass-through throughput", `${passRatio.toFixed(2)}×`);
+  add(
+    "getCrmField",
+    "pass-through / proxy p50 / p99",
+    `${pass.direct.p50.toFixed(1)} / ${pass.direct.p99.toFixed(1)} ms, ${pass.proxy.p50.toFixed(1)} / ${pass.proxy.p99.toFixed(1)} ms`,
+  );
+  add(
+    "getCrmField",
+    "CPU per request: pass-through / proxy",
+    `${ms(pass.direct.cpuMsPerRequest ?? Number.NaN)} / ${ms(pass.proxy.cpuMsPerRequest ?? Number.NaN)}`,
+  );
   add(
     "getCrmField",
     "proxy floor: /v1/health req/s",
@@ -172,6 +188,24 @@ export function reportResults(results: BenchResults): void {
       target: "≥ 0.80×",
       value: `${readRatio.toFixed(2)}×`,
       met: readRatio >= 0.8,
+    },
+    {
+      name: "read throughput, proxy vs pass-through",
+      target: "≥ 0.80×",
+      value: `${passRatio.toFixed(2)}×`,
+      met: passRatio >= 0.8,
+    },
+    {
+      name: "proxy CPU per hot read",
+      target: "≤ 0.10 ms",
+      value: ms(pass.proxy.cpuMsPerRequest ?? Number.NaN),
+      met: (pass.proxy.cpuMsPerRequest ?? Number.POSITIVE_INFINITY) <= 0.1,
+    },
+    {
+      name: `added p99 over the pass-through, reads, ${CONNECTIONS} connections`,
+      target: "≤ 2 ms",
+      value: `${passAddedP99.toFixed(1)} ms`,
+      met: passAddedP99 <= 2,
     },
     {
       name: `added p99, reads, ${CONNECTIONS} connections`,
@@ -302,6 +336,7 @@ export function reportResults(results: BenchResults): void {
       machine: { cores: cpus().length, memoryBytes: totalmem(), node: process.version },
       getCrmField: {
         ...reads,
+        passThrough: pass,
         floor,
         oneConnection: { direct: sequentialDirect, proxy: sequentialProxy },
       },
