@@ -70,6 +70,28 @@ export function isIdempotent(params: TransportRequestParams): boolean {
   return /\/(_search|_mget|_count|_msearch|_update)(\/|$)/.test(params.path);
 }
 
+/** A write of one or more documents: the requests whose `timeout` bounds Elasticsearch's own wait. */
+function isDocumentWrite(params: TransportRequestParams): boolean {
+  return !isRead(params) && /\/(_update|_create|_doc|_bulk)(\/|$)/.test(params.path);
+}
+
+/** `params` with `name=value` in its query string, unless the caller set `name` already. */
+function withQuery(
+  params: TransportRequestParams,
+  name: string,
+  value: string,
+): TransportRequestParams {
+  const query = params.querystring;
+  if (typeof query === "string") {
+    const search = new URLSearchParams(query);
+    if (search.has(name)) return params;
+    search.set(name, value);
+    return { ...params, querystring: search.toString() };
+  }
+  if (query?.[name] != null) return params;
+  return { ...params, querystring: { ...query, [name]: value } };
+}
+
 /**
  * The transport of a cluster:
  * - the first retry waits a short jitter instead of the transport's 1-2 s, so that a dead
@@ -111,6 +133,13 @@ class ClusterTransport extends SniffingTransport {
     options?: TransportRequestOptions,
   ): Promise<unknown> {
     const timeoutMs = this.#timeoutMs;
+    if (timeoutMs !== undefined && isDocumentWrite(params)) {
+      // Elasticsearch keeps a write it could not place (its primary on a node that hangs or
+      // died) and retries it on the new primary for up to a minute, long after this client
+      // gave up: an older value could then land after a newer acknowledged one. Bounding its
+      // wait below our timeout makes it give up first.
+      params = withQuery(params, "timeout", `${Math.floor(timeoutMs / 2)}ms`);
+    }
     const secondChance =
       timeoutMs !== undefined &&
       options?.requestTimeout == null &&
