@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { type Context, Hono } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
 import { SignJWT } from "jose";
 import { type DemoSettings, SESSION_TOKEN_SECONDS } from "./config.ts";
 
@@ -66,13 +67,30 @@ async function renderPage(file: string, values: Record<string, string>): Promise
   });
 }
 
-export function createSite(options: SiteOptions): Hono {
+/**
+ * The demo site. `origins` are the site's own origins (known once it listens):
+ * a request naming any other `Host` is refused before anything else runs, so a
+ * page on another domain that DNS-rebinds its name to this machine cannot read
+ * the back office (which carries the admin credential) or the session token.
+ * Once the `Host` is known to be ours, Hono's `csrf` middleware refuses form
+ * posts (sign-in, sign-out) sent from any other origin.
+ */
+export function createSite(options: SiteOptions, origins: () => readonly string[]): Hono {
   const { settings, customers } = options;
   const bySubject = new Map(customers.map((customer) => [customer.subject, customer]));
   // Signs the session cookie; a new one per run simply signs everyone out on restart.
   const cookieSecret = randomBytes(32).toString("base64url");
   const sessionKey = new TextEncoder().encode(settings.sessionSecret);
   const app = new Hono();
+
+  app.use("*", async (c, next) => {
+    const host = c.req.header("Host");
+    if (!origins().some((origin) => new URL(origin).host === host)) {
+      return c.text("Unknown host", 421);
+    }
+    await next();
+  });
+  app.use("*", csrf());
 
   async function signedIn(c: Context): Promise<SiteCustomer | undefined> {
     const subject = await getSignedCookie(c, cookieSecret, SESSION_COOKIE);
@@ -204,7 +222,8 @@ export function createSite(options: SiteOptions): Hono {
 
 /** Serves the demo site; port 0 picks a free port. */
 export async function startSite(options: SiteOptions): Promise<RunningSite> {
-  const app = createSite(options);
+  let origins: string[] = [];
+  const app = createSite(options, () => origins);
   const hostname = options.hostname ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port, hostname }, () =>
@@ -213,9 +232,10 @@ export async function startSite(options: SiteOptions): Promise<RunningSite> {
     started.once("error", reject);
   });
   const { port } = server.address() as AddressInfo;
+  origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   return {
     url: `http://${hostname}:${port}`,
-    origins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
+    origins,
     close: () =>
       new Promise<void>((resolveClose, reject) => {
         server.close((error) => (error ? reject(error) : resolveClose()));
