@@ -65,6 +65,20 @@ const optionalText = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+/** Loopback hosts, where plain http cannot be read or changed on the way. */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * Where the session keys come from must be authenticated: over plain http
+ * anyone on the path could publish their own key and sign any session.
+ */
+const keySetUrl = httpUrl.refine((value) => {
+  // zod runs refinements after a failed format check too; that failure is already reported.
+  if (!URL.canParse(value)) return true;
+  const url = new URL(value);
+  return url.protocol === "https:" || LOOPBACK_HOSTS.has(url.hostname);
+}, "must be an https URL (plain http only on localhost / 127.0.0.1)");
+
 /** A whole number in [min, max], `fallback` when unset. */
 function integer<Fallback extends number | undefined>(
   fallback: Fallback,
@@ -111,7 +125,7 @@ const envSchema = z.object({
   SESSION_SECRET: optionalText.pipe(
     z.string().min(32, "must be at least 32 characters (HS256 needs 256 bits)").optional(),
   ),
-  SESSION_JWKS_URL: optionalText.pipe(httpUrl.optional()),
+  SESSION_JWKS_URL: optionalText.pipe(keySetUrl.optional()),
   SESSION_MAX_AGE: integer(3_600, 30, 86_400),
   STAFF_AUDIENCE: optionalText.pipe(z.string().optional()),
   STAFF_MAX_AGE: integer(3_600, 30, 86_400),

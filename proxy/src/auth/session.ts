@@ -57,7 +57,7 @@ export function createSessionVerifier(
     const known = verified.get(token);
     if (known) return known;
     try {
-      const { payload } = await jwtVerify(token, getKey, {
+      const { payload, protectedHeader } = await jwtVerify(token, getKey, {
         algorithms,
         issuer: options.issuer,
         audience: options.audience,
@@ -65,8 +65,11 @@ export function createSessionVerifier(
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ["exp", "iat", "iss", "aud", "sub"],
       });
-      const subject = payload.sub;
-      if (!subject || subject.length > MAX_SUBJECT_LENGTH) {
+      if (!isSessionType(protectedHeader.typ)) {
+        throw new CrmError("unauthenticated", "Session token has another type");
+      }
+      const subject: unknown = payload.sub;
+      if (typeof subject !== "string" || !subject || subject.length > MAX_SUBJECT_LENGTH) {
         throw new CrmError("unauthenticated", "Session token has no usable subject");
       }
       const session = { issuer: options.issuer, subject, expiresAt: payload.exp as number };
@@ -157,6 +160,19 @@ export function tokenKeys(
     throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
   };
   return { getKey, algorithms };
+}
+
+/**
+ * Session tokens are plain JWTs: `typ` may be absent (most JWT libraries,
+ * jose included, set none unless asked) or `JWT`. Any other type says the
+ * token was minted for something else (an OAuth access token `at+jwt`, a
+ * logout token, …) and is refused, so a token of another kind signed with
+ * the same key cannot pass as a session (RFC 8725, 3.11).
+ */
+function isSessionType(typ: string | undefined): boolean {
+  if (typ === undefined) return true;
+  const type = typ.toLowerCase();
+  return type === "jwt" || type === "application/jwt";
 }
 
 /**

@@ -39,7 +39,7 @@ const fieldBase = {
   label: z.string().trim().min(1).max(100),
   description: z.string().max(500).optional(),
   required: z.boolean().default(false),
-  customerAccess: customerAccessSchema.default("read"),
+  customerAccess: customerAccessSchema.default("none"),
   /** Whether every change of this field's value is kept in the history index. */
   history: z.boolean().default(false),
 };

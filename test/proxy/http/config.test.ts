@@ -99,6 +99,26 @@ describe("proxy configuration", () => {
     });
   });
 
+  test("a JWKS URL must be https, except on loopback", () => {
+    for (const url of [
+      "http://shop.test/jwks.json",
+      "http://10.0.0.5/jwks",
+      "http://127.0.0.1.evil.test/k",
+    ]) {
+      expect(problemsOf({ ...MINIMAL, SESSION_JWKS_URL: url })).toEqual([
+        "SESSION_JWKS_URL must be an https URL (plain http only on localhost / 127.0.0.1)",
+      ]);
+    }
+    for (const url of [
+      "https://shop.test/jwks.json",
+      "http://localhost:3000/jwks.json",
+      "http://127.0.0.1:8080/jwks.json",
+      "http://[::1]:8080/jwks.json",
+    ]) {
+      expect(loadConfig({ ...MINIMAL, SESSION_JWKS_URL: url }).session.jwksUrl).toBe(url);
+    }
+  });
+
   test("CORS_ORIGINS is a comma list; spaces and trailing slashes are dropped", () => {
     const config = loadConfig({
       ...MINIMAL,

@@ -1,4 +1,4 @@
-import { base64url, UnsecuredJWT } from "jose";
+import { base64url, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue } from "#domain";
 import { customerIdFor } from "../../../proxy/src/adapter/ids.ts";
@@ -114,6 +114,19 @@ const BAD_SESSIONS: { name: string; token: (jwks: JwksServer) => Promise<string 
     token: () => hsToken(newSubject(), {}, "another-secret-0123456789abcdef-xyz"),
   },
   { name: "a malformed token", token: async () => "not.a.jwt" },
+  { name: "a token whose sub is a number", token: () => hsToken("", { sub: 12_345 }) },
+  { name: "a token whose sub is an object", token: () => hsToken("", { sub: { id: "x" } }) },
+  {
+    name: "a token typed for another use (typ: at+jwt)",
+    token: () =>
+      new SignJWT({ sub: newSubject() })
+        .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(new TextEncoder().encode(SESSION_SECRET)),
+  },
 ];
 
 let proxy: TestProxy;

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { SignJWT } from "jose";
 import { describe, expect, test } from "vitest";
 import { CrmError } from "#domain";
 import {
@@ -28,6 +29,32 @@ describe("session verification", () => {
       subject: "visitor-1",
       expiresAt: exp,
     });
+  });
+
+  test("a session token's typ may be absent or JWT; any other type is refused", async () => {
+    const verify = createSessionVerifier({ ...options, secret: SESSION_SECRET });
+    const typed = (typ: string) =>
+      new SignJWT({ sub: "typed" })
+        .setProtectedHeader({ alg: "HS256", typ })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(new TextEncoder().encode(SESSION_SECRET));
+    await expect(verify(await hsToken("untyped"))).resolves.toMatchObject({ subject: "untyped" });
+    for (const typ of ["JWT", "jwt", "application/jwt"]) {
+      await expect(verify(await typed(typ))).resolves.toMatchObject({ subject: "typed" });
+    }
+    for (const typ of ["at+jwt", "logout+jwt", "JOSE"]) {
+      expect((await failure(verify(await typed(typ)))).code).toBe("unauthenticated");
+    }
+  });
+
+  test("a subject that is not a string is an invalid token, not a bad request", async () => {
+    const verify = createSessionVerifier({ ...options, secret: SESSION_SECRET });
+    for (const sub of [42, true, { id: "x" }, ["a"]]) {
+      expect((await failure(verify(await hsToken("", { sub })))).code).toBe("unauthenticated");
+    }
   });
 
   test("a few seconds of clock skew are tolerated, more are not", async () => {
