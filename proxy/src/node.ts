@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { CrmError } from "#domain";
 import { ConfigError, type EnvRecord, loadConfig } from "./config.ts";
-import { ensureCrmIndices } from "./elasticsearch/setup.ts";
+import { checkCrmIndices, ensureCrmIndices } from "./elasticsearch/setup.ts";
 import { createApp } from "./http/app.ts";
 import { createCrmServices } from "./services.ts";
 
@@ -12,18 +13,22 @@ export interface RunningProxy {
 }
 
 /**
- * Starts the proxy on Node: validates the configuration, creates the CRM
- * indices if missing, and listens on PORT (0 picks a free port). Tests, the
- * demo and the bench start it in-process with their own env record.
+ * Starts the proxy on Node: validates the configuration, checks that the CRM
+ * indices exist (it never creates or changes them: that is `npm run setup`,
+ * with an elevated credential), and listens on PORT (0 picks a free port).
+ * Tests, the demo and the bench start it in-process with their own env
+ * record; `setUpIndices` runs the setup first with the same credential, for
+ * tests against a development cluster.
  */
 export async function startProxy(
   env: EnvRecord,
-  options: { hostname?: string } = {},
+  options: { hostname?: string; setUpIndices?: boolean } = {},
 ): Promise<RunningProxy> {
   const config = loadConfig(env);
   const { client, indices, adapter } = createCrmServices(config);
   try {
-    await ensureCrmIndices(client, indices);
+    if (options.setUpIndices) await ensureCrmIndices(client, indices);
+    else await checkCrmIndices(client, indices);
   } catch (error) {
     await client.close();
     throw error;
@@ -67,7 +72,9 @@ async function main(): Promise<void> {
   try {
     proxy = await startProxy(process.env, { hostname: process.env.HOST ?? "127.0.0.1" });
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(
+      error instanceof ConfigError || error instanceof CrmError ? error.message : error,
+    );
     process.exit(1);
   }
   console.log(`crm-widgets proxy listening on ${proxy.url}/v1`);

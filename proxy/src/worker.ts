@@ -2,7 +2,7 @@ import type { ExecutionContext } from "hono";
 import { CrmError } from "#domain";
 import { ConfigError, type EnvRecord, loadConfig } from "./config.ts";
 import { FetchConnection } from "./elasticsearch/fetch-connection.ts";
-import { ensureCrmIndices } from "./elasticsearch/setup.ts";
+import { checkCrmIndices } from "./elasticsearch/setup.ts";
 import { createApp, type ProxyApp } from "./http/app.ts";
 import { createCrmServices } from "./services.ts";
 
@@ -18,11 +18,13 @@ function setUp(env: EnvRecord): ProxyApp {
   const config = loadConfig(env);
   const services = createCrmServices(config, { Connection: FetchConnection });
   let indicesReady = false;
-  // Each request checks until one succeeds (idempotent); a failure answers
-  // through the app, with its CORS headers and Retry-After.
+  // The Worker's credential may only read and write the CRM indices: it checks
+  // that setup ran (`npm run setup`), never sets anything up. Each request
+  // checks until one succeeds; a failure answers through the app, with its
+  // CORS headers and Retry-After.
   const ready = async () => {
     if (indicesReady) return;
-    await ensureCrmIndices(services.client, services.indices);
+    await checkCrmIndices(services.client, services.indices);
     indicesReady = true;
   };
   return createApp({ config, adapter: services.adapter, ready });

@@ -66,17 +66,20 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
       await buildBundle(bundleDir);
       await buildFrameworkApps(join(root, "test-results", "frameworks"));
       const elasticsearch = await ensureElasticsearch();
-      proxy = await startProxy({
-        ELASTICSEARCH_URL: elasticsearch.url,
-        CRM_INDEX_PREFIX: indexPrefix,
-        SESSION_ISSUER: issuer,
-        SESSION_AUDIENCE: audience,
-        SESSION_SECRET: secret,
-        ADMIN_TOKEN: adminToken,
-        CORS_ORIGINS: origin,
-        RATE_LIMIT_PER_MINUTE: "100000",
-        PORT: "0",
-      });
+      proxy = await startProxy(
+        {
+          ELASTICSEARCH_URL: elasticsearch.url,
+          CRM_INDEX_PREFIX: indexPrefix,
+          SESSION_ISSUER: issuer,
+          SESSION_AUDIENCE: audience,
+          SESSION_SECRET: secret,
+          ADMIN_TOKEN: adminToken,
+          CORS_ORIGINS: origin,
+          RATE_LIMIT_PER_MINUTE: "100000",
+          PORT: "0",
+        },
+        { setUpIndices: true },
+      );
       for (const entity of testEntities) {
         const response = await fetch(`${proxy.url}/v1/admin/entities`, {
           method: "POST",

@@ -4,7 +4,8 @@
  * file below `localFolder(name)`, runs as the service account with a bounded heap, and can be
  * killed, paused (SIGSTOP), resumed and started again. One node is a single-node cluster.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { seconds } from "../elapsed.ts";
@@ -51,6 +52,46 @@ export interface ClusterOptions {
   heap?: string;
   /** Deletes earlier data first; otherwise a cluster of the same size and ports is resumed. */
   fresh?: boolean;
+  /**
+   * x-pack security on (HTTP and transport without TLS, on loopback), with
+   * these users in each node's file realm and these files (e.g. `roles.yml`)
+   * in each node's config folder. The first user is the one the start-up
+   * probes authenticate as.
+   */
+  security?: {
+    users: { username: string; password: string; role: string }[];
+    configFiles?: Record<string, string>;
+  };
+}
+
+const SECURITY_SETTINGS = {
+  "xpack.security.enabled": "true",
+  "xpack.security.http.ssl.enabled": "false",
+  "xpack.security.transport.ssl.enabled": "false",
+};
+
+/** Writes the security files and file-realm users into a node's own config folder. */
+function prepareSecurity(
+  security: NonNullable<ClusterOptions["security"]>,
+  launch: NodeLaunch,
+): void {
+  const { folders, distribution, java } = launch;
+  if (!existsSync(folders.config)) {
+    cpSync(join(distribution.dir, "config"), folders.config, { recursive: true });
+  }
+  for (const [file, text] of Object.entries(security.configFiles ?? {})) {
+    writeFileSync(join(folders.config, file), text);
+  }
+  for (const user of security.users) {
+    const added = spawnSync(
+      join(distribution.dir, "bin", "elasticsearch-users"),
+      ["useradd", user.username, "-p", user.password, "-r", user.role],
+      { env: { ...process.env, ES_JAVA_HOME: java.javaHome, ES_PATH_CONF: folders.config } },
+    );
+    if (added.status !== 0 && !String(added.stdout).includes("already exists")) {
+      throw new Error(`elasticsearch-users useradd ${user.username}: ${String(added.stderr)}`);
+    }
+  }
 }
 
 interface ClusterState {
@@ -102,6 +143,10 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
   const java = findJavaHome();
   const distribution = obtainDistribution();
   const account = serviceAccount();
+  const probeUser = options.security?.users[0];
+  const probeHeaders = probeUser
+    ? { Authorization: `Basic ${btoa(`${probeUser.username}:${probeUser.password}`)}` }
+    : undefined;
   const seedHosts = state.ports.map((port) => `127.0.0.1:${port.transport}`).join(",");
   const launches: NodeLaunch[] = names.map((name, index) => {
     const node = folders[index] ?? nodeFolders(join(home, name));
@@ -129,11 +174,15 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
       java,
       account,
       folders: node,
-      settings,
+      settings: options.security ? { ...settings, ...SECURITY_SETTINGS } : settings,
       heap: options.heap ?? "384m",
       ownConfig: true,
+      ...(probeHeaders ? { headers: probeHeaders } : {}),
     };
   });
+  if (options.security) {
+    for (const launch of launches) prepareSecurity(options.security, launch);
+  }
   const started = performance.now();
   log(
     `starting a ${options.nodes}-node cluster "${options.name}" (${distribution.version}) on ` +
@@ -142,7 +191,7 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
   await Promise.all(launches.map((launch) => launchNode(launch)));
   writeFileSync(stateFile, JSON.stringify(state satisfies ClusterState));
   const urls = launches.map(launchUrl);
-  await waitForGreen(urls[0] ?? "", options.nodes);
+  await waitForGreen(urls[0] ?? "", options.nodes, 120_000, probeHeaders);
   log(`cluster "${options.name}" is green with ${options.nodes} nodes (${seconds(started)})`);
 
   const nodes = launches.map((launch, index): ClusterNode => {
@@ -187,13 +236,18 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
 }
 
 /** Waits until `url`'s cluster reports `nodes` nodes and green (every replica assigned). */
-export async function waitForGreen(url: string, nodes: number, timeoutMs = 120_000): Promise<void> {
+export async function waitForGreen(
+  url: string,
+  nodes: number,
+  timeoutMs = 120_000,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const response = await fetch(
         `${url}/_cluster/health?wait_for_nodes=${nodes}&wait_for_status=green&timeout=5s`,
-        { signal: AbortSignal.timeout(10_000) },
+        { headers, signal: AbortSignal.timeout(10_000) },
       );
       if (response.status === 200) return;
     } catch {

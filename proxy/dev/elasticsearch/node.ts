@@ -66,6 +66,8 @@ export interface NodeLaunch {
   heap: string;
   /** A config folder of its own (keystore, jvm options): needed when nodes share a distribution. */
   ownConfig: boolean;
+  /** Sent with the readiness probe, e.g. a user's basic auth on a node with security on. */
+  headers?: Record<string, string>;
 }
 
 /** The URL a launch serves on. */
@@ -121,7 +123,7 @@ export async function launchNode(launch: NodeLaunch): Promise<number> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const pid = readPid(folders.pid);
-    if (pid !== undefined && (await clusterHealth(url))) return pid;
+    if (pid !== undefined && (await clusterHealth(url, 0, launch.headers))) return pid;
     if ((pid !== undefined && !isAlive(pid)) || Date.now() > deadline) {
       throw new Error(`Elasticsearch did not answer at ${url}. Logs: ${folders.logs}`);
     }

@@ -5,10 +5,15 @@
  * nothing answers. A red status still means the node is up (for instance while an index is
  * being created).
  */
-export async function clusterHealth(url: string, waitSeconds = 0): Promise<string | undefined> {
+export async function clusterHealth(
+  url: string,
+  waitSeconds = 0,
+  headers: Record<string, string> = {},
+): Promise<string | undefined> {
   const wait = waitSeconds > 0 ? `?wait_for_status=yellow&timeout=${waitSeconds}s` : "";
   try {
     const response = await fetch(`${url}/_cluster/health${wait}`, {
+      headers,
       signal: AbortSignal.timeout(waitSeconds * 1000 + 3000),
     });
     // 408: the wait for yellow timed out; the body still carries the status.

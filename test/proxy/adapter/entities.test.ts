@@ -28,7 +28,7 @@ describe.concurrent("entity definitions", () => {
       entriesPerReference: "one",
       pipelines: [],
       fields: [
-        { key: "note", type: "text", customerAccess: "read", required: false, maxLength: 500 },
+        { key: "note", type: "text", customerAccess: "none", required: false, maxLength: 500 },
       ],
     });
     // A fresh adapter reads it from Elasticsearch, not from the creating one's cache.

@@ -58,7 +58,7 @@ async function countDocuments(index: string, field: string, value: string): Prom
 beforeAll(async () => {
   const env = testEnv(prefix, { RATE_LIMIT_PER_MINUTE: "1000000", PORT: "0" });
   // Two proxies with separate caches: the races below also cross processes' worth of state.
-  proxies = [await startProxy(env), await startProxy(env)];
+  proxies = [await startProxy(env, { setUpIndices: true }), await startProxy(env)];
   const first = proxies[0] as RunningProxy;
   for (const entity of [trackerEntity, wideEntity]) {
     const created = await call(first, "POST", "/v1/admin/entities", ADMIN_TOKEN, entity);

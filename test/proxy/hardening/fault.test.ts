@@ -45,6 +45,7 @@ beforeAll(async () => {
       RATE_LIMIT_PER_MINUTE: "1000000",
       PORT: "0",
     }),
+    { setUpIndices: true },
   );
   for (const entity of [trackerEntity, dealsEntity]) {
     const response = await fetch(`${proxy.url}/v1/admin/entities`, {

@@ -8,13 +8,16 @@ import { ADMIN_TOKEN, hsToken, newSubject, testEnv } from "./support.ts";
 
 describe("the Node entry", () => {
   let proxy: RunningProxy;
+  const prefix = uniquePrefix("http node");
 
   beforeAll(async () => {
-    proxy = await startProxy(testEnv(uniquePrefix("http node"), { PORT: "0" }));
+    proxy = await startProxy(testEnv(prefix, { PORT: "0" }), {
+      setUpIndices: true,
+    });
   });
   afterAll(() => proxy.close());
 
-  test("startProxy creates the indices and serves the API over real HTTP", async () => {
+  test("startProxy with setUpIndices creates the indices and serves the API over real HTTP", async () => {
     expect(proxy.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await fetch(`${proxy.url}/v1/health`);
     expect(await health.json()).toEqual({ status: "ok" });
@@ -39,21 +42,28 @@ describe("the Node entry", () => {
     expect(((await get.json()) as CrmFieldValue).value).toBe("Over HTTP");
   });
 
+  test("without setup the proxy refuses to start and says to run npm run setup", async () => {
+    await expect(
+      startProxy(testEnv(uniquePrefix("http node no setup"), { PORT: "0" })),
+    ).rejects.toMatchObject({
+      code: "unavailable",
+      message: expect.stringContaining("npm run setup"),
+    });
+  });
+
   test("an invalid environment is refused before listening, listing the problems", async () => {
     await expect(startProxy({ PORT: "0" })).rejects.toBeInstanceOf(ConfigError);
   });
 
   test("a port already in use fails the start with EADDRINUSE instead of crashing", async () => {
     const port = new URL(proxy.url).port;
-    await expect(
-      startProxy(testEnv(uniquePrefix("http node port"), { PORT: port })),
-    ).rejects.toMatchObject({
+    await expect(startProxy(testEnv(prefix, { PORT: port }))).rejects.toMatchObject({
       code: "EADDRINUSE",
     });
   });
 
   test("close() stops listening", async () => {
-    const other = await startProxy(testEnv(uniquePrefix("http node close"), { PORT: "0" }));
+    const other = await startProxy(testEnv(prefix, { PORT: "0" }));
     expect((await fetch(`${other.url}/v1/health`)).status).toBe(200);
     await other.close();
     await expect(fetch(`${other.url}/v1/health`)).rejects.toThrow();

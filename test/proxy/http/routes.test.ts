@@ -395,7 +395,7 @@ describe("admin routes", () => {
     expect(created).toMatchObject({ slug: "visits", entriesPerReference: "one" });
     expect(created.fields[0]).toMatchObject({
       key: "count",
-      customerAccess: "read",
+      customerAccess: "none",
       required: false,
     });
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { createElasticsearchClient } from "../../../proxy/src/elasticsearch/client.ts";
 import { crmIndices, DEFAULT_INDICES } from "../../../proxy/src/elasticsearch/indices.ts";
+import { entriesMappings } from "../../../proxy/src/elasticsearch/schema.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { elasticsearchUrl, testClient, uniquePrefix } from "../../support/elasticsearch.ts";
 
@@ -70,6 +71,51 @@ describe("ensureCrmIndices", () => {
     const mapping = await es.indices.getMapping({ index: indices.entries });
     expect(mapping[indices.entries]?.mappings.properties?.values?.type).toBe("flattened");
     expect(mapping[indices.entries]?.mappings._routing?.required).toBe(true);
+  });
+
+  test("migrates an index created with an older mapping: the fields the mapping gained are added, data stays", async () => {
+    const indices = crmIndices({ prefix: `${prefix}migrate-` });
+    const es = testClient();
+    // The entries index as an older release made it: without `updated_at`.
+    const { updated_at: _added, ...olderProperties } = entriesMappings.properties ?? {};
+    await es.indices.create({
+      index: indices.entries,
+      mappings: { ...entriesMappings, properties: olderProperties },
+    });
+    await es.index({
+      index: indices.entries,
+      id: "old",
+      routing: "customer:c1",
+      refresh: true,
+      document: { slug: "s", reference_type: "customer", reference_id: "c1", values: { a: 1 } },
+    });
+    const before = await es.indices.getMapping({ index: indices.entries });
+    expect(before[indices.entries]?.mappings.properties?.updated_at).toBeUndefined();
+
+    const outcomes = await ensureCrmIndices(es, indices);
+    expect(outcomes).toEqual({
+      [indices.entries]: "migrated",
+      [indices.entities]: "created",
+      [indices.customers]: "created",
+    });
+    const after = await es.indices.getMapping({ index: indices.entries });
+    expect(after[indices.entries]?.mappings.properties?.updated_at).toMatchObject({ type: "date" });
+    expect(after[indices.entries]?.mappings.dynamic).toBe("strict");
+    expect(
+      (await es.get({ index: indices.entries, id: "old", routing: "customer:c1" })).found,
+    ).toBe(true);
+    // Writing the new field works now; running setup again changes nothing.
+    await es.update({
+      index: indices.entries,
+      id: "old",
+      routing: "customer:c1",
+      doc: { updated_at: "2026-01-01T00:00:00Z" },
+    });
+    expect(Object.values(await ensureCrmIndices(es, indices))).toEqual([
+      "migrated",
+      "migrated",
+      "migrated",
+    ]);
   });
 
   test("entries cannot be written without routing", async () => {
