@@ -73,6 +73,7 @@ export const dealsEntity = {
   slug: "deals",
   name: "Deals",
   entriesPerReference: "many",
+  customerCanCreate: true,
   fields: [
     { key: "title", label: "Title", type: "text", required: true, customerAccess: "write" },
     { key: "amount", label: "Amount", type: "number", customerAccess: "write" },

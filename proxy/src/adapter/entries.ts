@@ -118,7 +118,7 @@ export class EntryStore {
   /** Entries of one reference (optionally of some entities), from one shard thanks to routing. */
   async search(
     reference: Reference,
-    options: { slugs?: string[]; size: number; sort: estypes.Sort },
+    options: { slugs?: string[]; size: number; from?: number; sort: estypes.Sort },
   ): Promise<StoredEntry[]> {
     const filter: estypes.QueryDslQueryContainer[] = [
       { term: { reference_type: reference.type } },
@@ -130,6 +130,7 @@ export class EntryStore {
         index: this.index,
         routing: routingOf(reference),
         size: options.size,
+        ...(options.from ? { from: options.from } : {}),
         sort: options.sort,
         query: { bool: { filter } },
       }),
@@ -137,6 +138,26 @@ export class EntryStore {
     return result.hits.hits.flatMap((hit) =>
       hit._id !== undefined && hit._source ? [{ id: hit._id, document: hit._source }] : [],
     );
+  }
+
+  /** How many entries of one entity a reference has (searchable ones: many-entry writes wait for a refresh). */
+  async count(reference: Reference, slug: string): Promise<number> {
+    const result = await elasticsearchCall(() =>
+      this.client.count({
+        index: this.index,
+        routing: routingOf(reference),
+        query: {
+          bool: {
+            filter: [
+              { term: { reference_type: reference.type } },
+              { term: { reference_id: reference.id } },
+              { term: { slug } },
+            ],
+          },
+        },
+      }),
+    );
+    return result.count;
   }
 
   /**

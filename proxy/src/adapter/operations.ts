@@ -182,7 +182,10 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const reference = referenceFor(caller, a);
       const entity = await entities.get(a.slug);
       const keep = entryView(caller, entity);
+      const limit = a.limit ?? MAX_ENTRIES_PER_READ;
+      const offset = a.offset ?? 0;
       if (entity.entriesPerReference === "one") {
+        if (offset > 0) return [];
         const stored = await reader.get(
           referenceEntryId(entity.slug, reference),
           entity.slug,
@@ -190,10 +193,13 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         );
         return stored ? [toCrmEntry(stored, keep)] : [];
       }
+      // Newest first: a page never skips an entry, since new entries only push
+      // older ones further down (the next page may repeat one, never lose one).
       const found = await entries.search(reference, {
         slugs: [entity.slug],
-        size: MAX_ENTRIES_PER_READ,
-        sort: [{ created_at: "asc" }],
+        size: limit,
+        from: offset,
+        sort: [{ created_at: "desc" }],
       });
       return found.map((stored) => toCrmEntry(stored, keep));
     },
@@ -320,14 +326,33 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
           `Entity "${entity.slug}" has one entry per reference; set its fields instead`,
         );
       }
-      const values: Record<string, FieldValue> = {};
-      for (const [key, input] of Object.entries(a.values ?? {})) {
-        values[key] = checkedValue(writableField(caller, entity, key), input);
+      if (caller.kind === "customer" && !entity.customerCanCreate) {
+        throw new CrmError(
+          "entry_not_creatable",
+          `Entries of "${entity.slug}" cannot be created here`,
+        );
       }
+      // Own properties only, so keys such as `constructor` are values like any other.
+      const values: Record<string, FieldValue> = Object.fromEntries(
+        Object.entries(a.values ?? {}).map(([key, input]) => [
+          key,
+          checkedValue(writableField(caller, entity, key), input),
+        ]),
+      );
+      // Required means required, whoever creates the entry: a field the caller
+      // may not write can then not be given, and the entry cannot be created.
       for (const field of entity.fields) {
-        const writable = caller.kind !== "customer" || field.customerAccess === "write";
-        if (field.required && writable && !(field.key in values)) {
+        if (field.required && !Object.hasOwn(values, field.key)) {
           throw new CrmError("invalid_value", `${field.key}: Required`, field.key);
+        }
+      }
+      if (caller.kind === "customer") {
+        const existing = await entries.count(reference, entity.slug);
+        if (existing >= entity.customerEntryQuota) {
+          throw new CrmError(
+            "entry_quota_exceeded",
+            `At most ${entity.customerEntryQuota} entries of "${entity.slug}" per customer`,
+          );
         }
       }
       const id = newEntryId(entity.slug, reference);

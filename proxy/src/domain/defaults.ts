@@ -18,5 +18,14 @@ export const MAX_BATCH_CALLS = 50;
 /** Most fields one entity may define (the mapping does not grow with them). */
 export const MAX_FIELDS_PER_ENTITY = 5_000;
 
-/** Most entries `getCrmEntries` returns for one entity and reference. */
+/** Most entries one `getCrmEntries` page holds (also its default `limit`). */
 export const MAX_ENTRIES_PER_READ = 100;
+
+/** Deepest `offset` of `getCrmEntries` pages (Elasticsearch's result window is 10,000). */
+export const MAX_ENTRIES_OFFSET = 9_900;
+
+/** Entries customers may create per reference and entity unless its definition says otherwise. */
+export const DEFAULT_CUSTOMER_ENTRY_QUOTA = 100;
+
+/** Highest per-reference quota a definition may set. */
+export const MAX_CUSTOMER_ENTRY_QUOTA = 10_000;

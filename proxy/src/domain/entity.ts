@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { isCalendarDate } from "./calendar.ts";
 import {
+  DEFAULT_CUSTOMER_ENTRY_QUOTA,
   DEFAULT_TEXT_MAX_LENGTH,
+  MAX_CUSTOMER_ENTRY_QUOTA,
   MAX_FIELDS_PER_ENTITY,
   TEXT_MAX_LENGTH_LIMIT,
 } from "./defaults.ts";
@@ -148,6 +150,14 @@ export const entityDefinitionSchema = z
      * `many`: a reference may have several (deals, orders), addressed by entry id.
      */
     entriesPerReference: z.enum(["one", "many"]).default("one"),
+    /** Whether customers may create entries of a `many` entity themselves (`createCrmEntry`). */
+    customerCanCreate: z.boolean().default(false),
+    /** Most entries of this entity customers may create for their own reference. */
+    customerEntryQuota: z
+      .int()
+      .min(1)
+      .max(MAX_CUSTOMER_ENTRY_QUOTA)
+      .default(DEFAULT_CUSTOMER_ENTRY_QUOTA),
     fields: z.array(fieldDefinitionSchema).max(MAX_FIELDS_PER_ENTITY).default([]),
     pipelines: z.array(pipelineDefinitionSchema).max(20).default([]),
   })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_BATCH_CALLS } from "./defaults.ts";
+import { MAX_BATCH_CALLS, MAX_ENTRIES_OFFSET, MAX_ENTRIES_PER_READ } from "./defaults.ts";
 import { entityDefinitionSchema, keySchema, slugSchema } from "./entity.ts";
 import {
   crmEntrySchema,
@@ -48,8 +48,16 @@ const entryIdSchema = z
   .max(128)
   .regex(/^[\w.:@-]+$/, "Must be an entry id");
 
+/** A page of `getCrmEntries`: newest first, `limit` entries from `offset`. */
+export const entriesLimitSchema = z.int().min(1).max(MAX_ENTRIES_PER_READ);
+export const entriesOffsetSchema = z.int().min(0).max(MAX_ENTRIES_OFFSET);
+
 export const getCrmEntriesArgsSchema = z.strictObject({
   slug: slugSchema,
+  /** Entries per page, at most 100 (the default). */
+  limit: entriesLimitSchema.optional(),
+  /** How many of the newest entries to skip; the next page starts at offset + limit. */
+  offset: entriesOffsetSchema.optional(),
   ...referenceArgs,
 });
 
@@ -84,8 +92,10 @@ export const setCrmStageArgsSchema = z.strictObject({
   ...referenceArgs,
 });
 
-export const createCrmEntryArgsSchema = getCrmEntriesArgsSchema.extend({
+export const createCrmEntryArgsSchema = z.strictObject({
+  slug: slugSchema,
   values: z.record(z.string(), wireValueSchema).optional(),
+  ...referenceArgs,
 });
 
 export const getCrmEntityArgsSchema = z.strictObject({ slug: slugSchema });
@@ -154,7 +164,8 @@ export const OPERATIONS = {
     args: getCrmEntriesArgsSchema,
     result: z.array(crmEntrySchema),
     target: entriesTarget,
-    summary: "the entries of one entity for a reference (default: the session customer)",
+    summary:
+      "the entries of one entity for a reference (default: the session customer), newest first, a page of `limit` from `offset`",
   }),
   getCrmField: operation({
     kind: "read",

@@ -21,7 +21,7 @@ export type AdminRouter = OpenAPIHono<BlankEnv>;
 const ROUTE_KINDS = {
   customer: {
     scheme: "session",
-    errors: [400, 401, 403, 404, 413, 429, 503],
+    errors: [400, 401, 403, 404, 409, 413, 429, 503],
     securityScheme: {
       type: "http",
       scheme: "bearer",

@@ -21,17 +21,15 @@ import { ensureCrmIndices, proxyRole } from "../../../proxy/src/elasticsearch/se
 import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
 import { runSetup } from "../../../proxy/src/setup.ts";
 import { uniquePrefix } from "../../support/elasticsearch.ts";
-
+import { dealsEntity, trackerEntity } from "../../support/entities.ts";
 import {
   ADMIN_TOKEN,
   AUDIENCE,
-  dealsEntity,
   hsToken,
   ISSUER,
   newSubject,
   SESSION_SECRET,
   testEnv,
-  trackerEntity,
 } from "../http/support.ts";
 
 const prefix = uniquePrefix("least privilege");

@@ -4,13 +4,16 @@ import {
   type BatchResult,
   batchRequestSchema,
   CrmError,
+  DEFAULT_REFERENCE_TYPE,
   isCustomerOperation,
   isOperationName,
   isWriteOperation,
   OPERATION_NAMES,
   OPERATIONS,
   type OperationName,
+  type OperationTarget,
   runOperation,
+  targetOf as targetOfCall,
 } from "#domain";
 import type { CrmAdapter, CrmOperations } from "../../adapter/types.ts";
 import { validationError } from "../errors.ts";
@@ -81,14 +84,12 @@ export function parseCall(
   return { op, args: parsed.data } as BatchCall;
 }
 
+/** Runs one checked call; a failure becomes that call's result. */
 async function settle(
   ops: CrmOperations,
-  input: unknown,
+  call: BatchCall,
   requestId: string,
-  allowed: (name: OperationName) => boolean,
 ): Promise<BatchResult> {
-  const call = parseCall(input, allowed);
-  if (call instanceof CrmError) return { ok: false, error: call.toJSON() };
   try {
     return { ok: true, data: await runOperation(ops, call.op, call.args) };
   } catch (error) {
@@ -98,29 +99,49 @@ async function settle(
   }
 }
 
-/** Whether a call (checked or not yet) names a write of the operation table. */
-function isWrite(call: unknown): boolean {
-  if (typeof call !== "object" || call === null || !("op" in call)) return false;
-  return isOperationName(call.op) && isWriteOperation(call.op);
-}
-
 /**
  * Runs a batch so that every call sees the writes listed before it: runs of
- * consecutive reads, and runs of consecutive writes, each go concurrently (a
- * page's reads share one Elasticsearch request; a form's writes merge per
- * field), one run after the other.
+ * consecutive reads go concurrently (a page's reads share one Elasticsearch
+ * request), and so do the writes of a run of consecutive writes, except that
+ * writes to one target (the operation table's `target`: one field, or one
+ * pipeline, of one entry) apply one after the other in the order listed, so
+ * the last one listed is the one stored. A form's writes to different fields
+ * still go together.
  */
 async function runInOrder(
-  calls: unknown[],
-  settleCall: (call: unknown) => Promise<BatchResult>,
+  calls: (BatchCall | CrmError)[],
+  targetOf: (call: BatchCall) => OperationTarget,
+  settleCall: (call: BatchCall) => Promise<BatchResult>,
 ): Promise<BatchResult[]> {
-  const results: BatchResult[] = [];
+  const results: BatchResult[] = new Array(calls.length);
+  const isWrite = (call: BatchCall | CrmError | undefined) =>
+    call !== undefined && !(call instanceof CrmError) && isWriteOperation(call.op);
   let start = 0;
   while (start < calls.length) {
     const writing = isWrite(calls[start]);
     let end = start + 1;
     while (end < calls.length && isWrite(calls[end]) === writing) end++;
-    results.push(...(await Promise.all(calls.slice(start, end).map(settleCall))));
+    /** The run's calls by target, each target's in listed order; reads each stand alone. */
+    const chains = new Map<OperationTarget | number, number[]>();
+    for (let index = start; index < end; index++) {
+      const call = calls[index];
+      if (call === undefined) continue;
+      if (call instanceof CrmError) {
+        results[index] = { ok: false, error: call.toJSON() };
+        continue;
+      }
+      const key = writing ? targetOf(call) : index;
+      const chain = chains.get(key);
+      if (chain) chain.push(index);
+      else chains.set(key, [index]);
+    }
+    await Promise.all(
+      [...chains.values()].map(async (chain) => {
+        for (const index of chain) {
+          results[index] = await settleCall(calls[index] as BatchCall);
+        }
+      }),
+    );
     start = end;
   }
   return results;
@@ -128,15 +149,27 @@ async function runInOrder(
 
 /**
  * Runs one batch's calls for one caller's operations, those `allowed` only;
- * shared by the customer and the staff batch routes.
+ * shared by the customer and the staff batch routes. `customerId` is the
+ * reference a customer's calls default to: a call that names it and one that
+ * leaves it out then share a target.
  */
 export async function runBatch(
   ops: CrmOperations,
   calls: unknown[],
   requestId: string,
   allowed: (name: OperationName) => boolean,
+  customerId?: string,
 ): Promise<{ results: BatchResult[] }> {
-  const results = await runInOrder(calls, (call) => settle(ops, call, requestId, allowed));
+  const own =
+    customerId === undefined
+      ? {}
+      : { referenceType: DEFAULT_REFERENCE_TYPE, referenceId: customerId };
+  const results = await runInOrder(
+    calls.map((call) => parseCall(call, allowed)),
+    // Arguments left out are absent after parsing, so the defaults fill only those.
+    (call) => targetOfCall({ ...call, args: { ...own, ...call.args } } as BatchCall),
+    (call) => settle(ops, call, requestId),
+  );
   // When the store is down for every call, say so for the whole request so clients back off.
   if (results.every((result) => !result.ok && result.error.code === "unavailable")) {
     throw new CrmError("unavailable", "The CRM store is unavailable, try again shortly");
@@ -147,8 +180,12 @@ export async function runBatch(
 /** Many operations in one request (mounted at `/v1/batch`). */
 export function batchRoutes(router: CustomerRouter, adapter: CrmAdapter) {
   return router.openapi(batch, async (c) => {
-    const ops = adapter.forCustomer(c.var.customer.id);
+    const customerId = c.var.customer.id;
+    const ops = adapter.forCustomer(customerId);
     const { calls } = c.req.valid("json");
-    return c.json(await runBatch(ops, calls, c.var.requestId, isCustomerOperation), 200);
+    return c.json(
+      await runBatch(ops, calls, c.var.requestId, isCustomerOperation, customerId),
+      200,
+    );
   });
 }

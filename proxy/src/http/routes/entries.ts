@@ -1,5 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { MAX_HISTORY_LIMIT, OPERATIONS, wireValueSchema } from "#domain";
+import {
+  entriesLimitSchema,
+  entriesOffsetSchema,
+  MAX_HISTORY_LIMIT,
+  OPERATIONS,
+  wireValueSchema,
+} from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
 import { type CustomerRouter, customerRoute } from "../route-kinds.ts";
 import { fieldParamsSchema, slugParamSchema, stageParamsSchema } from "../schemas.ts";
@@ -59,7 +65,14 @@ const listEntries = customerRoute({
   method: "get",
   path: "/{slug}",
   summary: `getCrmEntries: ${getCrmEntries.summary}`,
-  request: { params: slugParamSchema, query: getCrmEntries.args.omit({ slug: true }) },
+  request: {
+    params: slugParamSchema,
+    // Query values are text: the page arguments are read as numbers, then checked as in a batch.
+    query: getCrmEntries.args.omit({ slug: true }).extend({
+      limit: z.coerce.number().pipe(entriesLimitSchema).optional(),
+      offset: z.coerce.number().pipe(entriesOffsetSchema).optional(),
+    }),
+  },
   responses: {
     200: {
       description: "The entries",
