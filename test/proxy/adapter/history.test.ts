@@ -65,6 +65,7 @@ const deals = {
   slug: "deals",
   name: "Deals",
   entriesPerReference: "many",
+  customerCanCreate: true,
   fields: [
     { key: "title", label: "Title", type: "text", customerAccess: "write" },
     { key: "amount", label: "Amount", type: "number", history: true, customerAccess: "write" },

@@ -408,10 +408,11 @@ describe.concurrent("entities with many entries per reference", () => {
     });
     expect(first.id).not.toBe(second.id);
 
+    // Newest first.
     const listed = await me.getCrmEntries({ slug: "deals" });
     expect(listed.map((entry) => entry.values)).toEqual([
-      { title: "First" },
       { title: "Second", amount: 1200 },
+      { title: "First" },
     ]);
 
     const updated = await me.setCrmField({

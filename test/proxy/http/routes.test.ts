@@ -222,9 +222,10 @@ describe("customer routes answer the session customer's own data", () => {
     const { entries } = await json<{ entries: CrmEntry[] }>(
       await proxy.call("GET", "/v1/entries/deals", { token }),
     );
+    // Newest first.
     expect(entries.map((entry) => entry.values)).toEqual([
-      { title: "Gym plan", amount: 120 },
       { title: "Shoes", amount: 80 },
+      { title: "Gym plan", amount: 120 },
     ]);
   });
 
