@@ -14,14 +14,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Unstable_DevWorker, unstable_dev } from "wrangler";
 import type { CrmFieldValue } from "#domain";
-import { type LocalCluster, startLocalCluster } from "../../../proxy/dev/elasticsearch.ts";
-import { createElasticsearchClient } from "../../../proxy/src/elasticsearch/client.ts";
-import { crmIndices } from "../../../proxy/src/elasticsearch/indices.ts";
-import { ensureCrmIndices, proxyRole } from "../../../proxy/src/elasticsearch/setup.ts";
-import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
-import { runSetup } from "../../../proxy/src/setup.ts";
-import { uniquePrefix } from "../../support/elasticsearch.ts";
-import { dealsEntity, trackerEntity } from "../../support/entities.ts";
+import { type LocalCluster, startLocalCluster } from "../../proxy/dev/elasticsearch.ts";
+import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
+import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
+import { ensureCrmIndices, proxyRole } from "../../proxy/src/elasticsearch/setup.ts";
+import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
+import { runSetup } from "../../proxy/src/setup.ts";
+import { uniquePrefix } from "../support/elasticsearch.ts";
+import { dealsEntity, trackerEntity } from "../support/entities.ts";
 import {
   ADMIN_TOKEN,
   AUDIENCE,
@@ -30,7 +30,7 @@ import {
   newSubject,
   SESSION_SECRET,
   testEnv,
-} from "../http/support.ts";
+} from "../proxy/http/support.ts";
 
 const prefix = uniquePrefix("least privilege");
 const indices = crmIndices({ prefix });
