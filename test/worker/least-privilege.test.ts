@@ -20,8 +20,6 @@ import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices, proxyRole } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
 import { runSetup } from "../../proxy/src/setup.ts";
-import { uniquePrefix } from "../support/elasticsearch.ts";
-import { dealsEntity, trackerEntity } from "../support/entities.ts";
 import {
   ADMIN_TOKEN,
   AUDIENCE,
@@ -31,6 +29,8 @@ import {
   SESSION_SECRET,
   testEnv,
 } from "../proxy/http/support.ts";
+import { uniquePrefix } from "../support/elasticsearch.ts";
+import { dealsEntity, trackerEntity } from "../support/entities.ts";
 
 const prefix = uniquePrefix("least privilege");
 const indices = crmIndices({ prefix });
