@@ -74,6 +74,8 @@ export const dealsEntity = {
   name: "Deals",
   entriesPerReference: "many",
   customerCanCreate: true,
+  // Load and fault tests create deals for one customer in a loop.
+  customerEntryQuota: 10_000,
   fields: [
     { key: "title", label: "Title", type: "text", required: true, customerAccess: "write" },
     { key: "amount", label: "Amount", type: "number", customerAccess: "write" },
