@@ -20,19 +20,39 @@ import type { AdapterContext } from "./context.ts";
 const MAX_ENTITIES = 1_000;
 
 /**
+ * How old a cached definition may be before it is checked against the stored
+ * version again: another process's change (a field made hidden, a pipeline
+ * made unmovable) applies here within this time.
+ */
+export const DEFINITION_REVALIDATE_MS = 2_000;
+
+/** A cached definition, the stored version it came from, and when that was last confirmed. */
+export interface CachedDefinition {
+  definition: EntityDefinition;
+  version: string;
+  checkedAt: number;
+}
+
+function versionOf(stored: { _seq_no?: number; _primary_term?: number }): string {
+  return `${stored._seq_no ?? ""}:${stored._primary_term ?? ""}`;
+}
+
+/**
  * Entity definitions, one document per slug (the slug is the id). Reads go
  * through a cache: a warm CRM operation then costs no definition lookup.
- * Another process's update shows up here within the cache's TTL.
+ * A cached definition older than `DEFINITION_REVALIDATE_MS` is revalidated
+ * with one GET without `_source` (the stored version only); a changed
+ * version loads the definition again.
  */
 export class EntityStore {
   private readonly client: Client;
   private readonly index: string;
   private readonly context: AdapterContext;
-  private readonly cache: TtlCache<string, EntityDefinition>;
+  private readonly cache: TtlCache<string, CachedDefinition>;
   /** Counts this process's writes: a load that started before one must not cache what it read. */
   private writes = 0;
 
-  constructor(context: AdapterContext, cache: TtlCache<string, EntityDefinition>) {
+  constructor(context: AdapterContext, cache: TtlCache<string, CachedDefinition>) {
     this.client = context.client;
     this.index = context.indices.entities;
     this.context = context;
@@ -42,8 +62,27 @@ export class EntityStore {
   async get(slug: string): Promise<EntityDefinition> {
     if (!slugSchema.safeParse(slug).success) throw entityNotFound(slug);
     const cached = this.cache.get(slug);
-    if (cached) return cached;
-    return this.load(slug);
+    if (!cached) return this.load(slug);
+    if (Date.now() - cached.checkedAt < DEFINITION_REVALIDATE_MS) return cached.definition;
+    return this.revalidate(slug, cached);
+  }
+
+  private async revalidate(slug: string, cached: CachedDefinition): Promise<EntityDefinition> {
+    const writesBefore = this.writes;
+    const result = await elasticsearchCall(() =>
+      this.client.get({ index: this.index, id: slug, _source: false }, { ignore: [404] }),
+    );
+    if (!result.found) {
+      this.cache.delete(slug);
+      throw entityNotFound(slug);
+    }
+    if (versionOf(result) !== cached.version) return this.load(slug);
+    if (this.writes === writesBefore) this.cache.set(slug, { ...cached, checkedAt: Date.now() });
+    return cached.definition;
+  }
+
+  private remember(slug: string, definition: EntityDefinition, version: string): void {
+    this.cache.set(slug, { definition, version, checkedAt: Date.now() });
   }
 
   async list(): Promise<EntityDefinition[]> {
@@ -61,8 +100,9 @@ export class EntityStore {
   async create(input: EntityDefinitionInput): Promise<EntityDefinition> {
     const definition = validDefinition(input);
     const now = this.context.now().toISOString();
+    let written: { _seq_no?: number; _primary_term?: number };
     try {
-      await this.client.create<EntityDocument>(
+      written = await this.client.create<EntityDocument>(
         {
           index: this.index,
           id: definition.slug,
@@ -89,7 +129,7 @@ export class EntityStore {
       throw fromElasticsearchError(error);
     }
     this.writes++;
-    this.cache.set(definition.slug, definition);
+    this.remember(definition.slug, definition, versionOf(written));
     return definition;
   }
 
@@ -122,7 +162,7 @@ export class EntityStore {
     }
     await check?.(stored, definition);
     const createdAt = current._source.created_at;
-    await elasticsearchCall(() =>
+    const written = await elasticsearchCall(() =>
       this.client.index<EntityDocument>({
         index: this.index,
         id: slug,
@@ -139,7 +179,7 @@ export class EntityStore {
       }),
     );
     this.writes++;
-    this.cache.set(slug, definition);
+    this.remember(slug, definition, versionOf(written));
     return definition;
   }
 
@@ -164,7 +204,7 @@ export class EntityStore {
     const found = result.found ? result._source : undefined;
     if (!found) throw entityNotFound(slug);
     const definition = storedDefinition(found);
-    if (this.writes === writesBefore) this.cache.set(slug, definition);
+    if (this.writes === writesBefore) this.remember(slug, definition, versionOf(result));
     return definition;
   }
 }

@@ -13,7 +13,7 @@ import { BackOfficeStore, type BreakingChange, type ErasedCustomer } from "./bac
 import { TtlCache } from "./cache.ts";
 import type { AdapterContext, RefreshPolicy } from "./context.ts";
 import { CustomerStore } from "./customers.ts";
-import { EntityStore } from "./entities.ts";
+import { type CachedDefinition, EntityStore } from "./entities.ts";
 import { EntryStore, MAX_REFERENCE_ENTRIES, toCrmEntry } from "./entries.ts";
 import { HistoryStore } from "./history.ts";
 import { referenceEntryId } from "./ids.ts";
@@ -74,7 +74,7 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
     now: options.now ?? (() => new Date()),
   };
   const cacheOptions = options.cache ?? DEFAULT_CACHE;
-  const entities = new EntityStore(context, new TtlCache<string, EntityDefinition>(cacheOptions));
+  const entities = new EntityStore(context, new TtlCache<string, CachedDefinition>(cacheOptions));
   const customers = new CustomerStore(context, new TtlCache<string, Customer>(cacheOptions));
   const entries = new EntryStore(context);
   const history = new HistoryStore(context);
