@@ -3,47 +3,62 @@ import { Task, TaskStatus } from "@lit/task";
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { state } from "lit/decorators.js";
 import type { CrmError } from "#domain/browser";
+import { asCrmError } from "../runtime/errors.ts";
 import { pageRuntime } from "../runtime/index.ts";
-import { type CrmRuntime, toCrmError } from "../runtime/runtime.ts";
+import type { CrmRuntime } from "../runtime/runtime.ts";
 import { runtimeContext } from "./context.ts";
 import { emit } from "./events.ts";
 import { type MessageKey, message } from "./messages.ts";
 
 /**
- * The shared base of every data-bound component: it finds the page runtime
- * (context, else the page's one), loads with `@lit/task` (which drops a
- * superseded run's answer), re-reads when the runtime's cache changes (a write
- * elsewhere on the page), and renders the loading, error-with-retry and empty
- * states the same way everywhere.
+ * The shared base of every data-bound component: it finds its runtime (the
+ * one an ancestor provides by context, else the page's, made the first time
+ * a component needs it, never by constructing one), loads with `@lit/task`
+ * (which drops a superseded run's answer), re-reads when the runtime's cache
+ * changes (a write elsewhere on the page), and renders the loading,
+ * error-with-retry and empty states the same way everywhere.
+ *
+ * `A` are the inputs of `load` besides the runtime (slug, field…): the task
+ * runs again when one of them changes.
  */
-export abstract class CrmDataElement<T> extends LitElement {
+export abstract class CrmDataElement<T, A extends ReadonlyArray<unknown>> extends LitElement {
+  /** The runtime an ancestor provides (`provideRuntime`), if any. */
   @consume({ context: runtimeContext, subscribe: true })
   @state()
-  protected runtime: CrmRuntime = pageRuntime();
+  protected provided: CrmRuntime | undefined;
 
   /** Last value shown: kept while a re-read is pending so nothing flickers. */
   protected current: T | undefined;
   #unsubscribe: (() => void) | undefined;
   #reloadScheduled = false;
 
-  protected readonly data = new Task<unknown[], T>(this, {
-    task: ([runtime]) => this.load(runtime as CrmRuntime),
+  protected readonly data = new Task<readonly [CrmRuntime, ...A], T>(this, {
+    task: ([runtime, ...args]) => this.load(runtime, ...args),
     args: () => [this.runtime, ...this.loadArgs()],
     onComplete: (value) => {
       this.current = value;
+      this.loaded(value);
     },
     onError: (error) => {
       // Pending after an error shows the skeleton again, not the value before it.
       this.current = undefined;
-      emit(this, "crm-load-error", { error: toCrmError(error).toJSON() });
+      emit(this, "crm-load-error", { error: asCrmError(error).toJSON() });
     },
   });
 
+  /** The runtime this component reads and writes through. */
+  protected get runtime(): CrmRuntime {
+    return this.provided ?? pageRuntime();
+  }
+
   /** Reads what the component shows; runs again when `loadArgs()` change. */
-  protected abstract load(runtime: CrmRuntime): Promise<T>;
+  protected abstract load(runtime: CrmRuntime, ...args: A): Promise<T>;
 
   /** The inputs of `load` besides the runtime, e.g. slug and field. */
-  protected abstract loadArgs(): unknown[];
+  protected abstract loadArgs(): A;
+
+  /** The latest load's answer arrived (never a superseded one's): e.g. drafts follow it. */
+  protected loaded(_value: T): void {}
 
   /** Whether a loaded value counts as empty (renders `renderEmpty`). */
   protected isEmpty(_value: T): boolean {
@@ -139,7 +154,7 @@ export abstract class CrmDataElement<T> extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    if (changed.has("runtime") && changed.get("runtime") !== undefined) this.#subscribe();
+    if (changed.has("provided")) this.#subscribe();
   }
 
   #subscribe(): void {
@@ -160,7 +175,7 @@ export abstract class CrmDataElement<T> extends LitElement {
   /** Renders the task's state; a pending re-read keeps showing the last value. */
   protected renderData(): TemplateResult | typeof nothing {
     const status = this.data.status;
-    if (status === TaskStatus.ERROR) return this.renderError(toCrmError(this.data.error));
+    if (status === TaskStatus.ERROR) return this.renderError(asCrmError(this.data.error));
     const value = status === TaskStatus.COMPLETE ? this.data.value : this.current;
     if (value === undefined) return this.renderLoading();
     return this.isEmpty(value) ? this.renderEmpty() : this.renderValue(value);

@@ -1,51 +1,27 @@
-import type {
-  CrmEntry,
-  CrmFieldHistory,
-  CrmFieldValue,
-  CrmStageHistory,
-  CrmStageValue,
-  EntityDefinition,
-  GetCrmEntityArgs,
-  GetCrmEntriesArgs,
-  GetCrmFieldArgs,
-  GetCrmFieldHistoryArgs,
-  GetCrmStageArgs,
-  GetCrmStageHistoryArgs,
-  SetCrmFieldArgs,
-  SetCrmStageArgs,
-} from "#domain/browser";
-import { type CrmConfig, CrmRuntime, type TokenProvider } from "./runtime.ts";
+import type { CrmOperations, OperationName } from "#domain/browser";
+import { operationKinds } from "./operations.ts";
+import { type CrmConfig, CrmRuntime } from "./runtime.ts";
+import type { TokenProvider } from "./transport.ts";
 
 export type {
   CrmEntry,
-  CrmFieldHistory,
   CrmFieldValue,
-  CrmStageHistory,
+  CrmOperations,
   CrmStageValue,
   EntityDefinition,
+  OperationArgs,
+  OperationResult,
 } from "#domain/browser";
 export { CrmError } from "#domain/browser";
-export {
-  type CacheListener,
-  type CrmConfig,
-  CrmRuntime,
-  type CustomerEntries,
-  type TokenProvider,
-  toCrmError,
-} from "./runtime.ts";
+export { asCrmError, fieldMessage } from "./errors.ts";
+export type { CacheListener } from "./read-cache.ts";
+export { type CrmConfig, CrmRuntime, type CustomerEntries } from "./runtime.ts";
+export type { Fetch, TokenProvider } from "./transport.ts";
 
 /** What `window.CrmWidgets` holds on a page that loaded the widgets by script tag. */
-export interface CrmWidgetsGlobal {
+export interface CrmWidgetsGlobal extends CrmOperations {
   runtime: CrmRuntime;
   configure(config: Partial<CrmConfig>): CrmRuntime;
-  getCrmEntries(args: GetCrmEntriesArgs): Promise<CrmEntry[]>;
-  getCrmField(args: GetCrmFieldArgs): Promise<CrmFieldValue>;
-  setCrmField(args: SetCrmFieldArgs): Promise<CrmFieldValue>;
-  getCrmStage(args: GetCrmStageArgs): Promise<CrmStageValue>;
-  setCrmStage(args: SetCrmStageArgs): Promise<CrmStageValue>;
-  getCrmEntity(args: GetCrmEntityArgs): Promise<EntityDefinition>;
-  getCrmFieldHistory(args: GetCrmFieldHistoryArgs): Promise<CrmFieldHistory>;
-  getCrmStageHistory(args: GetCrmStageHistoryArgs): Promise<CrmStageHistory>;
 }
 
 declare global {
@@ -86,10 +62,11 @@ function findScriptTag(scriptUrl: string): HTMLScriptElement | null {
 }
 
 /**
- * The page's one runtime. Separately loaded widget modules share it through
- * `window.CrmWidgets`, so they still batch and cache together. The first call
- * configures it from the script tag whose `src` is `scriptUrl` (a bundle
- * passes its own URL), else from the first one with `data-proxy-url`.
+ * The page's one runtime, made the first time something asks for it.
+ * Separately loaded widget modules share it through `window.CrmWidgets`, so
+ * they still batch and cache together. The first call configures it from the
+ * script tag whose `src` is `scriptUrl` (a bundle passes its own URL), else
+ * from the first one with `data-proxy-url`.
  */
 export function pageRuntime(scriptUrl: string = import.meta.url): CrmRuntime {
   const existing = globalThis.window?.CrmWidgets?.runtime;
@@ -99,28 +76,24 @@ export function pageRuntime(scriptUrl: string = import.meta.url): CrmRuntime {
     const script = findScriptTag(scriptUrl);
     if (script) runtime.configure(configFromScript(script));
   }
-  if (typeof window !== "undefined") window.CrmWidgets = globalApi(runtime);
+  if (typeof window !== "undefined") {
+    window.CrmWidgets = {
+      runtime,
+      configure: (config) => runtime.configure(config),
+      ...operationsOn(() => runtime),
+    };
+  }
   return runtime;
 }
 
-const operations = [
-  "getCrmEntries",
-  "getCrmField",
-  "setCrmField",
-  "getCrmStage",
-  "setCrmStage",
-  "getCrmEntity",
-  "getCrmFieldHistory",
-  "getCrmStageHistory",
-] as const;
-
-function globalApi(runtime: CrmRuntime): CrmWidgetsGlobal {
-  const api: Record<string, unknown> = {
-    runtime,
-    configure: (config: Partial<CrmConfig>) => runtime.configure(config),
-  };
-  for (const name of operations) api[name] = runtime[name].bind(runtime);
-  return api as unknown as CrmWidgetsGlobal;
+/** Every operation of the table as a function, called on the runtime `runtime()` gives then. */
+function operationsOn(runtime: () => CrmRuntime): CrmOperations {
+  const operations: Partial<Record<OperationName, (args: never) => Promise<unknown>>> = {};
+  for (const op of Object.keys(operationKinds) as OperationName[]) {
+    operations[op] = (args) => runtime()[op](args);
+  }
+  // Every name of the table is set above, each to the runtime's own method of that name.
+  return operations as CrmOperations;
 }
 
 /** Configures the page's runtime from code instead of (or on top of) the script tag. */
@@ -128,42 +101,22 @@ export function configure(config: Partial<CrmConfig>): CrmRuntime {
   return pageRuntime().configure(config);
 }
 
-/** Entries of one entity for a reference (default: the session customer). */
-export function getCrmEntries(args: GetCrmEntriesArgs): Promise<CrmEntry[]> {
-  return pageRuntime().getCrmEntries(args);
-}
-
-/** One field's value (`slug` + `fieldKey`; `entryId` for entities with many entries). */
-export function getCrmField(args: GetCrmFieldArgs): Promise<CrmFieldValue> {
-  return pageRuntime().getCrmField(args);
-}
-
-/** Sets one field's value; every widget showing it updates. */
-export function setCrmField(args: SetCrmFieldArgs): Promise<CrmFieldValue> {
-  return pageRuntime().setCrmField(args);
-}
-
-/** Where an entry stands in one pipeline. */
-export function getCrmStage(args: GetCrmStageArgs): Promise<CrmStageValue> {
-  return pageRuntime().getCrmStage(args);
-}
-
-/** Moves an entry to a stage (when the pipeline lets customers move it). */
-export function setCrmStage(args: SetCrmStageArgs): Promise<CrmStageValue> {
-  return pageRuntime().setCrmStage(args);
-}
-
-/** The entity definition as the session customer may see it. */
-export function getCrmEntity(args: GetCrmEntityArgs): Promise<EntityDefinition> {
-  return pageRuntime().getCrmEntity(args);
-}
-
-/** Recorded values of a field that keeps history (`limit`, `order`, `after` page through them). */
-export function getCrmFieldHistory(args: GetCrmFieldHistoryArgs): Promise<CrmFieldHistory> {
-  return pageRuntime().getCrmFieldHistory(args);
-}
-
-/** Recorded moves of one pipeline's stages. */
-export function getCrmStageHistory(args: GetCrmStageHistoryArgs): Promise<CrmStageHistory> {
-  return pageRuntime().getCrmStageHistory(args);
-}
+/**
+ * The CRM operations on the page's runtime, as named exports:
+ * `getCrmEntries({ slug })`, `getCrmField({ slug, fieldKey })`,
+ * `setCrmField({ slug, fieldKey, value })` (every widget showing the field
+ * updates), `getCrmStage`, `setCrmStage`, `createCrmEntry`,
+ * `getCrmFieldHistory`, `getCrmStageHistory`, `getCrmEntity`. Named exports
+ * are static: a new operation of the table needs its name here.
+ */
+export const {
+  getCrmEntries,
+  getCrmField,
+  setCrmField,
+  getCrmStage,
+  setCrmStage,
+  createCrmEntry,
+  getCrmFieldHistory,
+  getCrmStageHistory,
+  getCrmEntity,
+} = operationsOn(pageRuntime);

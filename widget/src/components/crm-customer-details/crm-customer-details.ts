@@ -42,7 +42,7 @@ import { styles } from "./crm-customer-details.styles.ts";
  * @cssproperty --crm-radius - Corner radius.
  */
 @defineElement("crm-customer-details")
-export class CrmCustomerDetails extends CrmDataElement<CustomerEntries> {
+export class CrmCustomerDetails extends CrmDataElement<CustomerEntries, [string, string]> {
   static override styles = styles;
 
   /** The customer's id (as the proxy resolved it from their session). */
@@ -51,12 +51,16 @@ export class CrmCustomerDetails extends CrmDataElement<CustomerEntries> {
   /** The proxy's admin credential (not reflected). Prefer `configure({ adminToken })`. */
   @property({ attribute: "admin-token" }) adminToken = "";
 
-  protected override loadArgs(): unknown[] {
+  protected override loadArgs(): [string, string] {
     return [this.customerId, this.adminToken];
   }
 
-  protected override load(runtime: CrmRuntime): Promise<CustomerEntries> {
-    return runtime.getCustomerEntries(this.customerId, this.adminToken || undefined);
+  protected override load(
+    runtime: CrmRuntime,
+    customerId: string,
+    adminToken: string,
+  ): Promise<CustomerEntries> {
+    return runtime.getCustomerEntries(customerId, adminToken || undefined);
   }
 
   protected override isEmpty(value: CustomerEntries): boolean {

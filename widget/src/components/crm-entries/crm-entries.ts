@@ -45,7 +45,7 @@ interface EntriesData {
  * @cssproperty --crm-color-skeleton - Loading placeholder.
  */
 @defineElement("crm-entries")
-export class CrmEntries extends CrmDataElement<EntriesData> {
+export class CrmEntries extends CrmDataElement<EntriesData, [string, string]> {
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
@@ -54,16 +54,20 @@ export class CrmEntries extends CrmDataElement<EntriesData> {
   /** Comma-separated field keys to show, in order; default: the first four readable fields. */
   @property({ reflect: true }) fields = "";
 
-  protected override loadArgs(): unknown[] {
+  protected override loadArgs(): [string, string] {
     return [this.slug, this.fields];
   }
 
-  protected override async load(runtime: CrmRuntime): Promise<EntriesData> {
+  protected override async load(
+    runtime: CrmRuntime,
+    slug: string,
+    fieldKeys: string,
+  ): Promise<EntriesData> {
     const [entity, entries] = await Promise.all([
-      runtime.getCrmEntity({ slug: this.slug }),
-      runtime.getCrmEntries({ slug: this.slug }),
+      runtime.getCrmEntity({ slug }),
+      runtime.getCrmEntries({ slug }),
     ]);
-    const keys = this.fields
+    const keys = fieldKeys
       .split(",")
       .map((key) => key.trim())
       .filter(Boolean);

@@ -1,13 +1,14 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
 import type { CrmFieldValue, EntityDefinition, FieldDefinition, FieldValue } from "#domain/browser";
-import { checkFieldValue } from "#domain/browser";
-import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
+import { asCrmError, fieldMessage } from "../../runtime/errors.ts";
+import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
+import { FieldEditor } from "../field-editor.ts";
 import { colorStyle, formatValue, isEmptyValue } from "../format.ts";
-import { draftFromValue, renderFieldControl, valueFromDraft } from "../inputs.ts";
+import { renderFieldControl } from "../inputs.ts";
 import { styles } from "./crm-field.styles.ts";
 
 interface FieldData {
@@ -56,7 +57,7 @@ const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentCol
  * @cssproperty --crm-field-skeleton-width - Width of the loading placeholder (match your typical value).
  */
 @defineElement("crm-field")
-export class CrmField extends CrmDataElement<FieldData> {
+export class CrmField extends CrmDataElement<FieldData, [string, string, string]> {
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
@@ -75,28 +76,36 @@ export class CrmField extends CrmDataElement<FieldData> {
   @property({ reflect: true }) placeholder = "";
 
   @state() private editing = false;
-  @state() private draft = "";
-  @state() private badInput = false;
-  @state() private validation = "";
   @state() private saving = false;
   @state() private saveError = "";
   /** The last save failed without saying whether it was stored (`outcome_unknown`). */
   @state() private saveOutcomeUnknown = false;
+  /** The inline edit; its field is the loaded one's. */
+  private editor: FieldEditor | undefined;
 
-  protected override loadArgs(): unknown[] {
+  protected override loadArgs(): [string, string, string] {
     return [this.slug, this.field, this.entryId];
   }
 
-  protected override async load(runtime: CrmRuntime): Promise<FieldData> {
-    const entryId = this.entryId || undefined;
+  protected override async load(
+    runtime: CrmRuntime,
+    slug: string,
+    fieldKey: string,
+    entryId: string,
+  ): Promise<FieldData> {
     const [entity, value] = await Promise.all([
-      runtime.getCrmEntity({ slug: this.slug }),
-      runtime.getCrmField({ slug: this.slug, fieldKey: this.field, entryId }),
+      runtime.getCrmEntity({ slug }),
+      runtime.getCrmField({ slug, fieldKey, entryId: entryId || undefined }),
     ]);
-    const field = entity.fields.find((candidate) => candidate.key === this.field);
-    if (!field)
-      throw toCrmError({ code: "field_not_found", message: `Unknown field ${this.field}` });
+    const field = entity.fields.find((candidate) => candidate.key === fieldKey);
+    if (!field) throw asCrmError({ code: "field_not_found", message: `Unknown field ${fieldKey}` });
     return { entity, field, value };
+  }
+
+  protected override loaded({ field, value }: FieldData): void {
+    if (!this.editor) this.editor = new FieldEditor(this, field);
+    this.editor.field = field;
+    this.editor.sync(value.value);
   }
 
   /**
@@ -124,7 +133,7 @@ export class CrmField extends CrmDataElement<FieldData> {
   protected override renderValue({ field, value }: FieldData): TemplateResult {
     const canEdit = this.editable && field.customerAccess === "write";
     return html`<span part="base" class="field ${canEdit ? "editable" : ""}" aria-busy=${this.saving}>
-      ${this.editing ? this.renderEditor(field) : this.renderDisplay(field, value.value, canEdit)}
+      ${this.editing && this.editor ? this.renderEditor(this.editor) : this.renderDisplay(field, value.value, canEdit)}
       ${this.renderSaveState(this.saving, this.saveError, this.saveOutcomeUnknown)}
     </span>`;
   }
@@ -164,20 +173,21 @@ export class CrmField extends CrmDataElement<FieldData> {
       </button>`;
   }
 
-  private renderEditor(field: FieldDefinition): TemplateResult {
+  private renderEditor(editor: FieldEditor): TemplateResult {
+    const field = editor.field;
     return html`<span class="editor">
       ${renderFieldControl(field, {
         id: "input",
-        draft: this.draft,
+        draft: editor.draft,
         locale: this.locale,
         label: field.label,
-        invalid: this.validation !== "",
+        invalid: editor.message !== "",
         describedBy: "message",
-        onInput: this.onInput,
+        onInput: (event) => editor.input(event),
         onKeyDown: this.onKeyDown,
         onBlur: this.onBlur,
       })}
-      <span id="message" part="message" class="message" aria-live="polite">${this.validation}</span>
+      <span id="message" part="message" class="message" aria-live="polite">${editor.message}</span>
     </span>`;
   }
 
@@ -185,9 +195,7 @@ export class CrmField extends CrmDataElement<FieldData> {
   startEditing = (): void => {
     const data = this.current;
     if (!data || this.saving || !this.editable || data.field.customerAccess !== "write") return;
-    this.draft = draftFromValue(data.value.value);
-    this.badInput = false;
-    this.validation = "";
+    this.editor?.reset(data.value.value);
     this.saveError = "";
     this.saveOutcomeUnknown = false;
     this.editing = true;
@@ -200,16 +208,6 @@ export class CrmField extends CrmDataElement<FieldData> {
       if (target) this.renderRoot.querySelector<HTMLElement>(`[part=${target}]`)?.focus();
     }
   }
-
-  private onInput = (event: Event): void => {
-    const control = event.target as HTMLInputElement;
-    this.draft = control.value;
-    this.badInput = control.validity?.badInput ?? false;
-    const field = this.current?.field;
-    if (!field) return;
-    const check = checkFieldValue(field, valueFromDraft(field, this.draft, this.badInput));
-    this.validation = check.ok ? "" : check.message;
-  };
 
   private onKeyDown = (event: KeyboardEvent): void => {
     if (event.key === "Escape") {
@@ -230,25 +228,16 @@ export class CrmField extends CrmDataElement<FieldData> {
   /** Closes the editor without saving. */
   cancel(): void {
     this.editing = false;
-    this.validation = "";
   }
 
   /** Validates the draft with the shared schema and saves it if it changed. */
   async commit(): Promise<void> {
-    const data = this.current;
-    if (!data || !this.editing) return;
-    const check = checkFieldValue(
-      data.field,
-      valueFromDraft(data.field, this.draft, this.badInput),
-    );
-    if (!check.ok) {
-      this.validation = check.message;
-      return;
-    }
+    const editor = this.editor;
+    if (!editor || !this.editing || !editor.check().ok) return;
     this.editing = false;
-    const previousValue = data.value.value;
-    const value = check.value;
-    if (value === previousValue || (isEmptyValue(value) && isEmptyValue(previousValue))) return;
+    const value = editor.changed();
+    if (value === undefined) return;
+    const previousValue = editor.saved;
     const detail = { slug: this.slug, fieldKey: this.field };
     emit(this, "crm-change", { ...detail, value, previousValue });
     this.saving = true;
@@ -260,7 +249,7 @@ export class CrmField extends CrmDataElement<FieldData> {
       });
       emit(this, "crm-save", { slug: this.slug, fields: [saved] });
     } catch (error) {
-      const body = toCrmError(error).toJSON();
+      const body = asCrmError(error).toJSON();
       this.saveError = fieldMessage(body);
       this.saveOutcomeUnknown = body.code === "outcome_unknown";
       emit(this, "crm-save-error", {

@@ -6,15 +6,16 @@ import type {
   CrmFieldValue,
   EntityDefinition,
   FieldDefinition,
-  FieldValue,
 } from "#domain/browser";
-import { CrmError, checkFieldValue } from "#domain/browser";
-import { type CrmRuntime, fieldMessage, toCrmError } from "../../runtime/runtime.ts";
+import { CrmError } from "#domain/browser";
+import { asCrmError, fieldMessage } from "../../runtime/errors.ts";
+import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
+import { FieldEditor } from "../field-editor.ts";
 import { formatValue, unitLabel } from "../format.ts";
-import { draftFromValue, renderFieldControl, valueFromDraft } from "../inputs.ts";
+import { renderFieldControl } from "../inputs.ts";
 import type { MessageKey } from "../messages.ts";
 import { styles } from "./crm-form.styles.ts";
 
@@ -80,7 +81,7 @@ const statusMessages: Partial<Record<FormStatus, MessageKey>> = {
  * @cssproperty --crm-radius - Corner radius.
  */
 @defineElement("crm-form")
-export class CrmForm extends CrmDataElement<FormData> {
+export class CrmForm extends CrmDataElement<FormData, [string, string, string]> {
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
@@ -95,60 +96,60 @@ export class CrmForm extends CrmDataElement<FormData> {
   /** Hides the heading (the entity's name). */
   @property({ attribute: "no-heading", type: Boolean, reflect: true }) noHeading = false;
 
-  @state() private drafts: Record<string, string> = {};
-  @state() private badInputs: Record<string, boolean> = {};
-  @state() private errors: Record<string, string> = {};
-  @state() private shown = new Set<string>();
   @state() private status: FormStatus = "idle";
   /** Why the last save failed as a whole (no field concerned), e.g. the proxy unreachable. */
   @state() private formError = "";
   /** The last save failed without saying whether it was stored (`outcome_unknown`). */
   @state() private formOutcomeUnknown = false;
-  /** The last value the proxy confirmed per field: what "changed" is measured against. */
-  private baseline: Record<string, FieldValue> = {};
+  /** Each field's edit, by key: draft, message, and the value the proxy last confirmed. */
+  private readonly editors = new Map<string, FieldEditor>();
 
-  protected override loadArgs(): unknown[] {
+  protected override loadArgs(): [string, string, string] {
     return [this.slug, this.fields, this.entryId];
   }
 
-  protected override async load(runtime: CrmRuntime): Promise<FormData> {
+  protected override async load(
+    runtime: CrmRuntime,
+    slug: string,
+    fieldKeys: string,
+    entryId: string,
+  ): Promise<FormData> {
     const [entity, entries] = await Promise.all([
-      runtime.getCrmEntity({ slug: this.slug }),
-      runtime.getCrmEntries({ slug: this.slug }),
+      runtime.getCrmEntity({ slug }),
+      runtime.getCrmEntries({ slug }),
     ]);
-    if (entity.entriesPerReference === "many" && !this.entryId) {
+    if (entity.entriesPerReference === "many" && !entryId) {
       throw new CrmError(
         "invalid_request",
         `Set entry-id: ${entity.name} has several entries per customer`,
       );
     }
-    const entry = this.entryId
-      ? entries.find((candidate) => candidate.id === this.entryId)
-      : entries[0];
-    if (this.entryId && !entry) throw new CrmError("entry_not_found", "Entry not found");
-    const keys = this.fields
+    const entry = entryId ? entries.find((candidate) => candidate.id === entryId) : entries[0];
+    if (entryId && !entry) throw new CrmError("entry_not_found", "Entry not found");
+    const keys = fieldKeys
       .split(",")
       .map((key) => key.trim())
       .filter(Boolean);
     const fields = keys.length
       ? keys.flatMap((key) => entity.fields.filter((field) => field.key === key))
       : entity.fields.filter((field) => field.customerAccess === "write");
-    this.prefill(fields, entry);
     return { entity, entry, fields };
   }
 
   /** New server values replace drafts the user has not changed; their own input stays. */
-  private prefill(fields: FieldDefinition[], entry: CrmEntry | undefined): void {
-    const drafts = { ...this.drafts };
+  protected override loaded({ fields, entry }: FormData): void {
     for (const field of fields) {
       const server = entry?.values[field.key] ?? null;
-      const untouched =
-        !(field.key in drafts) ||
-        drafts[field.key] === draftFromValue(this.baseline[field.key] ?? null);
-      if (untouched) drafts[field.key] = draftFromValue(server);
-      this.baseline[field.key] = server;
+      const editor = this.editors.get(field.key);
+      if (editor) {
+        editor.field = field;
+        editor.sync(server);
+      } else {
+        const created = new FieldEditor(this, field);
+        created.reset(server);
+        this.editors.set(field.key, created);
+      }
     }
-    this.drafts = drafts;
   }
 
   protected override render(): TemplateResult | typeof nothing {
@@ -236,7 +237,6 @@ export class CrmForm extends CrmDataElement<FormData> {
 
   private renderField(field: FieldDefinition, entry: CrmEntry | undefined): TemplateResult {
     const id = `field-${field.key}`;
-    const error = this.shown.has(field.key) ? (this.errors[field.key] ?? "") : "";
     const unit = field.type === "number" && field.unit ? unitLabel(field.unit, this.locale) : "";
     const label = html`<label part="label" for=${id}
       >${field.label}${unit ? html` <span class="unit">(${unit})</span>` : nothing}${
@@ -247,7 +247,8 @@ export class CrmForm extends CrmDataElement<FormData> {
           : nothing
       }</label
     >`;
-    if (field.customerAccess !== "write") {
+    const editor = this.editors.get(field.key);
+    if (field.customerAccess !== "write" || !editor) {
       return html`<div part="field" class="field">
         <span part="label" class="label" id=${id}>${field.label}</span>
         <span class="readonly" role="group" aria-labelledby=${id}
@@ -255,17 +256,18 @@ export class CrmForm extends CrmDataElement<FormData> {
         >
       </div>`;
     }
+    const error = editor.shown ? editor.message : "";
     return html`<div part="field" class="field">
       ${label}
       <span part="description" class="description" id="desc-${field.key}">${field.description ?? ""}</span>
       ${renderFieldControl(field, {
         id,
-        draft: this.drafts[field.key] ?? "",
+        draft: editor.draft,
         locale: this.locale,
         invalid: error !== "",
         describedBy: `desc-${field.key} err-${field.key}`,
-        onInput: (event) => this.onInput(field, event),
-        onBlur: () => this.onBlur(field),
+        onInput: (event) => this.onInput(editor, event),
+        onBlur: () => this.onBlur(editor),
       })}
       <span part="field-error" class="field-error" id="err-${field.key}" aria-live="polite"
         >${error}</span
@@ -273,17 +275,8 @@ export class CrmForm extends CrmDataElement<FormData> {
     </div>`;
   }
 
-  private check(field: FieldDefinition): string {
-    const value = valueFromDraft(field, this.drafts[field.key] ?? "", this.badInputs[field.key]);
-    const result = checkFieldValue(field, value);
-    return result.ok ? "" : result.message;
-  }
-
-  private onInput(field: FieldDefinition, event: Event): void {
-    const control = event.target as HTMLInputElement;
-    this.drafts = { ...this.drafts, [field.key]: control.value };
-    this.badInputs = { ...this.badInputs, [field.key]: control.validity?.badInput ?? false };
-    this.errors = { ...this.errors, [field.key]: this.check(field) };
+  private onInput(editor: FieldEditor, event: Event): void {
+    editor.input(event);
     if (this.status === "saved" || this.status === "unchanged") this.status = "idle";
   }
 
@@ -292,18 +285,8 @@ export class CrmForm extends CrmDataElement<FormData> {
    * typing. Leaving a field never changes its message: the proxy's refusal stands until the
    * input changes, and the Save button the pointer is pressing does not move.
    */
-  private onBlur(field: FieldDefinition): void {
-    if (this.shown.has(field.key) || this.changedValue(field) === undefined) return;
-    this.shown = new Set(this.shown).add(field.key);
-  }
-
-  /** The new value of a field the user changed; `undefined` when it is unchanged. */
-  private changedValue(field: FieldDefinition): FieldValue | undefined {
-    const value = valueFromDraft(field, this.drafts[field.key] ?? "", this.badInputs[field.key]);
-    const before = this.baseline[field.key] ?? null;
-    const same =
-      value === before || ((value === null || value === "") && (before === null || before === ""));
-    return same ? undefined : value;
+  private onBlur(editor: FieldEditor): void {
+    if (!editor.shown && editor.changed() !== undefined) editor.show();
   }
 
   private onSubmit = (event: SubmitEvent): void => {
@@ -315,21 +298,25 @@ export class CrmForm extends CrmDataElement<FormData> {
   async submit(): Promise<void> {
     const data = this.current;
     if (!data || this.status === "saving") return;
-    const writable = data.fields.filter((field) => field.customerAccess === "write");
+    const editors = data.fields.flatMap((field) => {
+      const editor = this.editors.get(field.key);
+      return field.customerAccess === "write" && editor ? [editor] : [];
+    });
     this.formError = "";
     this.formOutcomeUnknown = false;
-    const errors: Record<string, string> = {};
-    for (const field of writable) errors[field.key] = this.check(field);
-    this.errors = errors;
-    this.shown = new Set(writable.map((field) => field.key));
-    if (writable.some((field) => errors[field.key])) {
+    let valid = true;
+    for (const editor of editors) {
+      valid = editor.check().ok && valid;
+      editor.show();
+    }
+    if (!valid) {
       this.status = "invalid";
-      await this.focusFirstInvalid(writable);
+      await this.focusFirstInvalid(editors);
       return;
     }
-    const changed = writable.flatMap((field) => {
-      const value = this.changedValue(field);
-      return value === undefined ? [] : [{ field, value: value as FieldValue }];
+    const changed = editors.flatMap((editor) => {
+      const value = editor.changed();
+      return value === undefined ? [] : [{ editor, value }];
     });
     if (changed.length === 0) {
       this.status = "unchanged";
@@ -337,39 +324,39 @@ export class CrmForm extends CrmDataElement<FormData> {
     }
     this.status = "saving";
     const entryId = this.entryId || undefined;
-    for (const { field, value } of changed) {
+    for (const { editor, value } of changed) {
       emit(this, "crm-change", {
         slug: this.slug,
-        fieldKey: field.key,
+        fieldKey: editor.field.key,
         value,
-        previousValue: this.baseline[field.key] ?? null,
+        previousValue: editor.saved,
       });
     }
     // Issued in one task, so the runtime sends them as one batch request.
     const outcomes = await Promise.allSettled(
-      changed.map(({ field, value }) =>
-        this.runtime.setCrmField({ slug: this.slug, fieldKey: field.key, value, entryId }),
+      changed.map(({ editor, value }) =>
+        this.runtime.setCrmField({ slug: this.slug, fieldKey: editor.field.key, value, entryId }),
       ),
     );
     const saved: CrmFieldValue[] = [];
     const refused: Record<string, CrmErrorBody> = {};
     let formFailure: CrmErrorBody | undefined;
     outcomes.forEach((outcome, index) => {
-      const key = changed[index]!.field.key;
+      const editor = changed[index]!.editor;
+      const key = editor.field.key;
       if (outcome.status === "fulfilled") {
         saved.push(outcome.value);
-        this.baseline[key] = outcome.value.value;
+        editor.saved = outcome.value.value;
         return;
       }
-      const body = toCrmError(outcome.reason).toJSON();
+      const body = asCrmError(outcome.reason).toJSON();
       // Only an error naming this field belongs under it; the proxy being unreachable (or a
       // session problem) concerns the whole form and is said once.
-      if (body.field === key) refused[key] = body;
-      else formFailure ??= body;
+      if (body.field === key) {
+        refused[key] = body;
+        editor.refuse(fieldMessage(body));
+      } else formFailure ??= body;
     });
-    const serverErrors = { ...this.errors };
-    for (const [key, body] of Object.entries(refused)) serverErrors[key] = fieldMessage(body);
-    this.errors = serverErrors;
     const failure = Object.values(refused)[0] ?? formFailure;
     if (!failure) {
       this.status = "saved";
@@ -387,13 +374,13 @@ export class CrmForm extends CrmDataElement<FormData> {
           : formFailure.message.replace(/\.$/, "");
     }
     emit(this, "crm-save-error", { slug: this.slug, error: failure, errors: refused });
-    await this.focusFirstInvalid(writable);
+    await this.focusFirstInvalid(editors);
   }
 
-  private async focusFirstInvalid(fields: FieldDefinition[]): Promise<void> {
+  private async focusFirstInvalid(editors: FieldEditor[]): Promise<void> {
     await this.updateComplete;
-    const first = fields.find((field) => this.errors[field.key]);
-    if (first) this.renderRoot.querySelector<HTMLElement>(`#field-${first.key}`)?.focus();
+    const first = editors.find((editor) => editor.message);
+    if (first) this.renderRoot.querySelector<HTMLElement>(`#field-${first.field.key}`)?.focus();
   }
 }
 

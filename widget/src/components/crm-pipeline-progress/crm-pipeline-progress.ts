@@ -6,7 +6,8 @@ import type {
   PipelineDefinition,
   StageDefinition,
 } from "#domain/browser";
-import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { asCrmError } from "../../runtime/errors.ts";
+import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
@@ -65,7 +66,7 @@ interface PipelineData {
  * @cssproperty --crm-color-skeleton - Loading placeholder.
  */
 @defineElement("crm-pipeline-progress")
-export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
+export class CrmPipelineProgress extends CrmDataElement<PipelineData, [string, string, string, boolean]> {
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
@@ -94,25 +95,26 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
   /** A move started from the keyboard or pointer inside: focus follows the current stage. */
   private keepFocus = false;
 
-  protected override loadArgs(): unknown[] {
+  protected override loadArgs(): [string, string, string, boolean] {
     return [this.slug, this.pipeline, this.entryId, this.showHistory];
   }
 
-  protected override async load(runtime: CrmRuntime): Promise<PipelineData> {
-    const entryId = this.entryId || undefined;
+  protected override async load(
+    runtime: CrmRuntime,
+    slug: string,
+    key: string,
+    entry: string,
+    showHistory: boolean,
+  ): Promise<PipelineData> {
+    const entryId = entry || undefined;
     const [entity, stage, history] = await Promise.all([
-      runtime.getCrmEntity({ slug: this.slug }),
-      runtime.getCrmStage({ slug: this.slug, pipeline: this.pipeline, entryId }),
-      this.showHistory
-        ? runtime.getCrmStageHistory({ slug: this.slug, pipeline: this.pipeline, entryId })
-        : undefined,
+      runtime.getCrmEntity({ slug }),
+      runtime.getCrmStage({ slug, pipeline: key, entryId }),
+      showHistory ? runtime.getCrmStageHistory({ slug, pipeline: key, entryId }) : undefined,
     ]);
-    const pipeline = entity.pipelines.find((candidate) => candidate.key === this.pipeline);
+    const pipeline = entity.pipelines.find((candidate) => candidate.key === key);
     if (!pipeline) {
-      throw toCrmError({
-        code: "pipeline_not_found",
-        message: `Unknown pipeline ${this.pipeline}`,
-      });
+      throw asCrmError({ code: "pipeline_not_found", message: `Unknown pipeline ${key}` });
     }
     // Newest first: the first move into a stage found is the latest one.
     const reached: Record<string, string> = {};
@@ -171,7 +173,7 @@ export class CrmPipelineProgress extends CrmDataElement<PipelineData> {
       });
       emit(this, "crm-save", { slug: this.slug, fields: [], stage: saved });
     } catch (error) {
-      const body = toCrmError(error).toJSON();
+      const body = asCrmError(error).toJSON();
       this.saveError = body.message;
       this.saveOutcomeUnknown = body.code === "outcome_unknown";
       emit(this, "crm-save-error", { slug: this.slug, error: body, errors: {} });

@@ -1,0 +1,88 @@
+import type { ReactiveControllerHost } from "lit";
+import type { FieldDefinition, FieldValue, ValueCheck } from "#domain/browser";
+import { checkFieldValue } from "#domain/browser";
+import { isEmptyValue } from "./format.ts";
+import { draftFromValue, valueFromDraft } from "./inputs.ts";
+
+/**
+ * The edit of one field, as Lion's parser/formatter pair and Shoelace's form
+ * control controller do it: the draft the input holds (formatted from a
+ * value, parsed back), checked with the proxy's own schema, measured against
+ * the last value the proxy confirmed. `crm-field` has one, `crm-form` one per
+ * field; each change asks the host to render.
+ */
+export class FieldEditor {
+  /** What the input holds. */
+  draft = "";
+  /** The browser could not read the input as its type (a number input's "1e"). */
+  badInput = false;
+  /** Why the draft cannot be saved, or why the proxy refused it; "" when nothing is wrong. */
+  message = "";
+  /** Whether `message` is shown: once a changed field was left, or the form submitted. */
+  shown = false;
+  /** The last value the proxy confirmed: what "changed" is measured against. */
+  saved: FieldValue = null;
+  readonly #host: ReactiveControllerHost;
+
+  constructor(
+    host: ReactiveControllerHost,
+    public field: FieldDefinition,
+  ) {
+    this.#host = host;
+  }
+
+  /** Starts over from `value`: the draft shows it and nothing is wrong. */
+  reset(value: FieldValue): void {
+    this.saved = value;
+    this.draft = draftFromValue(value);
+    this.badInput = false;
+    this.message = "";
+    this.shown = false;
+    this.#host.requestUpdate();
+  }
+
+  /** A value read from the proxy: it replaces the draft unless the user changed it. */
+  sync(value: FieldValue): void {
+    if (this.draft === draftFromValue(this.saved)) this.draft = draftFromValue(value);
+    this.saved = value;
+    this.#host.requestUpdate();
+  }
+
+  /** The user typed or chose: the draft follows the control, and is checked at once. */
+  input(event: Event): void {
+    const control = event.target as HTMLInputElement;
+    this.draft = control.value;
+    this.badInput = control.validity?.badInput ?? false;
+    this.check();
+  }
+
+  /** Parses the draft and checks it with the field's schema; `message` says what is wrong. */
+  check(): ValueCheck {
+    const result = checkFieldValue(
+      this.field,
+      valueFromDraft(this.field, this.draft, this.badInput),
+    );
+    this.message = result.ok ? "" : result.message;
+    this.#host.requestUpdate();
+    return result;
+  }
+
+  /** The value the user changed the field to; `undefined` while it is what the proxy has. */
+  changed(): FieldValue | undefined {
+    const value = valueFromDraft(this.field, this.draft, this.badInput);
+    const same = value === this.saved || (isEmptyValue(value) && isEmptyValue(this.saved));
+    return same ? undefined : value;
+  }
+
+  /** Shows the message from now on (the field was left changed, or the form submitted). */
+  show(): void {
+    this.shown = true;
+    this.#host.requestUpdate();
+  }
+
+  /** The proxy refused the value: its message stands, shown, until the input changes. */
+  refuse(message: string): void {
+    this.message = message;
+    this.show();
+  }
+}
