@@ -6,7 +6,7 @@ import type {
   WriteOperationName,
 } from "#domain/browser";
 import { CrmError } from "#domain/browser";
-import { BatchQueue } from "./batch-queue.ts";
+import { batchQueue } from "./batch-queue.ts";
 import { operationKinds } from "./operations.ts";
 import { type CacheListener, ReadCache } from "./read-cache.ts";
 import { type ProxySettings, Transport } from "./transport.ts";
@@ -53,10 +53,11 @@ export class CrmRuntime {
 
   #config: CrmConfig = { proxyUrl: "" };
   readonly #transport = new Transport(() => this.#config);
-  readonly #queue = new BatchQueue((body) =>
-    this.#transport.request("/v1/batch", { method: "POST", body: JSON.stringify(body) }),
+  readonly #cache = new ReadCache(
+    batchQueue((body) =>
+      this.#transport.request("/v1/batch", { method: "POST", body: JSON.stringify(body) }),
+    ),
   );
-  readonly #cache = new ReadCache((op, args) => this.#queue.call(op, args));
 
   constructor(config?: Partial<CrmConfig>) {
     if (config) this.configure(config);
