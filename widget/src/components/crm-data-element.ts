@@ -22,10 +22,13 @@ import { type MessageKey, message } from "./messages.ts";
  * runs again when one of them changes.
  */
 export abstract class CrmDataElement<T, A extends ReadonlyArray<unknown>> extends LitElement {
-  /** The runtime an ancestor provides (`provideRuntime`), if any. */
+  /**
+   * The runtime this component reads and writes through: the one an ancestor
+   * provides (`provideRuntime`), else, from `connectedCallback` on, the page's.
+   */
   @consume({ context: runtimeContext, subscribe: true })
   @state()
-  protected provided: CrmRuntime | undefined;
+  protected runtime!: CrmRuntime;
 
   /** Last value shown: kept while a re-read is pending so nothing flickers. */
   protected current: T | undefined;
@@ -45,11 +48,6 @@ export abstract class CrmDataElement<T, A extends ReadonlyArray<unknown>> extend
       emit(this, "crm-load-error", { error: asCrmError(error).toJSON() });
     },
   });
-
-  /** The runtime this component reads and writes through. */
-  protected get runtime(): CrmRuntime {
-    return this.provided ?? pageRuntime();
-  }
 
   /** Reads what the component shows; runs again when `loadArgs()` change. */
   protected abstract load(runtime: CrmRuntime, ...args: A): Promise<T>;
@@ -123,7 +121,7 @@ export abstract class CrmDataElement<T, A extends ReadonlyArray<unknown>> extend
     return (
       this.explicitLocale ||
       this.getAttribute("lang") ||
-      this.runtime.locale ||
+      this.runtime?.locale ||
       this.parentElement?.closest("[lang]")?.getAttribute("lang") ||
       navigator.language ||
       "en"
@@ -141,6 +139,8 @@ export abstract class CrmDataElement<T, A extends ReadonlyArray<unknown>> extend
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The provider, if any, answered during `super.connectedCallback()`.
+    this.runtime ??= pageRuntime();
     this.#subscribe();
     // Back in the page after a removal: writes made meanwhile were not heard.
     this.#scheduleReload();
@@ -154,7 +154,7 @@ export abstract class CrmDataElement<T, A extends ReadonlyArray<unknown>> extend
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    if (changed.has("provided")) this.#subscribe();
+    if (changed.has("runtime") && changed.get("runtime") !== undefined) this.#subscribe();
   }
 
   #subscribe(): void {

@@ -4,14 +4,25 @@ import { renderStages } from "./crm-pipeline-progress/stages.ts";
 import { colorStyle, formatTimestamp, formatValue, outcomeSuffix } from "./format.ts";
 import { message } from "./messages.ts";
 
+/** What one entry card shows. */
+export interface EntryCardOptions {
+  entity: EntityDefinition;
+  entry: CrmEntry;
+  /** The fields shown, in order. */
+  fields: FieldDefinition[];
+  locale: string;
+  /** `chips`: each pipeline's current stage as a chip; `full`: each pipeline's stage list. */
+  stagesLayout: "chips" | "full";
+}
+
 /** One entry as a card: its fields as a description list, then its stages. */
-export function renderEntryCard(
-  entity: EntityDefinition,
-  entry: CrmEntry,
-  fields: FieldDefinition[],
-  locale: string,
-  stagesLayout: "chips" | "full",
-): TemplateResult {
+export function renderEntryCard({
+  entity,
+  entry,
+  fields,
+  locale,
+  stagesLayout,
+}: EntryCardOptions): TemplateResult {
   return html`<article part="entry" class="entry" aria-label=${entryTitle(entity, entry, fields, locale)}>
     <dl part="values" class="values">
       ${fields.map((field) => {

@@ -12,23 +12,25 @@ import { draftFromValue, valueFromDraft } from "./inputs.ts";
  * field; each change asks the host to render.
  */
 export class FieldEditor {
+  // Each is set by `reset`, which the constructor calls.
   /** What the input holds. */
-  draft = "";
+  draft!: string;
   /** The browser could not read the input as its type (a number input's "1e"). */
-  badInput = false;
+  badInput!: boolean;
   /** Why the draft cannot be saved, or why the proxy refused it; "" when nothing is wrong. */
-  message = "";
+  message!: string;
   /** Whether `message` is shown: once a changed field was left, or the form submitted. */
-  shown = false;
+  shown!: boolean;
   /** The last value the proxy confirmed: what "changed" is measured against. */
-  saved: FieldValue = null;
-  readonly #host: ReactiveControllerHost;
+  saved!: FieldValue;
 
+  /** An edit of `field` starting from `value`, the proxy's; `host` renders it. */
   constructor(
-    host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost,
     public field: FieldDefinition,
+    value: FieldValue,
   ) {
-    this.#host = host;
+    this.reset(value);
   }
 
   /** Starts over from `value`: the draft shows it and nothing is wrong. */
@@ -38,14 +40,14 @@ export class FieldEditor {
     this.badInput = false;
     this.message = "";
     this.shown = false;
-    this.#host.requestUpdate();
+    this.host.requestUpdate();
   }
 
   /** A value read from the proxy: it replaces the draft unless the user changed it. */
   sync(value: FieldValue): void {
     if (this.draft === draftFromValue(this.saved)) this.draft = draftFromValue(value);
     this.saved = value;
-    this.#host.requestUpdate();
+    this.host.requestUpdate();
   }
 
   /** The user typed or chose: the draft follows the control, and is checked at once. */
@@ -63,7 +65,7 @@ export class FieldEditor {
       valueFromDraft(this.field, this.draft, this.badInput),
     );
     this.message = result.ok ? "" : result.message;
-    this.#host.requestUpdate();
+    this.host.requestUpdate();
     return result;
   }
 
@@ -74,15 +76,14 @@ export class FieldEditor {
     return same ? undefined : value;
   }
 
-  /** Shows the message from now on (the field was left changed, or the form submitted). */
-  show(): void {
-    this.shown = true;
-    this.#host.requestUpdate();
-  }
-
-  /** The proxy refused the value: its message stands, shown, until the input changes. */
-  refuse(message: string): void {
+  /**
+   * Shows the message from now on (the field was left changed, or the form
+   * submitted); `message` replaces it, e.g. the proxy's refusal, which stands
+   * until the input changes.
+   */
+  show(message = this.message): void {
     this.message = message;
-    this.show();
+    this.shown = true;
+    this.host.requestUpdate();
   }
 }

@@ -4,8 +4,8 @@ import { CrmError, isErrorCode } from "#domain/browser";
 /**
  * What a call rejected with, as the `CrmError` a component shows: a
  * `CrmError` as it is, an error body the proxy sent by its code, anything
- * else as `internal`. (The proxy's `toCrmError` is another thing: it reads
- * Elasticsearch's failures.)
+ * else as `internal`. (The proxy's `fromElasticsearchError` is another
+ * thing: it reads Elasticsearch's failures.)
  */
 export function asCrmError(reason: unknown): CrmError {
   if (reason instanceof CrmError) return reason;

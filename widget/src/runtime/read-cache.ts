@@ -233,21 +233,10 @@ export class ReadCache {
     for (const listener of this.#listeners) listener(key);
   }
 
-  /**
-   * Counts a write's start or end for the reads it may change (its field or
-   * pipeline, and entry lists); the cached ones other than the value itself
-   * (its history) are dropped, so they are read again.
-   */
+  /** Counts a write's start or end for the reads it may change: its field or pipeline, and entry lists. */
   #wrote(args: Address): void {
-    const written = topic(args);
-    for (const changed of [written, topic({ slug: args.slug })]) {
+    for (const changed of [topic(args), topic({ slug: args.slug })]) {
       this.#writes.set(changed, (this.#writes.get(changed) ?? 0) + 1);
-    }
-    for (const [key, record] of this.#records) {
-      if (record.op.endsWith("History") && topic(record.args) === written) {
-        this.#records.delete(key);
-        this.#emit(key);
-      }
     }
   }
 
@@ -290,17 +279,23 @@ export class ReadCache {
     }
   }
 
-  /** Updates the written entry inside cached entry lists; a list missing it is read again. */
+  /**
+   * Updates the written entry inside the entity's cached entry lists (a list
+   * missing it is read again) and drops its cached histories (read again).
+   */
   #patchEntries(slug: string, entryId: string | null, update: (entry: CrmEntry) => CrmEntry): void {
     for (const [key, record] of this.#records) {
-      if (record.op !== "getCrmEntries" || record.args.slug !== slug) continue;
-      const entries = record.data;
-      if (entryId !== null && entries.some((entry) => entry.id === entryId)) {
-        const data = entries.map((entry) => (entry.id === entryId ? update(entry) : entry));
+      if (record.args.slug !== slug) continue;
+      if (
+        record.op === "getCrmEntries" &&
+        entryId !== null &&
+        record.data.some((entry) => entry.id === entryId)
+      ) {
+        const data = record.data.map((entry) => (entry.id === entryId ? update(entry) : entry));
         this.#records.set(key, { ...record, data });
-      } else {
+      } else if (record.op === "getCrmEntries" || record.op.endsWith("History")) {
         this.#records.delete(key);
-      }
+      } else continue;
       this.#emit(key);
     }
   }

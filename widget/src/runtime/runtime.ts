@@ -1,10 +1,4 @@
-import type {
-  CrmEntry,
-  CrmOperations,
-  EntityDefinition,
-  ReadOperationName,
-  WriteOperationName,
-} from "#domain/browser";
+import type { CrmEntry, CrmOperations, EntityDefinition, OperationName } from "#domain/browser";
 import { CrmError } from "#domain/browser";
 import { batchQueue } from "./batch-queue.ts";
 import { operationKinds } from "./operations.ts";
@@ -43,9 +37,11 @@ export class CrmRuntime {
       // A read goes through the cache; a write through it too, shown at once.
       Object.defineProperty(CrmRuntime.prototype, op, {
         value(this: CrmRuntime, args: never) {
-          return kind === "read"
-            ? this.#cache.read(op as ReadOperationName, args)
-            : this.#cache.write(op as WriteOperationName, args);
+          // `kind` names the cache's method for this operation: `read` or `write`.
+          return (this.#cache[kind] as (op: OperationName, args: never) => Promise<unknown>)(
+            op as OperationName,
+            args,
+          );
         },
       });
     }

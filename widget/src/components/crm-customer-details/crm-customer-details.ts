@@ -115,7 +115,7 @@ export class CrmCustomerDetails extends CrmDataElement<CustomerEntries, [string,
           <ul class="entries">
             ${entries.map(
               (entry) =>
-                html`<li>${renderEntryCard(entity, entry, entity.fields, locale, "full")}</li>`,
+                html`<li>${renderEntryCard({ entity, entry, fields: entity.fields, locale, stagesLayout: "full" })}</li>`,
             )}
           </ul>
         </section>`;

@@ -27,7 +27,8 @@ import {
   type PipelineDraft,
   slugFromName,
 } from "../../back-office/entity-draft.ts";
-import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { asCrmError } from "../../runtime/errors.ts";
+import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import "../crm-entity-preview/crm-entity-preview.ts";
 import { defineElement } from "../define.ts";
@@ -109,7 +110,10 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * @cssproperty --crm-radius - Corner radius.
  */
 @defineElement("crm-entity-editor")
-export class CrmEntityEditor extends CrmDataElement<EntityDraft> {
+export class CrmEntityEditor extends CrmDataElement<
+  EntityDraft,
+  [string, EntityDefinitions | undefined]
+> {
   static override styles = [theme, styles];
 
   /** The slug of the entity to edit; empty for a new entity. */
@@ -136,7 +140,7 @@ export class CrmEntityEditor extends CrmDataElement<EntityDraft> {
   #drag: { list: ListPath; uid: number } | undefined;
   #focusAfterUpdate: string | undefined;
 
-  protected override loadArgs(): unknown[] {
+  protected override loadArgs(): [string, EntityDefinitions | undefined] {
     return [this.slug, this.client];
   }
 
@@ -214,7 +218,7 @@ export class CrmEntityEditor extends CrmDataElement<EntityDraft> {
         }),
       );
     } catch (error) {
-      this.refusal = toCrmError(error).toJSON();
+      this.refusal = asCrmError(error).toJSON();
       this.outcome = "refused";
       await this.updateComplete;
       const field = this.refusal.field;

@@ -40,7 +40,10 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * @csspart skeleton - The loading placeholder.
  */
 @defineElement("crm-entity-list")
-export class CrmEntityList extends CrmDataElement<EntityDefinition[]> {
+export class CrmEntityList extends CrmDataElement<
+  EntityDefinition[],
+  [EntityDefinitions | undefined, number]
+> {
   static override styles = [
     theme,
     css`
@@ -113,7 +116,7 @@ export class CrmEntityList extends CrmDataElement<EntityDefinition[]> {
   /** Counts saves heard: each reads the list again. */
   @state() private version = 0;
 
-  protected override loadArgs(): unknown[] {
+  protected override loadArgs(): [EntityDefinitions | undefined, number] {
     return [this.client, this.version];
   }
 

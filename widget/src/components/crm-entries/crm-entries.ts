@@ -103,7 +103,8 @@ export class CrmEntries extends CrmDataElement<EntriesData, [string, string]> {
   protected override renderValue({ entity, entries, fields }: EntriesData): TemplateResult {
     return html`<ul part="list" class="list" aria-label=${entity.name}>
       ${entries.map(
-        (entry) => html`<li>${renderEntryCard(entity, entry, fields, this.locale, "chips")}</li>`,
+        (entry) =>
+          html`<li>${renderEntryCard({ entity, entry, fields, locale: this.locale, stagesLayout: "chips" })}</li>`,
       )}
     </ul>`;
   }

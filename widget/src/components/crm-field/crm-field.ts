@@ -80,7 +80,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
   @state() private saveError = "";
   /** The last save failed without saying whether it was stored (`outcome_unknown`). */
   @state() private saveOutcomeUnknown = false;
-  /** The inline edit; its field is the loaded one's. */
+  /** The inline edit, from `startEditing` on. */
   private editor: FieldEditor | undefined;
 
   protected override loadArgs(): [string, string, string] {
@@ -100,12 +100,6 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
     const field = entity.fields.find((candidate) => candidate.key === fieldKey);
     if (!field) throw asCrmError({ code: "field_not_found", message: `Unknown field ${fieldKey}` });
     return { entity, field, value };
-  }
-
-  protected override loaded({ field, value }: FieldData): void {
-    if (!this.editor) this.editor = new FieldEditor(this, field);
-    this.editor.field = field;
-    this.editor.sync(value.value);
   }
 
   /**
@@ -195,7 +189,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
   startEditing = (): void => {
     const data = this.current;
     if (!data || this.saving || !this.editable || data.field.customerAccess !== "write") return;
-    this.editor?.reset(data.value.value);
+    this.editor = new FieldEditor(this, data.field, data.value.value);
     this.saveError = "";
     this.saveOutcomeUnknown = false;
     this.editing = true;
@@ -233,8 +227,11 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
   /** Validates the draft with the shared schema and saves it if it changed. */
   async commit(): Promise<void> {
     const editor = this.editor;
-    if (!editor || !this.editing || !editor.check().ok) return;
+    const data = this.current;
+    if (!editor || !data || !this.editing || !editor.check().ok) return;
     this.editing = false;
+    // Measured against the value shown now: another widget may have saved one meanwhile.
+    editor.sync(data.value.value);
     const value = editor.changed();
     if (value === undefined) return;
     const previousValue = editor.saved;

@@ -144,11 +144,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
       if (editor) {
         editor.field = field;
         editor.sync(server);
-      } else {
-        const created = new FieldEditor(this, field);
-        created.reset(server);
-        this.editors.set(field.key, created);
-      }
+      } else this.editors.set(field.key, new FieldEditor(this, field, server));
     }
   }
 
@@ -354,7 +350,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
       // session problem) concerns the whole form and is said once.
       if (body.field === key) {
         refused[key] = body;
-        editor.refuse(fieldMessage(body));
+        editor.show(fieldMessage(body));
       } else formFailure ??= body;
     });
     const failure = Object.values(refused)[0] ?? formFailure;

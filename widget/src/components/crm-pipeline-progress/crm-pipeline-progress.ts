@@ -66,7 +66,10 @@ interface PipelineData {
  * @cssproperty --crm-color-skeleton - Loading placeholder.
  */
 @defineElement("crm-pipeline-progress")
-export class CrmPipelineProgress extends CrmDataElement<PipelineData, [string, string, string, boolean]> {
+export class CrmPipelineProgress extends CrmDataElement<
+  PipelineData,
+  [string, string, string, boolean]
+> {
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
