@@ -1,5 +1,4 @@
-import type { CrmOperations, OperationName } from "#domain/browser";
-import { operationKinds } from "./operations.ts";
+import { operationKinds, type PageOperationName, type PageOperations } from "./operations.ts";
 import { type CrmConfig, CrmRuntime } from "./runtime.ts";
 import type { TokenProvider } from "./transport.ts";
 
@@ -19,7 +18,7 @@ export { type CrmConfig, CrmRuntime, type CustomerEntries } from "./runtime.ts";
 export type { Fetch, TokenProvider } from "./transport.ts";
 
 /** What `window.CrmWidgets` holds on a page that loaded the widgets by script tag. */
-export interface CrmWidgetsGlobal extends CrmOperations {
+export interface CrmWidgetsGlobal extends PageOperations {
   runtime: CrmRuntime;
   configure(config: Partial<CrmConfig>): CrmRuntime;
 }
@@ -86,14 +85,14 @@ export function pageRuntime(scriptUrl: string = import.meta.url): CrmRuntime {
   return runtime;
 }
 
-/** Every operation of the table as a function, called on the runtime `runtime()` gives then. */
-function operationsOn(runtime: () => CrmRuntime): CrmOperations {
-  const operations: Partial<Record<OperationName, (args: never) => Promise<unknown>>> = {};
-  for (const op of Object.keys(operationKinds) as OperationName[]) {
+/** Every page operation of the table as a function, called on the runtime `runtime()` gives then. */
+function operationsOn(runtime: () => CrmRuntime): PageOperations {
+  const operations: Partial<Record<PageOperationName, (args: never) => Promise<unknown>>> = {};
+  for (const op of Object.keys(operationKinds) as PageOperationName[]) {
     operations[op] = (args) => runtime()[op](args);
   }
   // Every name of the table is set above, each to the runtime's own method of that name.
-  return operations as CrmOperations;
+  return operations as PageOperations;
 }
 
 /** Configures the page's runtime from code instead of (or on top of) the script tag. */

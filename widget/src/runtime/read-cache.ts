@@ -7,6 +7,7 @@ import type {
   WriteOperationName,
 } from "#domain/browser";
 import { asCrmError } from "./errors.ts";
+import type { PageWriteName } from "./operations.ts";
 
 /** Sends one operation call (the batch queue's `call`). */
 export type Call = <K extends OperationName>(
@@ -47,7 +48,7 @@ interface WriteEffect<K extends WriteOperationName> {
  * reads it changes are read again once it is saved. (A new write operation
  * needs its line here: what it shows at once is the widgets' choice.)
  */
-const writeEffects: { [K in WriteOperationName]: WriteEffect<K> | null } = {
+const writeEffects: { [K in PageWriteName]: WriteEffect<K> | null } = {
   setCrmField: {
     read: "getCrmField",
     optimistic: (current, args) => ({ ...current, value: args.value }),
@@ -188,10 +189,7 @@ export class ReadCache {
    * only on its own record: a later write's value (pending or saved) stays on
    * top, whichever answer arrives first.
    */
-  async write<K extends WriteOperationName>(
-    op: K,
-    args: OperationArgs<K>,
-  ): Promise<OperationResult<K>> {
+  async write<K extends PageWriteName>(op: K, args: OperationArgs<K>): Promise<OperationResult<K>> {
     const effect: WriteEffect<K> | null = writeEffects[op];
     const own = new Map<string, CacheRecord>();
     for (const [key, record] of effect ? this.#targets(effect.read, args) : []) {

@@ -1,7 +1,7 @@
-import type { CrmEntry, CrmOperations, EntityDefinition, OperationName } from "#domain/browser";
+import type { CrmEntry, EntityDefinition } from "#domain/browser";
 import { CrmError } from "#domain/browser";
 import { batchQueue } from "./batch-queue.ts";
-import { operationKinds } from "./operations.ts";
+import { operationKinds, type PageOperationName, type PageOperations } from "./operations.ts";
 import { type CacheListener, ReadCache } from "./read-cache.ts";
 import { type ProxySettings, Transport } from "./transport.ts";
 
@@ -29,7 +29,7 @@ export interface CustomerEntries {
  * operation of the domain's table as a method of the same name.
  */
 // The class's static block adds these methods, one per operation of the table.
-export interface CrmRuntime extends CrmOperations {}
+export interface CrmRuntime extends PageOperations {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the generated methods.
 export class CrmRuntime {
   static {
@@ -38,8 +38,8 @@ export class CrmRuntime {
       Object.defineProperty(CrmRuntime.prototype, op, {
         value(this: CrmRuntime, args: never) {
           // `kind` names the cache's method for this operation: `read` or `write`.
-          return (this.#cache[kind] as (op: OperationName, args: never) => Promise<unknown>)(
-            op as OperationName,
+          return (this.#cache[kind] as (op: PageOperationName, args: never) => Promise<unknown>)(
+            op as PageOperationName,
             args,
           );
         },
