@@ -12,35 +12,25 @@ import { draftFromValue, valueFromDraft } from "./inputs.ts";
  * field; each change asks the host to render.
  */
 export class FieldEditor {
-  // Each is set by `reset`, which the constructor calls.
   /** What the input holds. */
-  draft!: string;
+  draft: string;
   /** The browser could not read the input as its type (a number input's "1e"). */
-  badInput!: boolean;
+  badInput = false;
   /** Why the draft cannot be saved, or why the proxy refused it; "" when nothing is wrong. */
-  message!: string;
+  message = "";
   /** Whether `message` is shown: once a changed field was left, or the form submitted. */
-  shown!: boolean;
-  /** The last value the proxy confirmed: what "changed" is measured against. */
-  saved!: FieldValue;
+  shown = false;
 
-  /** An edit of `field` starting from `value`, the proxy's; `host` renders it. */
+  /**
+   * An edit of `field` starting from `saved`, the value the proxy last
+   * confirmed (what "changed" is measured against); `host` renders it.
+   */
   constructor(
     private readonly host: ReactiveControllerHost,
     public field: FieldDefinition,
-    value: FieldValue,
+    public saved: FieldValue,
   ) {
-    this.reset(value);
-  }
-
-  /** Starts over from `value`: the draft shows it and nothing is wrong. */
-  reset(value: FieldValue): void {
-    this.saved = value;
-    this.draft = draftFromValue(value);
-    this.badInput = false;
-    this.message = "";
-    this.shown = false;
-    this.host.requestUpdate();
+    this.draft = draftFromValue(saved);
   }
 
   /** A value read from the proxy: it replaces the draft unless the user changed it. */

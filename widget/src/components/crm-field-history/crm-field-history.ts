@@ -1,7 +1,8 @@
 import { html, nothing, type PropertyValues, svg, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
 import type { FieldDefinition } from "#domain/browser";
-import { type CrmRuntime, toCrmError } from "../../runtime/runtime.ts";
+import { asCrmError } from "../../runtime/errors.ts";
+import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { formatValue } from "../format.ts";
@@ -53,7 +54,7 @@ const PAD = { top: 12, right: 14, bottom: 24, left: 44 };
  * @cssproperty --crm-chart-height - Height of the drawing (default: 220px, 180px when narrow).
  */
 @defineElement("crm-field-history")
-export class CrmFieldHistory extends CrmDataElement<HistoryData> {
+export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string, string, string]> {
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
@@ -76,28 +77,25 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData> {
   // TypeScript-private, not #private: esbuild lowers #private beside decorators into helpers.
   private resize: ResizeObserver | undefined;
 
-  protected override loadArgs(): unknown[] {
+  protected override loadArgs(): [string, string, string, string] {
     return [this.slug, this.field, this.goalField, this.entryId];
   }
 
-  protected override async load(runtime: CrmRuntime): Promise<HistoryData> {
-    const entryId = this.entryId || undefined;
+  protected override async load(
+    runtime: CrmRuntime,
+    slug: string,
+    fieldKey: string,
+    goalField: string,
+    entry: string,
+  ): Promise<HistoryData> {
+    const entryId = entry || undefined;
     const [entity, history, goal] = await Promise.all([
-      runtime.getCrmEntity({ slug: this.slug }),
-      runtime.getCrmFieldHistory({
-        slug: this.slug,
-        fieldKey: this.field,
-        entryId,
-        order: "desc",
-        limit: POINTS_LIMIT,
-      }),
-      this.goalField
-        ? runtime.getCrmField({ slug: this.slug, fieldKey: this.goalField, entryId })
-        : undefined,
+      runtime.getCrmEntity({ slug }),
+      runtime.getCrmFieldHistory({ slug, fieldKey, entryId, order: "desc", limit: POINTS_LIMIT }),
+      goalField ? runtime.getCrmField({ slug, fieldKey: goalField, entryId }) : undefined,
     ]);
-    const field = entity.fields.find((candidate) => candidate.key === this.field);
-    if (!field)
-      throw toCrmError({ code: "field_not_found", message: `Unknown field ${this.field}` });
+    const field = entity.fields.find((candidate) => candidate.key === fieldKey);
+    if (!field) throw asCrmError({ code: "field_not_found", message: `Unknown field ${fieldKey}` });
     const points = history.points
       .flatMap((point) =>
         typeof point.value === "number" ? [{ t: Date.parse(point.at), v: point.value }] : [],
