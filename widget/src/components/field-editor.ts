@@ -21,15 +21,17 @@ export class FieldEditor {
   /** Whether `message` is shown: once a changed field was left, or the form submitted. */
   shown = false;
 
-  /**
-   * An edit of `field` starting from `saved`, the value the proxy last
-   * confirmed (what "changed" is measured against); `host` renders it.
-   */
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    public field: FieldDefinition,
-    public saved: FieldValue,
-  ) {
+  /** The field definition the draft is parsed and checked by. */
+  field: FieldDefinition;
+  /** The last value the proxy confirmed: what "changed" is measured against. */
+  saved: FieldValue;
+  readonly #host: ReactiveControllerHost;
+
+  /** An edit of `field` starting from `saved`; `host` renders it. */
+  constructor(host: ReactiveControllerHost, field: FieldDefinition, saved: FieldValue) {
+    this.#host = host;
+    this.field = field;
+    this.saved = saved;
     this.draft = draftFromValue(saved);
   }
 
@@ -37,7 +39,7 @@ export class FieldEditor {
   sync(value: FieldValue): void {
     if (this.draft === draftFromValue(this.saved)) this.draft = draftFromValue(value);
     this.saved = value;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** The user typed or chose: the draft follows the control, and is checked at once. */
@@ -55,7 +57,7 @@ export class FieldEditor {
       valueFromDraft(this.field, this.draft, this.badInput),
     );
     this.message = result.ok ? "" : result.message;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     return result;
   }
 
@@ -74,6 +76,6 @@ export class FieldEditor {
   show(message = this.message): void {
     this.message = message;
     this.shown = true;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }
