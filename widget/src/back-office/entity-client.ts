@@ -6,7 +6,8 @@
  */
 import type { CrmErrorBody, EntityDefinition, EntityDefinitionInput } from "#domain/browser";
 import { CrmError } from "#domain/browser";
-import { type CrmRuntime, toCrmError } from "../runtime/runtime.ts";
+import { asCrmError } from "../runtime/errors.ts";
+import type { CrmRuntime } from "../runtime/runtime.ts";
 
 export interface EntityDefinitions {
   /** Every definition, with all fields (hidden ones included), by slug. */
@@ -44,7 +45,7 @@ export function runtimeEntityDefinitions(runtime: CrmRuntime): EntityDefinitions
       | { error?: Partial<CrmErrorBody> }
       | undefined;
     if (response.ok) return payload;
-    if (payload?.error) throw toCrmError(payload.error);
+    if (payload?.error) throw asCrmError(payload.error);
     throw new CrmError(
       response.status >= 500 ? "unavailable" : "internal",
       `The CRM service answered ${response.status}`,

@@ -28,7 +28,10 @@ import { theme } from "../theme.styles.ts";
  * @csspart note - The line saying the values are samples.
  */
 @defineElement("crm-entity-preview")
-export class CrmEntityPreview extends CrmDataElement<CrmRuntime | null> {
+export class CrmEntityPreview extends CrmDataElement<
+  CrmRuntime | null,
+  [EntityDefinition | undefined]
+> {
   static override styles = [
     theme,
     css`
@@ -63,7 +66,7 @@ export class CrmEntityPreview extends CrmDataElement<CrmRuntime | null> {
   #answering = "";
   #sample: CrmRuntime | null = null;
 
-  protected override loadArgs(): unknown[] {
+  protected override loadArgs(): [EntityDefinition | undefined] {
     return [this.definition];
   }
 
