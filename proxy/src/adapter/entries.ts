@@ -373,7 +373,9 @@ export function toCrmEntry(stored: StoredEntry, view: EntryView = FULL_VIEW): Cr
   }
   const stages: Record<string, StagePosition> = {};
   for (const [pipeline, position] of Object.entries(document.stages ?? {})) {
-    stages[pipeline] = { stage: position.stage, enteredAt: position.entered_at };
+    if (view.keepPipeline(pipeline)) {
+      stages[pipeline] = { stage: position.stage, enteredAt: position.entered_at };
+    }
   }
   return {
     id: stored.id,
@@ -390,8 +392,10 @@ export function toCrmEntry(stored: StoredEntry, view: EntryView = FULL_VIEW): Cr
 /** What of a stored entry a caller sees: which values, and whether who wrote it last. */
 export interface EntryView {
   keep: (key: string) => boolean;
+  /** Which stored pipeline positions the caller sees (customers: only pipelines still defined). */
+  keepPipeline: (key: string) => boolean;
   withWriter: boolean;
 }
 
 /** Staff and backend callers see everything. */
-const FULL_VIEW: EntryView = { keep: () => true, withWriter: true };
+const FULL_VIEW: EntryView = { keep: () => true, keepPipeline: () => true, withWriter: true };

@@ -85,11 +85,18 @@ export function writableField(
  * open to them, and never who wrote it last; staff and backend callers all.
  */
 export function entryView(caller: Caller, entity: EntityDefinition): EntryView {
-  if (caller.kind !== "customer") return { keep: () => true, withWriter: true };
+  if (caller.kind !== "customer") {
+    return { keep: () => true, keepPipeline: () => true, withWriter: true };
+  }
   const visible = new Set(
     entity.fields.filter((field) => field.customerAccess !== "none").map((field) => field.key),
   );
-  return { keep: (key) => visible.has(key), withWriter: false };
+  const pipelines = new Set(entity.pipelines.map((pipeline) => pipeline.key));
+  return {
+    keep: (key) => visible.has(key),
+    keepPipeline: (key) => pipelines.has(key),
+    withWriter: false,
+  };
 }
 
 export function pipelineOf(entity: EntityDefinition, key: string): PipelineDefinition {
