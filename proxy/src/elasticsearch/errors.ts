@@ -33,6 +33,10 @@ function mayHaveBeenStored(error: unknown): boolean {
     return !/ECONNREFUSED/.test(error.message) || (meta?.meta?.attempts ?? 0) > 0;
   }
   const status = responseStatus(error);
+  // A create sent again after a broken connection finds the document its first attempt stored.
+  if (status === 409 && /\/_create\//.test(request.path) && (meta?.meta?.attempts ?? 0) > 0) {
+    return true;
+  }
   return status === 502 || status === 504;
 }
 
