@@ -34,16 +34,16 @@ async function seedCustomer(name: string): Promise<TestSession> {
   return session;
 }
 
-/** A back office page: no customer session, only the admin credential. */
-function backOffice(session: TestSession): CrmRuntime {
-  return new CrmRuntime({ proxyUrl: session.proxyUrl, locale: "en-US" });
+/** A back office page: no customer session, a signed-in staff member's token. */
+function backOffice(session: TestSession, staffToken = session.staffToken): CrmRuntime {
+  return new CrmRuntime({ proxyUrl: session.proxyUrl, locale: "en-US", staffToken });
 }
 
 describe("crm-customer-details", () => {
   it("lists every entry of the customer grouped by entity, with back-office-only fields and stages", async () => {
     const session = await seedCustomer("details-list");
     const root = await mount(
-      html`<crm-customer-details customer-id=${session.customerId} admin-token=${session.adminToken}></crm-customer-details>`,
+      html`<crm-customer-details customer-id=${session.customerId}></crm-customer-details>`,
       backOffice(session),
     );
     const element = root.querySelector("crm-customer-details")!;
@@ -64,13 +64,13 @@ describe("crm-customer-details", () => {
     // Won and Lost are alternatives of one step: the other outcome was not reached.
     expect(text).to.contain("Stage 3 of 3: Lost, not reached");
     expect(shadowText(element, "[part=header]")).to.contain(session.customerId);
-    expect(element.hasAttribute("admin-token"), "the token stays as given").to.equal(true);
+    expect(element.hasAttribute("admin-token"), "no credential on the element").to.equal(false);
   });
 
   it("says so when the customer has no CRM entries", async () => {
     const session = await newSession("details-empty");
     const root = await mount(
-      html`<crm-customer-details customer-id=${session.customerId} admin-token=${session.adminToken}></crm-customer-details>`,
+      html`<crm-customer-details customer-id=${session.customerId}></crm-customer-details>`,
       backOffice(session),
     );
     const element = root.querySelector("crm-customer-details")!;
@@ -78,11 +78,11 @@ describe("crm-customer-details", () => {
     expect(shadowText(element, "[part=empty]")).to.equal("No CRM entries for this customer.");
   });
 
-  it("shows the proxy's refusal with a retry button when the admin token is wrong", async () => {
+  it("shows the proxy's refusal with a retry button when the staff token is wrong", async () => {
     const session = await newSession("details-error");
     const root = await mount(
-      html`<crm-customer-details customer-id=${session.customerId} admin-token="wrong"></crm-customer-details>`,
-      backOffice(session),
+      html`<crm-customer-details customer-id=${session.customerId}></crm-customer-details>`,
+      backOffice(session, "wrong"),
     );
     const element = root.querySelector("crm-customer-details")!;
     await shadowPart(element, "[part=error]");
@@ -92,7 +92,7 @@ describe("crm-customer-details", () => {
   it("has no axe violations", async () => {
     const session = await seedCustomer("details-axe");
     const root = await mount(
-      html`<crm-customer-details customer-id=${session.customerId} admin-token=${session.adminToken}></crm-customer-details>`,
+      html`<crm-customer-details customer-id=${session.customerId}></crm-customer-details>`,
       backOffice(session),
     );
     await shadowPart(root.querySelector("crm-customer-details")!, "[part=entity]");
@@ -102,7 +102,7 @@ describe("crm-customer-details", () => {
   it("is captured in light and dark", async () => {
     const session = await seedCustomer("details-shot");
     const root = await mount(
-      html`<crm-customer-details customer-id=${session.customerId} admin-token=${session.adminToken}></crm-customer-details>`,
+      html`<crm-customer-details customer-id=${session.customerId}></crm-customer-details>`,
       backOffice(session),
     );
     await shadowPart(root.querySelector("crm-customer-details")!, "[part=entity]");

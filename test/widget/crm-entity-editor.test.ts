@@ -28,7 +28,7 @@ import {
 function backOffice(session: TestSession): CrmRuntime {
   return new CrmRuntime({
     proxyUrl: session.proxyUrl,
-    adminToken: session.adminToken,
+    staffToken: session.staffToken,
     locale: "en-US",
   });
 }

@@ -18,6 +18,8 @@ export interface TestSession {
   subject: string;
   customerId: string;
   adminToken: string;
+  /** A staff token with the admin role (`typ: staff+jwt`, the staff audience). */
+  staffToken: string;
 }
 
 /** A new customer with a freshly signed session token. */

@@ -121,6 +121,12 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
           subject,
           customerId: customer.id,
           adminToken,
+          staffToken: await signSession(
+            { ...sessions, audience: `${sessions.audience}:staff`, typ: "staff+jwt" },
+            "staff-tester",
+            { role: "admin" },
+            600,
+          ),
         };
       }
       if (command === "crm-log") {

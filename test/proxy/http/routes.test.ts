@@ -508,6 +508,7 @@ describe("service routes", () => {
         "GET /v1/staff/customers/{customerId}/export",
         "DELETE /v1/staff/customers/{customerId}",
         "GET /v1/staff/entities",
+        "GET /v1/staff/entities/{slug}",
         "POST /v1/staff/entities",
         "PUT /v1/staff/entities/{slug}",
         "DELETE /v1/staff/entities/{slug}",

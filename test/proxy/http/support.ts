@@ -208,6 +208,7 @@ export const STAFF_ROUTES: {
   { method: "GET", path: "/v1/staff/customers/c_nobody/export" },
   { method: "DELETE", path: "/v1/staff/customers/c_nobody", adminOnly: true },
   { method: "GET", path: "/v1/staff/entities" },
+  { method: "GET", path: "/v1/staff/entities/tracker" },
   {
     method: "POST",
     path: "/v1/staff/entities",

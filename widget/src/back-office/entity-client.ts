@@ -4,10 +4,9 @@
  * implementation (`client` property); the default one is backed by the page
  * runtime's configuration.
  */
-import type { CrmErrorBody, EntityDefinition, EntityDefinitionInput } from "#domain/browser";
-import { CrmError } from "#domain/browser";
-import { asCrmError } from "../runtime/errors.ts";
+import type { EntityDefinition, EntityDefinitionInput } from "#domain/browser";
 import type { CrmRuntime } from "../runtime/runtime.ts";
+import { staffClient } from "./staff-client.ts";
 
 export interface EntityDefinitions {
   /** Every definition, with all fields (hidden ones included), by slug. */
@@ -20,36 +19,13 @@ export interface EntityDefinitions {
 }
 
 /**
- * Entity definitions through the proxy's `/v1/admin/entities` routes, with the
- * runtime's proxy URL, `fetch` and back-office credential.
+ * Entity definitions through the proxy's `/v1/staff/entities` routes, with the
+ * runtime's proxy URL, `fetch` and staff token (changes need the admin role).
  */
 export function runtimeEntityDefinitions(runtime: CrmRuntime): EntityDefinitions {
+  const staff = staffClient(runtime);
   async function call(path: string, init: RequestInit = {}): Promise<unknown> {
-    const { proxyUrl, adminToken, fetch: send = fetch } = runtime.config;
-    if (!proxyUrl) throw new CrmError("invalid_request", "The CRM proxy URL is not configured");
-    if (!adminToken) throw new CrmError("unauthenticated", "A back-office credential is required");
-    let response: Response;
-    try {
-      response = await send(`${proxyUrl.replace(/\/+$/, "")}/v1/admin/entities${path}`, {
-        ...init,
-        headers: {
-          accept: "application/json",
-          authorization: `Bearer ${adminToken}`,
-          ...(init.body ? { "content-type": "application/json" } : {}),
-        },
-      });
-    } catch {
-      throw new CrmError("unavailable", "The CRM service cannot be reached");
-    }
-    const payload = (await response.json().catch(() => undefined)) as
-      | { error?: Partial<CrmErrorBody> }
-      | undefined;
-    if (response.ok) return payload;
-    if (payload?.error) throw asCrmError(payload.error);
-    throw new CrmError(
-      response.status >= 500 ? "unavailable" : "internal",
-      `The CRM service answered ${response.status}`,
-    );
+    return staff.call(`/entities${path}`, init);
   }
   return {
     async listEntities() {

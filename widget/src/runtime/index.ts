@@ -14,7 +14,7 @@ export type {
 export { CrmError } from "#domain/browser";
 export { asCrmError, fieldMessage } from "./errors.ts";
 export type { CacheListener } from "./read-cache.ts";
-export { type CrmConfig, CrmRuntime, type CustomerEntries } from "./runtime.ts";
+export { type CrmConfig, CrmRuntime } from "./runtime.ts";
 export type { Fetch, TokenProvider } from "./transport.ts";
 
 /** What `window.CrmWidgets` holds on a page that loaded the widgets by script tag. */
@@ -32,7 +32,7 @@ declare global {
 /**
  * Reads the configuration a site owner writes on the script tag:
  * `data-proxy-url`, `data-locale`, `data-token`, `data-token-provider` (the
- * name of a global function returning a token), `data-admin-token`.
+ * name of a global function returning a token).
  */
 export function configFromScript(script: HTMLOrSVGScriptElement): Partial<CrmConfig> {
   const data = script.dataset;
@@ -40,7 +40,6 @@ export function configFromScript(script: HTMLOrSVGScriptElement): Partial<CrmCon
   if (data.proxyUrl) config.proxyUrl = data.proxyUrl;
   if (data.locale) config.locale = data.locale;
   if (data.token) config.token = data.token;
-  if (data.adminToken) config.adminToken = data.adminToken;
   const providerName = data.tokenProvider;
   if (providerName) {
     // Looked up at call time, so the page may define the function after this script.

@@ -3,22 +3,21 @@ import { CrmError } from "#domain/browser";
 import { batchQueue } from "./batch-queue.ts";
 import { operationKinds, type PageOperationName, type PageOperations } from "./operations.ts";
 import { type CacheListener, ReadCache } from "./read-cache.ts";
-import { type ProxySettings, Transport } from "./transport.ts";
+import { type ProxySettings, type TokenProvider, Transport } from "./transport.ts";
 
 export interface CrmConfig extends ProxySettings {
   /** BCP 47 locale for formatting; defaults to the page's `lang`, then the browser's. */
   locale?: string;
   /** A session token given directly (short-lived JWT from the site's backend). */
   token?: string;
-  /** Back office credential for `crm-customer-details` (admin routes only). */
-  adminToken?: string;
-}
-
-/** The back office CRM tab of one customer (`GET /v1/admin/customers/:id/entries`). */
-export interface CustomerEntries {
-  customer: { id: string; createdAt?: string; [key: string]: unknown } | null;
-  entities: EntityDefinition[];
-  entries: CrmEntry[];
+  /**
+   * Back office pages only: a staff token (short-lived JWT for a signed-in
+   * staff member, from the site's backend), or a provider asked for one and
+   * once more after a 401 (see `back-office/staff-client.ts`). Customer pages
+   * never set it; no page ever holds the proxy's ADMIN_TOKEN.
+   */
+  staffToken?: string;
+  staffTokenProvider?: TokenProvider;
 }
 
 /**
@@ -83,17 +82,5 @@ export class CrmRuntime {
   /** Listens to cache changes; returns the function that stops listening. */
   subscribe(listener: CacheListener): () => void {
     return this.#cache.subscribe(listener);
-  }
-
-  /** Every entry of one customer across all entities, through the admin route. */
-  async getCustomerEntries(customerId: string, adminToken?: string): Promise<CustomerEntries> {
-    const token = adminToken ?? this.#config.adminToken;
-    if (!token) throw new CrmError("unauthenticated", "An admin token is required");
-    const path = `/v1/admin/customers/${encodeURIComponent(customerId)}/entries`;
-    // The admin route answers this shape (`CustomerEntries`).
-    return this.#cache.shared(
-      `admin:${customerId}`,
-      () => this.#transport.request(path, { method: "GET" }, token) as Promise<CustomerEntries>,
-    );
   }
 }

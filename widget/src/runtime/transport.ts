@@ -33,16 +33,13 @@ export class Transport {
     this.#settings = settings;
   }
 
-  /**
-   * One exchange; resolves with the answer's JSON. An `adminToken` replaces
-   * the session token (admin routes), and is never renewed.
-   */
-  async request(path: string, init: RequestInit, adminToken?: string): Promise<unknown> {
+  /** One exchange with the session token; resolves with the answer's JSON. */
+  async request(path: string, init: RequestInit): Promise<unknown> {
     const settings = this.#settings();
     const base = settings.proxyUrl.replace(/\/+$/, "");
     if (!base) throw new CrmError("invalid_request", "The CRM proxy URL is not configured");
     const send = settings.fetch ?? fetch;
-    let token = adminToken ?? (await this.#sessionToken(false));
+    let token = await this.#sessionToken(false);
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -57,7 +54,7 @@ export class Transport {
       } catch {
         throw new CrmError("unavailable", "The CRM service cannot be reached");
       }
-      if (response.status === 401 && attempt === 0 && !adminToken) {
+      if (response.status === 401 && attempt === 0) {
         // A token set or refreshed meanwhile is tried as it is; only the refused one is renewed.
         if (this.token !== token) {
           token = this.token;

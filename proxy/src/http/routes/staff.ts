@@ -147,6 +147,14 @@ const listEntities = staffRoute({
   },
 });
 
+const getEntity = staffRoute({
+  method: "get",
+  path: "/entities/{slug}",
+  summary: "One entity definition, with all fields",
+  request: { params: slugParamSchema },
+  responses: { 200: { description: "The definition", content: json(entitySchema) } },
+});
+
 const createEntity = staffAdminRoute({
   method: "post",
   path: "/entities",
@@ -218,6 +226,9 @@ export function staffRoutes(router: StaffRouter, adapter: CrmAdapter) {
       c.json(await adapter.eraseCustomer(c.req.valid("param").customerId), 200),
     )
     .openapi(listEntities, async (c) => c.json({ entities: await adapter.entities.list() }, 200))
+    .openapi(getEntity, async (c) =>
+      c.json(await adapter.entities.get(c.req.valid("param").slug), 200),
+    )
     .openapi(createEntity, async (c) =>
       c.json(await adapter.entities.create(c.req.valid("json")), 201),
     )

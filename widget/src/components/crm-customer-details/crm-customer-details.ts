@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from "lit";
 import { property } from "lit/decorators.js";
-import type { CrmRuntime, CustomerEntries } from "../../runtime/runtime.ts";
+import { type CustomerEntries, staffClient } from "../../back-office/staff-client.ts";
+import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { renderEntryCard } from "../entry-card.ts";
@@ -10,9 +11,9 @@ import { styles } from "./crm-customer-details.styles.ts";
 /**
  * The back office "CRM tab" of one customer: every entry linked to them
  * across all entities, grouped by entity, with each entry's fields and its
- * stage in every pipeline. Reads through the proxy's admin route, so it needs
- * the admin credential (`admin-token`, or `adminToken` in the configuration);
- * use it only on back office pages.
+ * stage in every pipeline. Reads through the proxy's staff routes, so it needs
+ * a staff token (`configure({ staffTokenProvider })`, the same shape as the
+ * customer session's provider); use it only on back office pages.
  *
  * @tagname crm-customer-details
  * @summary All CRM entries of one customer, for the back office.
@@ -42,25 +43,19 @@ import { styles } from "./crm-customer-details.styles.ts";
  * @cssproperty --crm-radius - Corner radius.
  */
 @defineElement("crm-customer-details")
-export class CrmCustomerDetails extends CrmDataElement<CustomerEntries, [string, string]> {
+export class CrmCustomerDetails extends CrmDataElement<CustomerEntries, [string]> {
   static override styles = styles;
 
   /** The customer's id (as the proxy resolved it from their session). */
   @property({ attribute: "customer-id", reflect: true }) customerId = "";
 
-  /** The proxy's admin credential (not reflected). Prefer `configure({ adminToken })`. */
-  @property({ attribute: "admin-token" }) adminToken = "";
-
-  protected override loadArgs(): [string, string] {
-    return [this.customerId, this.adminToken];
+  protected override loadArgs(): [string] {
+    return [this.customerId];
   }
 
-  protected override load(
-    runtime: CrmRuntime,
-    customerId: string,
-    adminToken: string,
-  ): Promise<CustomerEntries> {
-    return runtime.getCustomerEntries(customerId, adminToken || undefined);
+  /** Through the staff routes, with the runtime's staff token (`staffToken`/`staffTokenProvider`). */
+  protected override load(runtime: CrmRuntime, customerId: string): Promise<CustomerEntries> {
+    return staffClient(runtime).getCustomerEntries(customerId);
   }
 
   protected override isEmpty(value: CustomerEntries): boolean {
