@@ -12,6 +12,16 @@ export const DEMO_AUDIENCE = "crm-widgets";
 /** Session tokens live five minutes; the widget runtime asks the site for a new one on 401. */
 export const SESSION_TOKEN_SECONDS = 300;
 
+/** Staff tokens live as briefly; the back office asks the site for a new one on 401. */
+export const STAFF_TOKEN_SECONDS = 300;
+
+/** The demo's staff accounts: one of each role. A real site checks a password first. */
+export const DEMO_STAFF = [
+  { subject: "sam@lightly.example", name: "Sam", role: "staff" },
+  { subject: "ada@lightly.example", name: "Ada", role: "admin" },
+] as const;
+export type DemoStaffMember = (typeof DEMO_STAFF)[number];
+
 export const DEFAULT_SITE_PORT = 8080;
 export const DEFAULT_PROXY_PORT = 8787;
 
@@ -20,8 +30,13 @@ export interface DemoSettings {
   audience: string;
   /** HS256 secret shared by the site (signs) and the proxy (verifies). */
   sessionSecret: string;
-  /** The proxy's admin credential; the back office page receives it (a demo shortcut). */
+  /**
+   * The proxy's admin credential, for server-to-server calls only (the demo
+   * seeds nothing with it); no page of the site ever receives it.
+   */
   adminToken: string;
+  /** The audience of staff tokens: the proxy's default, the session audience + `:staff`. */
+  staffAudience: string;
   /** Index prefix, e.g. a test's unique one; empty for the default `crm_*` indices. */
   indexPrefix: string;
 }
@@ -37,6 +52,8 @@ export function demoSettings(env: NodeJS.ProcessEnv = process.env): DemoSettings
     audience: env.SESSION_AUDIENCE?.trim() || DEMO_AUDIENCE,
     sessionSecret: secretFrom(env.SESSION_SECRET),
     adminToken: secretFrom(env.ADMIN_TOKEN),
+    staffAudience:
+      env.STAFF_AUDIENCE?.trim() || `${env.SESSION_AUDIENCE?.trim() || DEMO_AUDIENCE}:staff`,
     indexPrefix: env.CRM_INDEX_PREFIX?.trim() ?? "",
   };
 }

@@ -85,6 +85,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     SESSION_ISSUER: settings.issuer,
     SESSION_AUDIENCE: settings.audience,
     SESSION_SECRET: settings.sessionSecret,
+    STAFF_AUDIENCE: settings.staffAudience,
     ADMIN_TOKEN: settings.adminToken,
     CORS_ORIGINS: site.origins.join(","),
     PORT: String(port),

@@ -13,7 +13,13 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { SignJWT } from "jose";
-import { type DemoSettings, SESSION_TOKEN_SECONDS } from "./config.ts";
+import {
+  DEMO_STAFF,
+  type DemoSettings,
+  type DemoStaffMember,
+  SESSION_TOKEN_SECONDS,
+  STAFF_TOKEN_SECONDS,
+} from "./config.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const publicDir = join(root, "demo", "public");
@@ -21,6 +27,8 @@ const distDir = join(root, "dist");
 export const BUNDLE_PATH = join(distDir, "crm-widgets.js");
 
 const SESSION_COOKIE = "demo_session";
+/** A separate cookie: a staff sign-in is not a customer's, and signing out of one keeps the other. */
+const STAFF_COOKIE = "demo_staff";
 
 export interface SiteCustomer {
   subject: string;
@@ -97,6 +105,11 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     return typeof subject === "string" ? bySubject.get(subject) : undefined;
   }
 
+  async function staffSignedIn(c: Context): Promise<DemoStaffMember | undefined> {
+    const subject = await getSignedCookie(c, cookieSecret, STAFF_COOKIE);
+    return DEMO_STAFF.find((member) => member.subject === subject);
+  }
+
   const page = async (c: Context, file: string, values: Record<string, string> = {}) => {
     c.header("Cache-Control", "no-store");
     return c.html(await renderPage(file, { proxyUrl: options.proxyUrl(), ...values }));
@@ -147,13 +160,44 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     });
   }
 
-  // A demo shortcut: a real back office sits behind staff sign-in and keeps the
-  // admin credential on its server; here the page receives it so the widget can call the proxy.
-  app.get("/back-office", (c) => {
+  app.get("/staff/sign-in", (c) =>
+    page(c, "staff-sign-in.html", {
+      staffHtml: DEMO_STAFF.map(
+        (member) =>
+          `<li><button class="customer" type="submit" name="subject" value="${escapeHtml(member.subject)}">` +
+          `<span class="avatar" aria-hidden="true">${escapeHtml(member.name.slice(0, 1))}</span>` +
+          `<span><strong>${escapeHtml(member.name)} · ${escapeHtml(member.role)}</strong><small>${escapeHtml(member.subject)}</small></span>` +
+          "</button></li>",
+      ).join("\n"),
+    }),
+  );
+
+  app.post("/staff/sign-in", async (c) => {
+    const form = await c.req.parseBody();
+    const member = DEMO_STAFF.find((candidate) => candidate.subject === form.subject);
+    if (!member) return c.redirect("/staff/sign-in", 303);
+    await setSignedCookie(c, STAFF_COOKIE, member.subject, cookieSecret, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Lax",
+    });
+    return c.redirect("/back-office", 303);
+  });
+
+  app.post("/staff/sign-out", (c) => {
+    deleteCookie(c, STAFF_COOKIE, { path: "/" });
+    return c.redirect("/staff/sign-in", 303);
+  });
+
+  // The back office page holds no credential: its widgets ask /staff-token for a
+  // short-lived staff token of the signed-in staff member.
+  app.get("/back-office", async (c) => {
+    const member = await staffSignedIn(c);
+    if (!member) return c.redirect("/staff/sign-in");
     const chosen = customers.find((customer) => customer.id === c.req.query("customer"));
     const selected = chosen ?? customers[0];
     return page(c, "back-office.html", {
-      adminToken: settings.adminToken,
+      staffName: `${member.name} (${member.role})`,
       customerId: selected?.id ?? "",
       customerOptionsHtml: customers
         .map(
@@ -165,10 +209,12 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     });
   });
 
-  // The same shortcut: the CRM settings components call the proxy's admin routes.
-  app.get("/back-office/settings", (c) =>
-    page(c, "crm-settings.html", { adminToken: settings.adminToken }),
-  );
+  // The CRM settings components call the staff routes with the same staff tokens.
+  app.get("/back-office/settings", async (c) => {
+    const member = await staffSignedIn(c);
+    if (!member) return c.redirect("/staff/sign-in");
+    return page(c, "crm-settings.html", { staffName: `${member.name} (${member.role})` });
+  });
 
   /** What a real site's backend provides: a token for the signed-in visitor, and nothing else. */
   app.get("/session-token", async (c) => {
@@ -184,6 +230,22 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
       .setExpirationTime(`${SESSION_TOKEN_SECONDS}s`)
       .sign(sessionKey);
     return c.json({ token, expiresIn: SESSION_TOKEN_SECONDS });
+  });
+
+  /** A staff token for the signed-in staff member: the same keys, its own type and audience. */
+  app.get("/staff-token", async (c) => {
+    c.header("Cache-Control", "no-store");
+    const member = await staffSignedIn(c);
+    if (!member) return c.json({ error: "Not signed in as staff" }, 401);
+    const token = await new SignJWT({ role: member.role })
+      .setProtectedHeader({ alg: "HS256", typ: "staff+jwt" })
+      .setIssuer(settings.issuer)
+      .setAudience(settings.staffAudience)
+      .setSubject(member.subject)
+      .setIssuedAt()
+      .setExpirationTime(`${STAFF_TOKEN_SECONDS}s`)
+      .sign(sessionKey);
+    return c.json({ token, expiresIn: STAFF_TOKEN_SECONDS });
   });
 
   // The widget bundles as the build lays them out: the core, the back office script, and the
@@ -208,6 +270,7 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
   for (const [file, type] of [
     ["style.css", "text/css; charset=utf-8"],
     ["site.js", "text/javascript; charset=utf-8"],
+    ["back-office.js", "text/javascript; charset=utf-8"],
     ["favicon.svg", "image/svg+xml"],
   ] as const) {
     app.get(`/${file}`, async (c) => {

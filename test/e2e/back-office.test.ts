@@ -10,6 +10,7 @@ import {
   screenshot,
   screenshotDir,
   signIn,
+  staffSignIn,
   startStack,
   widgetText,
 } from "./support.ts";
@@ -23,7 +24,7 @@ beforeAll(async () => {
 describe("the demo back office", () => {
   test("an admin creates Sleep Log in CRM settings; Alice fills it in on a page naming its slug; Customer Details show it", async () => {
     const admin = await stack.newContext();
-    const settings = await admin.newPage();
+    const settings = await staffSignIn(admin, "Ada");
     await settings.goto("/back-office/settings");
     const list = settings.locator("crm-entity-list");
     await list.locator('[part="entity"]', { hasText: "Weight Tracker" }).waitFor();

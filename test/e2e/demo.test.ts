@@ -4,7 +4,15 @@
  * on each other's data (Alice's check-in is what later tests look for).
  */
 import { describe, expect, test } from "vitest";
-import { distanceText, fieldText, screenshot, signIn, startStack, widgetText } from "./support.ts";
+import {
+  distanceText,
+  fieldText,
+  screenshot,
+  signIn,
+  staffSignIn,
+  startStack,
+  widgetText,
+} from "./support.ts";
 
 const stack = await startStack("demo");
 const alice = stack.customer("Alice");
@@ -183,9 +191,32 @@ describe("the demo site", () => {
     await context.close();
   });
 
-  test("the back office lists Alice's entries of both entities, and only hers", async () => {
+  test("the back office asks for a staff sign-in and holds no credential", async () => {
     const context = await stack.newContext();
     const page = await context.newPage();
+    await page.goto("/back-office");
+    await page.waitForURL("**/staff/sign-in");
+    await screenshot(page, "06-staff-sign-in");
+    for (const path of [
+      "/",
+      "/sign-in",
+      "/staff/sign-in",
+      "/back-office",
+      "/progress",
+      "/check-in",
+    ]) {
+      const response = await page.request.get(path);
+      expect(await response.text(), path).not.toContain(stack.adminToken);
+    }
+    // A signed-in customer is no staff member: no staff token for them.
+    await signIn(context, "Alice");
+    expect((await page.request.get("/staff-token")).status()).toBe(401);
+    await context.close();
+  });
+
+  test("the back office lists Alice's entries of both entities, and only hers", async () => {
+    const context = await stack.newContext();
+    const page = await staffSignIn(context, "Sam");
     await page.goto(`/back-office?customer=${encodeURIComponent(alice.id)}`);
     const headings = page.locator('crm-customer-details [part="entity-heading"]');
     await headings.first().waitFor({ timeout: 15_000 });

@@ -23,6 +23,8 @@ export const screenshotDir = join(root, "test-results", "e2e");
 export interface E2eStack {
   demo: RunningDemo;
   prefix: string;
+  /** The proxy's ADMIN_TOKEN of this stack: no demo page may ever contain it. */
+  adminToken: string;
   browser: Browser;
   /** The backend's view of the same indices, to check what really got stored. */
   adapter: CrmAdapter;
@@ -75,6 +77,7 @@ export async function startStack(name: string): Promise<E2eStack> {
   return {
     demo,
     prefix,
+    adminToken: settings.adminToken,
     browser,
     adapter: services.adapter,
     customer(customerName) {
@@ -114,6 +117,15 @@ export async function signIn(context: BrowserContext, name: string): Promise<Pag
   await page.goto("/sign-in");
   await page.getByRole("button", { name: new RegExp(`^\\S?\\s*${name}(\\s|$)`) }).click();
   await page.waitForURL("**/progress");
+  return page;
+}
+
+/** Signs in on the demo's staff sign-in page as a demo staff member (Sam: staff, Ada: admin). */
+export async function staffSignIn(context: BrowserContext, name: "Sam" | "Ada"): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto("/staff/sign-in");
+  await page.getByRole("button", { name: new RegExp(`^\\S?\\s*${name}\\b`) }).click();
+  await page.waitForURL("**/back-office");
   return page;
 }
 
