@@ -12,8 +12,8 @@ import type {
   OperationName,
   OperationResult,
 } from "#domain/browser";
-import { CrmError, isErrorCode } from "#domain/browser";
-import type { CrmRuntime } from "../runtime/runtime.ts";
+import { CrmError } from "#domain/browser";
+import { type CrmRuntime, toCrmError } from "../runtime/runtime.ts";
 
 /** The back office CRM tab of one customer (`GET /v1/staff/customers/:id/entries`). */
 export interface CustomerEntries {
@@ -99,10 +99,7 @@ export function staffClient(runtime: CrmRuntime): StaffClient {
         | { error?: Partial<CrmErrorBody> }
         | undefined;
       if (response.ok) return payload;
-      const error = payload?.error;
-      if (error && isErrorCode(error.code) && typeof error.message === "string") {
-        throw new CrmError(error.code, error.message, error.field);
-      }
+      if (payload?.error) throw toCrmError(payload.error);
       throw new CrmError(
         response.status === 401
           ? "unauthenticated"
@@ -123,8 +120,7 @@ export function staffClient(runtime: CrmRuntime): StaffClient {
       })) as { results: ({ ok: true; data: unknown } | { ok: false; error: CrmErrorBody })[] };
       const result = results[0];
       if (!result) throw new CrmError("internal", "No result");
-      if (!result.ok)
-        throw new CrmError(result.error.code, result.error.message, result.error.field);
+      if (!result.ok) throw toCrmError(result.error);
       return result.data as OperationResult<typeof op>;
     },
     async getCustomerEntries(customerId) {
