@@ -146,35 +146,6 @@ describe("transport", () => {
     expect(sent).to.have.length(0);
   });
 
-  it("sends an admin token instead of the session token, without asking the provider", async () => {
-    const session = await newSession("transport-admin");
-    const { fetch, sent } = recordingFetch();
-    let asked = 0;
-    const transport = new Transport(() => ({
-      proxyUrl: session.proxyUrl,
-      fetch,
-      tokenProvider: () => {
-        asked++;
-        return session.token;
-      },
-    }));
-    const path = `/v1/admin/customers/${session.customerId}/entries`;
-    const answer = (await transport.request(path, { method: "GET" }, session.adminToken)) as {
-      customer: { id: string };
-    };
-    expect(answer.customer.id).to.equal(session.customerId);
-    const refused = await transport
-      .request(path, { method: "GET" }, "not-the-admin-token")
-      .catch((reason: unknown) => reason);
-    expect((refused as { code: string }).code).to.equal("forbidden");
-    expect(asked).to.equal(0);
-    expect(sent.map((request) => request.authorization)).to.deep.equal([
-      `Bearer ${session.adminToken}`,
-      "Bearer not-the-admin-token",
-    ]);
-    expect(sent[0]!.contentType, "a GET has no body").to.equal(undefined);
-  });
-
   it("turns a request that never reached the proxy into unavailable", async () => {
     const transport = new Transport(() => ({
       proxyUrl: "http://127.0.0.1:9",

@@ -13,7 +13,8 @@ import type {
   OperationResult,
 } from "#domain/browser";
 import { CrmError } from "#domain/browser";
-import { type CrmRuntime, toCrmError } from "../runtime/runtime.ts";
+import { asCrmError } from "../runtime/errors.ts";
+import type { CrmRuntime } from "../runtime/runtime.ts";
 
 /** The back office CRM tab of one customer (`GET /v1/staff/customers/:id/entries`). */
 export interface CustomerEntries {
@@ -99,7 +100,7 @@ export function staffClient(runtime: CrmRuntime): StaffClient {
         | { error?: Partial<CrmErrorBody> }
         | undefined;
       if (response.ok) return payload;
-      if (payload?.error) throw toCrmError(payload.error);
+      if (payload?.error) throw asCrmError(payload.error);
       throw new CrmError(
         response.status === 401
           ? "unauthenticated"
@@ -120,7 +121,7 @@ export function staffClient(runtime: CrmRuntime): StaffClient {
       })) as { results: ({ ok: true; data: unknown } | { ok: false; error: CrmErrorBody })[] };
       const result = results[0];
       if (!result) throw new CrmError("internal", "No result");
-      if (!result.ok) throw toCrmError(result.error);
+      if (!result.ok) throw asCrmError(result.error);
       return result.data as OperationResult<typeof op>;
     },
     async getCustomerEntries(customerId) {
