@@ -52,6 +52,8 @@ export interface ClusterOptions {
   heap?: string;
   /** Deletes earlier data first; otherwise a cluster of the same size and ports is resumed. */
   fresh?: boolean;
+  /** More `-E` settings for every node (e.g. faster fault detection in a test). */
+  settings?: Record<string, string>;
   /**
    * x-pack security on (HTTP and transport without TLS, on loopback), with
    * these users in each node's file realm and these files (e.g. `roles.yml`)
@@ -169,6 +171,7 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
             "discovery.seed_hosts": seedHosts,
             "cluster.initial_master_nodes": names.join(","),
           };
+    Object.assign(settings, options.settings);
     return {
       distribution,
       java,
