@@ -198,6 +198,18 @@ const config: TestRunnerConfig = {
   concurrency: 1,
   testsFinishTimeout: 180_000,
   testFramework: { config: { timeout: 15_000 } },
+  // Pages under test/widget/csp/ carry the strict policy the product promises to work under.
+  middleware: [
+    async (context, next) => {
+      await next();
+      if (context.path.startsWith("/test/widget/csp/")) {
+        context.set(
+          "Content-Security-Policy",
+          "default-src 'self'; style-src 'self'; connect-src 'self' http://127.0.0.1:*",
+        );
+      }
+    },
+  ],
   plugins: [
     esbuildPlugin({ ts: true, target: "es2022", tsconfig: join(root, "tsconfig.json") }),
     crmPlugin(launcher),

@@ -46,7 +46,7 @@ export function renderEntryCard({
                 return html`<li
                   part="stage-chip"
                   class="chip status-${stage?.status ?? "none"}"
-                  style=${colorStyle("--_stage", stage?.color)}
+                  .style=${colorStyle("--_stage", stage?.color)}
                 >
                   <span class="chip-pipeline">${pipeline.label}:</span>
                   ${stage?.label ?? message(locale, "notStarted")}${outcomeSuffix(locale, stage)}

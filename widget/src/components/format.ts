@@ -95,9 +95,10 @@ export function formatValue(
 }
 
 /**
- * A color as one custom property declaration for a `style` attribute. Colors
- * come from entity definitions; anything but `#rrggbb` is dropped, so nothing
- * else can reach the style.
+ * A color as one custom property declaration, bound as the `.style` property
+ * (`style.cssText`, the CSSOM) and never as a `style` attribute, which a strict
+ * Content-Security-Policy (`style-src 'self'`) refuses. Colors come from entity
+ * definitions; anything but `#rrggbb` is dropped, so nothing else can reach the style.
  */
 export function colorStyle(property: string, color: string | undefined): string {
   return color && /^#[\da-f]{6}$/i.test(color) ? `${property}:${color}` : "";

@@ -149,7 +149,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
       : html`<span part="value" class="value" @click=${canEdit ? this.startEditing : nothing}
           >${
             option?.color
-              ? html`<span class="swatch" style=${colorStyle("--_swatch", option.color)}></span>`
+              ? html`<span class="swatch" .style=${colorStyle("--_swatch", option.color)}></span>`
               : nothing
           }${text}</span
         >`;

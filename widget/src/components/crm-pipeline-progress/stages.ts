@@ -110,7 +110,7 @@ export function renderStages(options: StagesOptions): TemplateResult {
         return html`<li
           part="outcomes"
           class="outcomes ${reached ? `reached status-${reached.status}` : ""}"
-          style=${colorStyle("--_stage", reached?.color)}
+          .style=${colorStyle("--_stage", reached?.color)}
         >
           <ul class="alternatives">${members}</ul>
         </li>`;
@@ -160,7 +160,7 @@ function renderStage(
   return html`<li
     part="stage stage-${state}"
     class=${classes}
-    style=${colorStyle("--_stage", stage.color)}
+    .style=${colorStyle("--_stage", stage.color)}
     aria-current=${state === "current" ? "step" : nothing}
     tabindex=${state === "current" && onMove ? "-1" : nothing}
   >

@@ -1,0 +1,44 @@
+import { expect, waitUntil } from "@open-wc/testing";
+import { freshToken, newSession, seed, shadowPart } from "./support.ts";
+
+/** Opens test/widget/csp/page.html (served with `default-src 'self'; style-src 'self'`) in a frame. */
+async function strictPage(proxyUrl: string, token: string): Promise<Window> {
+  const frame = document.createElement("iframe");
+  frame.width = "900";
+  frame.height = "900";
+  const query = new URLSearchParams({ proxy: proxyUrl, token });
+  frame.src = `/test/widget/csp/page.html?${query}`;
+  const loaded = new Promise((resolve) => frame.addEventListener("load", resolve));
+  document.body.append(frame);
+  await loaded;
+  return frame.contentWindow!;
+}
+
+describe("under a strict Content-Security-Policy", () => {
+  it("the core and every customer component render, stage and option colors included, with no violation", async () => {
+    const session = await newSession("strict-csp");
+    await seed(session, [
+      { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "great" } },
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
+      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Annual plan" } } },
+    ]);
+    const page = await strictPage(session.proxyUrl, await freshToken(session));
+    const doc = page.document;
+    const progress = doc.querySelector("crm-pipeline-progress")!;
+    const field = doc.querySelector("crm-field")!;
+    await waitUntil(() => progress.shadowRoot?.querySelector(".stage.current"), "no stages", {
+      timeout: 10_000,
+    });
+    await shadowPart(field, ".swatch");
+    await shadowPart(doc.querySelector("crm-form")!, "[part=form]");
+    await shadowPart(doc.querySelector("crm-entries")!, "[part=stage-chip]");
+
+    // The colors arrived through the CSSOM: the custom properties hold the definitions' colors.
+    const current = progress.shadowRoot!.querySelector(".stage.current")!;
+    expect(page.getComputedStyle(current).getPropertyValue("--_stage").trim()).to.equal("#0969da");
+    const swatch = field.shadowRoot!.querySelector(".swatch")!;
+    expect(page.getComputedStyle(swatch).getPropertyValue("--_swatch").trim()).to.equal("#1a7f37");
+    const violations = (page as unknown as { cspViolations: string[] }).cspViolations;
+    expect(violations).to.deep.equal([]);
+  });
+});
