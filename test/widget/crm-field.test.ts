@@ -1,10 +1,12 @@
 import { expect, oneEvent, waitUntil } from "@open-wc/testing";
 import { sendKeys } from "@web/test-runner-commands";
 import { html } from "lit";
+import type { EntityDefinitionInput } from "../../proxy/src/domain/entity.ts";
 import type { CrmField } from "../../widget/src/components/crm-field/crm-field.ts";
 import "../../widget/src/components/crm-field/crm-field.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import {
+  countBatchRequests,
   expectAccessible,
   holdNextAnswer,
   mount,
@@ -603,5 +605,127 @@ describe("crm-field", () => {
     input.dispatchEvent(new Event("input"));
     await editing.updateComplete;
     await screenshot(root, "crm-field");
+  });
+});
+
+/** A weight that keeps history, and a height that does not. */
+function weightTracker(slug: string): EntityDefinitionInput {
+  return {
+    slug,
+    name: "Weight Tracker",
+    fields: [
+      {
+        key: "weight",
+        label: "Weight",
+        type: "number",
+        unit: "kilogram",
+        decimals: 1,
+        history: true,
+        customerAccess: "write",
+      },
+      {
+        key: "height",
+        label: "Height",
+        type: "number",
+        unit: "centimeter",
+        customerAccess: "write",
+      },
+    ],
+  };
+}
+
+async function trackerWith(name: string, weights: number[]) {
+  const session = await newSession(name);
+  const slug = uniqueSlug("change");
+  await putEntity(session, weightTracker(slug));
+  const calls = weights.map((value) => ({
+    op: "setCrmField" as const,
+    args: { slug, fieldKey: "weight", value },
+  }));
+  if (calls.length) await seed(session, calls);
+  return { session, slug };
+}
+
+const changeText = (field: CrmField) =>
+  field.shadowRoot?.querySelector("[part=change]")?.textContent?.trim() ?? "";
+
+describe("crm-field show-change", () => {
+  it("shows the signed change since the previous recorded value, for the page's locale", async () => {
+    const { session, slug } = await trackerWith("change-two", [80.8, 80.2]);
+    const root = await mount(
+      html`<p><crm-field slug=${slug} field="weight" show-change editable></crm-field></p>
+        <p><crm-field slug=${slug} field="weight" show-change lang="de-DE"></crm-field></p>`,
+      runtimeFor(session),
+    );
+    const [english, german] = [...root.querySelectorAll("crm-field")] as CrmField[];
+    await Promise.all([loaded(english!), loaded(german!)]);
+    await waitUntil(() => changeText(english!), "no change shown", { timeout: 5_000 });
+    expect(changeText(english!)).to.equal("\u22120.6 kg since last time");
+    expect(changeText(german!)).to.equal("\u22120,6 kg seit dem letzten Mal");
+    expect(english!.hasAttribute("show-change")).to.equal(true);
+    await expectAccessible(root);
+    // The editor's input is described by the change, as the value is followed by it.
+    english!.startEditing();
+    await english!.updateComplete;
+    const input = english!.shadowRoot!.querySelector("[part=input]")!;
+    expect(input.getAttribute("aria-describedby")).to.equal("message change");
+    english!.cancel();
+    await english!.updateComplete;
+    await screenshot(root, "crm-field-change");
+  });
+
+  it("shows no change while the field has only one recorded value", async () => {
+    const { session, slug } = await trackerWith("change-one", [80.8]);
+    const root = await mount(
+      html`<crm-field slug=${slug} field="weight" show-change></crm-field>`,
+      runtimeFor(session),
+    );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    expect(shadowText(field, "[part=value]")).to.equal("80.8 kg");
+    expect(field.shadowRoot!.querySelector("[part=change]")).to.equal(null);
+  });
+
+  it("shows the change against the value it replaced as soon as the page saves a new one", async () => {
+    const { session, slug } = await trackerWith("change-save", [80.8, 80.2]);
+    const runtime = runtimeFor(session);
+    const root = await mount(
+      html`<crm-field slug=${slug} field="weight" show-change></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    await waitUntil(() => changeText(field), "no change shown", { timeout: 5_000 });
+    await runtime.setCrmField({ slug, fieldKey: "weight", value: 80.5 });
+    await waitUntil(
+      () => changeText(field) === "+0.3 kg since last time",
+      `the change did not follow the save: ${changeText(field)}`,
+      { timeout: 5_000 },
+    );
+    expect(shadowText(field, "[part=value]")).to.equal("80.5 kg");
+  });
+
+  it("shows nothing and reads no history for a field that keeps none", async () => {
+    const { session, slug } = await trackerWith("change-none", []);
+    await seed(session, [
+      { op: "setCrmField", args: { slug, fieldKey: "height", value: 172 } },
+      { op: "setCrmField", args: { slug, fieldKey: "height", value: 173 } },
+    ]);
+    const runtime = runtimeFor(session);
+    const batches = countBatchRequests(runtime);
+    const root = await mount(
+      html`<crm-field slug=${slug} field="height" show-change></crm-field>`,
+      runtime,
+    );
+    const field = root.querySelector("crm-field")!;
+    await loaded(field);
+    batches.restore();
+    expect(shadowText(field, "[part=value]")).to.equal("173 cm");
+    expect(field.shadowRoot!.querySelector("[part=change]")).to.equal(null);
+    const ops = (batches.bodies as { calls: { op: string }[] }[]).flatMap((body) =>
+      body.calls.map((call) => call.op),
+    );
+    expect(ops).to.include("getCrmField");
+    expect(ops).not.to.include("getCrmFieldHistory");
   });
 });

@@ -37,6 +37,7 @@ const en = {
   saveUnknown: "May have been saved, check again: the CRM service did not confirm it.",
   formUnknown:
     "Your changes may have been saved: the CRM service did not confirm them. Check again before repeating; your input is kept.",
+  change: "{change} since last time",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -76,6 +77,7 @@ const de = [
   "seit {date}",
   "Vielleicht gespeichert, bitte prüfen: der CRM-Dienst hat es nicht bestätigt.",
   "Ihre Änderungen sind vielleicht gespeichert: der CRM-Dienst hat sie nicht bestätigt. Bitte prüfen Sie, bevor Sie sie wiederholen; Ihre Eingaben bleiben erhalten.",
+  "{change} seit dem letzten Mal",
 ];
 
 const keys = Object.keys(en) as MessageKey[];

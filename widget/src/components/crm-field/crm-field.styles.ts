@@ -21,9 +21,6 @@ export const styles = [
       overflow-wrap: anywhere;
       white-space: pre-line;
     }
-    .value.optimistic {
-      opacity: 0.7;
-    }
     .placeholder,
     .empty {
       color: var(--_muted);
@@ -80,7 +77,8 @@ export const styles = [
     .message:empty {
       display: none;
     }
-    .status {
+    .status,
+    .change {
       font-size: 0.85em;
       color: var(--_muted);
     }

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
-import type { CrmFieldValue, EntityDefinition, FieldDefinition, FieldValue } from "#domain/browser";
+import type { CrmFieldValue, FieldDefinition, FieldValue } from "#domain/browser";
 import { asCrmError, fieldMessage } from "../../runtime/errors.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
@@ -12,9 +12,10 @@ import { renderFieldControl } from "../inputs.ts";
 import { styles } from "./crm-field.styles.ts";
 
 interface FieldData {
-  entity: EntityDefinition;
   field: FieldDefinition;
   value: CrmFieldValue;
+  /** The two newest recorded values, newest first (only with `show-change` on a history field). */
+  recent: FieldValue[];
 }
 
 const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentColor">
@@ -44,6 +45,7 @@ const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentCol
  * @csspart error - A load or save error.
  * @csspart retry - The retry button of the load error.
  * @csspart skeleton - The loading placeholder.
+ * @csspart change - The change since the previous value (with `show-change`).
  *
  * @cssproperty --crm-color-text - Text color of inputs (the value inherits the page's color).
  * @cssproperty --crm-color-muted - Placeholder and secondary text.
@@ -75,6 +77,12 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
   /** Text shown when the field has no value (default: a localized "Not set"). */
   @property({ reflect: true }) placeholder = "";
 
+  /**
+   * Shows the change since the previous value ("−0.6 kg since last time") for a
+   * number field that keeps history; nothing while there is no previous value.
+   */
+  @property({ attribute: "show-change", type: Boolean, reflect: true }) showChange = false;
+
   @state() private editing = false;
   @state() private saving = false;
   @state() private saveError = "";
@@ -83,23 +91,34 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
   /** The inline edit, from `startEditing` on. */
   private editor: FieldEditor | undefined;
 
-  protected override loadArgs(): [string, string, string] {
-    return [this.slug, this.field, this.entryId];
+  protected override loadArgs(): [string, string, string, boolean] {
+    return [this.slug, this.field, this.entryId, this.showChange];
   }
 
   protected override async load(
     runtime: CrmRuntime,
     slug: string,
     fieldKey: string,
-    entryId: string,
+    entry: string,
+    showChange: boolean,
   ): Promise<FieldData> {
-    const [entity, value] = await Promise.all([
-      runtime.getCrmEntity({ slug }),
-      runtime.getCrmField({ slug, fieldKey, entryId: entryId || undefined }),
+    const entryId = entry || undefined;
+    const [[field, recent], value] = await Promise.all([
+      // Only the field's definition says whether it keeps history. A definition the page has
+      // already read resolves before the batch leaves, so the history read joins the field's.
+      runtime.getCrmEntity({ slug }).then(async (entity) => {
+        const field = entity.fields.find((candidate) => candidate.key === fieldKey);
+        if (!field)
+          throw asCrmError({ code: "field_not_found", message: `Unknown field ${fieldKey}` });
+        const keepsChanges = showChange && field.type === "number" && field.history;
+        const history = keepsChanges
+          ? await runtime.getCrmFieldHistory({ slug, fieldKey, entryId, order: "desc", limit: 2 })
+          : { points: [] };
+        return [field, history.points.map((point) => point.value)] as const;
+      }),
+      runtime.getCrmField({ slug, fieldKey, entryId }),
     ]);
-    const field = entity.fields.find((candidate) => candidate.key === fieldKey);
-    if (!field) throw asCrmError({ code: "field_not_found", message: `Unknown field ${fieldKey}` });
-    return { entity, field, value };
+    return { field, value, recent };
   }
 
   /**
@@ -124,12 +143,29 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
     >`;
   }
 
-  protected override renderValue({ field, value }: FieldData): TemplateResult {
+  protected override renderValue({ field, value, recent }: FieldData): TemplateResult {
     const canEdit = this.editable && field.customerAccess === "write";
+    const change = this.change(field, value.value, recent);
     return html`<span part="base" class="field ${canEdit ? "editable" : ""}" aria-busy=${this.saving}>
-      ${this.editing && this.editor ? this.renderEditor(this.editor) : this.renderDisplay(field, value.value, canEdit)}
+      ${this.editing && this.editor ? this.renderEditor(this.editor, change) : this.renderDisplay(field, value.value, canEdit)}
+      ${change ? html`<span id="change" part="change" class="change">${change}</span>` : nothing}
       ${this.renderSaveState(this.saving, this.saveError, this.saveOutcomeUnknown)}
     </span>`;
+  }
+
+  /**
+   * "−0.6 kg since last time": the shown value against the value recorded before it. A value
+   * saved on this page shows before history has its record, so then the newest record is the
+   * previous one.
+   */
+  private change(field: FieldDefinition, value: FieldValue, recent: FieldValue[]): string {
+    const previous = recent[0] === value ? recent[1] : recent[0];
+    if (typeof value !== "number" || typeof previous !== "number") return "";
+    const difference = value - previous;
+    // A real minus sign: Intl writes a hyphen-minus for most locales.
+    const sign = difference > 0 ? "+" : difference < 0 ? "\u2212" : "";
+    const amount = sign + formatValue(field, Math.abs(difference), this.locale);
+    return this.t("change", { change: amount });
   }
 
   private renderDisplay(
@@ -167,7 +203,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
       </button>`;
   }
 
-  private renderEditor(editor: FieldEditor): TemplateResult {
+  private renderEditor(editor: FieldEditor, change: string): TemplateResult {
     const field = editor.field;
     return html`<span class="editor">
       ${renderFieldControl(field, {
@@ -176,7 +212,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string]
         locale: this.locale,
         label: field.label,
         invalid: editor.message !== "",
-        describedBy: "message",
+        describedBy: change ? "message change" : "message",
         onInput: (event) => editor.input(event),
         onKeyDown: this.onKeyDown,
         onBlur: this.onBlur,
