@@ -59,7 +59,7 @@ const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentCol
  * @cssproperty --crm-field-skeleton-width - Width of the loading placeholder (match your typical value).
  */
 @defineElement("crm-field")
-export class CrmField extends CrmDataElement<FieldData, [string, string, string]> {
+export class CrmField extends CrmDataElement<FieldData, [string, string, string, boolean]> {
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
