@@ -267,8 +267,8 @@ export class EntryStore {
       updated_at: now,
       updated_by: by,
     };
-    await elasticsearchCall(() =>
-      this.client.create<EntryDocument>(
+    try {
+      await this.client.create<EntryDocument>(
         {
           index: this.index,
           id,
@@ -278,8 +278,21 @@ export class EntryStore {
         },
         // A create retried after a gateway error that hid its success would answer 409.
         { maxRetries: 0 },
-      ),
-    );
+      );
+    } catch (error) {
+      // The id is new (random), so a 409 can only be this create itself: Elasticsearch re-runs
+      // a write on the new primary when the old one fails mid-request, and the new primary
+      // already holds the replicated document. Read it back (realtime) to be sure it is ours.
+      if (responseStatus(error) === 409) {
+        const [stored] = await this.getMany([id], reference).catch(() => []);
+        if (stored?.document.created_at === now) return { id, document };
+        throw new CrmError(
+          "outcome_unknown",
+          "The CRM store did not confirm the new entry: it may have been saved. Check before repeating it",
+        );
+      }
+      throw fromElasticsearchError(error);
+    }
     return { id, document };
   }
 }
