@@ -19,13 +19,14 @@ describe("the back office bundle embedded by script tag", () => {
     script.type = "module";
     script.src = `${bundle}crm-back-office.js`;
     script.dataset.proxyUrl = session.proxyUrl;
-    script.dataset.adminToken = session.adminToken;
     const loaded = new Promise((resolve, reject) => {
       script.addEventListener("load", resolve);
       script.addEventListener("error", reject);
     });
     document.head.append(script);
     await loaded;
+    // Staff tokens are configured by the page's own script, as the demo's back office does.
+    window.CrmWidgets!.configure({ staffToken: session.staffToken });
     expect(customElements.get("crm-entity-editor")).to.equal(undefined);
 
     const root = await fixture<HTMLElement>(
