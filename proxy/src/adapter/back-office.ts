@@ -51,6 +51,8 @@ const MAX_EXPORTED_HISTORY = 10_000;
 export interface BreakingChange {
   problem: string;
   entries: number;
+  /** Where in the new definition the change is made: `fields.2.type`, `pipelines.0.stages`. */
+  field: string;
 }
 
 /**
@@ -183,13 +185,19 @@ export class BackOfficeStore {
     current: EntityDefinition,
     next: EntityDefinition,
   ): Promise<BreakingChange[]> {
-    const checks: { problem: string; filter: estypes.QueryDslQueryContainer }[] = [];
+    const checks: {
+      problem: string;
+      field: string;
+      filter: estypes.QueryDslQueryContainer;
+    }[] = [];
     for (const field of current.fields) {
-      const changed = next.fields.find((candidate) => candidate.key === field.key);
+      const index = next.fields.findIndex((candidate) => candidate.key === field.key);
+      const changed = next.fields[index];
       if (!changed) continue;
       if (changed.type !== field.type) {
         checks.push({
           problem: `field "${field.key}" changes type from ${field.type} to ${changed.type}`,
+          field: `fields.${index}.type`,
           filter: { exists: { field: `values.${field.key}` } },
         });
       } else if (field.type === "select" && changed.type === "select") {
@@ -197,26 +205,30 @@ export class BackOfficeStore {
         for (const option of field.options.filter((option) => !kept.has(option.value))) {
           checks.push({
             problem: `select option "${option.value}" of field "${field.key}" is removed`,
+            field: `fields.${index}.options`,
             filter: { term: { [`values.${field.key}`]: option.value } },
           });
         }
       }
     }
     for (const pipeline of current.pipelines) {
-      const changed = next.pipelines.find((candidate) => candidate.key === pipeline.key);
+      const index = next.pipelines.findIndex((candidate) => candidate.key === pipeline.key);
+      const changed = next.pipelines[index];
       const kept = new Set(changed?.stages.map((stage) => stage.key) ?? []);
       for (const stage of pipeline.stages.filter((stage) => !kept.has(stage.key))) {
         checks.push({
           problem: changed
             ? `stage "${stage.key}" of pipeline "${pipeline.key}" is removed`
             : `pipeline "${pipeline.key}" is removed (stage "${stage.key}")`,
+          field: changed ? `pipelines.${index}.stages` : "pipelines",
           filter: { term: { [`stages.${pipeline.key}.stage`]: stage.key } },
         });
       }
     }
     const counted = await Promise.all(
-      checks.map(async ({ problem, filter }) => ({
+      checks.map(async ({ problem, field, filter }) => ({
         problem,
+        field,
         entries: await this.countEntries(current.slug, [filter]),
       })),
     );

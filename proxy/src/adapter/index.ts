@@ -40,13 +40,17 @@ const referenceSchema = z.strictObject({
   id: getCrmEntriesArgsSchema.shape.referenceId.unwrap(),
 });
 
-/** The refusal of a definition change that would make stored values invalid. */
-function breakingChangeRefused(breaking: BreakingChange[]): CrmError {
+/**
+ * The refusal of a definition change that would make stored values invalid,
+ * naming the first input concerned so an editor shows it there.
+ */
+function breakingChangeRefused(breaking: [BreakingChange, ...BreakingChange[]]): CrmError {
   const total = breaking.reduce((sum, change) => sum + change.entries, 0);
   const list = breaking.map((change) => `${change.problem} (${change.entries})`).join("; ");
   return new CrmError(
-    "conflict",
+    "breaking_change",
     `This change would break ${total} stored ${total === 1 ? "entry" : "entries"}: ${list}. Send acceptBreaking to make it anyway.`,
+    breaking[0].field,
   );
 }
 
@@ -177,8 +181,8 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
       update: (slug, definition, options = {}) =>
         entities.update(slug, definition, async (current, next) => {
           if (options.acceptBreaking) return;
-          const breaking = await backOffice.breakingChanges(current, next);
-          if (breaking.length > 0) throw breakingChangeRefused(breaking);
+          const [first, ...more] = await backOffice.breakingChanges(current, next);
+          if (first) throw breakingChangeRefused([first, ...more]);
         }),
       async delete(slug, options = {}) {
         const entity = await entities.get(slug);

@@ -28,6 +28,11 @@ export const ERROR_STATUS = {
   entry_not_found: 404,
   not_found: 404,
   conflict: 409,
+  /**
+   * An entity change that would make stored entries invalid; `field` names the
+   * first input concerned (`fields.2.type`). Sent again with `acceptBreaking`, it is made.
+   */
+  breaking_change: 409,
   entry_quota_exceeded: 409,
   payload_too_large: 413,
   rate_limited: 429,

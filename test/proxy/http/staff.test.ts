@@ -309,7 +309,7 @@ describe("entity definitions: breaking changes and deletions are refused unless 
     name: "Scratch tracker",
   } satisfies EntityDefinitionInput;
 
-  test("a type change, a removed option in use and a removed stage in use name how many entries break", async () => {
+  test("a type change, a removed option in use and a removed stage in use name how many entries break and where", async () => {
     const admin = await staffToken("ann", "admin");
     expect(
       (await proxy.call("POST", "/v1/staff/entities", { token: admin, body: scratch })).status,
@@ -355,7 +355,9 @@ describe("entity definitions: breaking changes and deletions are refused unless 
       body: changed,
     });
     expect(refused.status).toBe(409);
-    const { message } = await errorOf(refused);
+    const { message, code, field } = await errorOf(refused);
+    expect(code).toBe("breaking_change");
+    expect(field, "the first input concerned, as an editor's path").toBe("fields.2.type");
     expect(message).toContain("would break 6 stored entries");
     expect(message).toContain('field "nickname" changes type from text to number (2)');
     expect(message).toContain('select option "premium" of field "plan" is removed (2)');

@@ -168,7 +168,7 @@ const updateEntity = staffAdminRoute({
   path: "/entities/{slug}",
   summary: "Changes an entity definition",
   description:
-    "A change that would make stored values invalid (a field's type, a select option in use, a removed stage entries stand in) is refused with 409, naming how many entries it breaks, unless `acceptBreaking=true`.",
+    "A change that would make stored values invalid (a field's type, a select option in use, a removed stage entries stand in) is refused with 409 `breaking_change`, naming how many entries it breaks and (in `field`) the first input concerned, unless `acceptBreaking=true`.",
   request: {
     params: slugParamSchema,
     query: z.strictObject({ acceptBreaking: flag }),
