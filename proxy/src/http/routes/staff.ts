@@ -1,27 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import {
-  actorSchema,
-  CrmError,
-  crmEntrySchema,
-  entityDefinitionSchema,
-  OPERATION_NAMES,
-  wireValueSchema,
-} from "#domain";
+import { actorSchema, crmEntrySchema, OPERATION_NAMES, wireValueSchema } from "#domain";
 import { MAX_PAGE_SIZE } from "../../adapter/back-office.ts";
 import type { CrmAdapter } from "../../adapter/types.ts";
+import type { StaffEnv } from "../../auth/staff.ts";
 import { type StaffRouter, staffAdminRoute, staffRoute } from "../route-kinds.ts";
 import { customerSchema, entitySchema, slugParamSchema } from "../schemas.ts";
+import * as backOffice from "./back-office.ts";
 import { batchRouteConfig, runBatch } from "./batch.ts";
-
-const json = <T>(schema: T) => ({ "application/json": { schema } });
-
-const customerIdParamSchema = z.object({
-  customerId: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[\w.:@-]+$/, "Must be a customer id"),
-});
 
 /** `?flag=true` for the explicit consents (deleting entries, accepting breaking changes). */
 const flag = z
@@ -51,27 +36,8 @@ const findCustomers = staffRoute({
   responses: {
     200: {
       description: "One page of customers; `next` is the cursor of the next page",
-      content: json(
+      content: backOffice.json(
         z.object({ customers: z.array(foundCustomerSchema), next: z.string().nullable() }),
-      ),
-    },
-  },
-});
-
-const customerEntries = staffRoute({
-  method: "get",
-  path: "/customers/{customerId}/entries",
-  summary: "The Customer Details CRM tab: every entry of one customer across all entities",
-  request: { params: customerIdParamSchema },
-  responses: {
-    200: {
-      description: "The customer, the definitions needed to render the entries, and the entries",
-      content: json(
-        z.object({
-          customer: customerSchema.nullable(),
-          entities: z.array(entitySchema),
-          entries: z.array(crmEntrySchema),
-        }),
       ),
     },
   },
@@ -95,11 +61,11 @@ const exportCustomer = staffRoute({
   method: "get",
   path: "/customers/{customerId}/export",
   summary: "One customer's CRM data as one JSON document (data-protection access request)",
-  request: { params: customerIdParamSchema },
+  request: { params: backOffice.customerIdParamSchema },
   responses: {
     200: {
       description: "The customer record, every entry of every entity and every history record",
-      content: json(
+      content: backOffice.json(
         z
           .object({
             exportedAt: z.string(),
@@ -119,11 +85,11 @@ const eraseCustomer = staffAdminRoute({
   path: "/customers/{customerId}",
   summary: "Erases one customer: every entry, every history record and the customer record",
   description: "Idempotent: erasing again answers zeros.",
-  request: { params: customerIdParamSchema },
+  request: { params: backOffice.customerIdParamSchema },
   responses: {
     200: {
       description: "What was removed",
-      content: json(
+      content: backOffice.json(
         z.object({
           customerId: z.string(),
           customer: z.boolean(),
@@ -135,34 +101,6 @@ const eraseCustomer = staffAdminRoute({
   },
 });
 
-const listEntities = staffRoute({
-  method: "get",
-  path: "/entities",
-  summary: "Every entity definition, with all fields",
-  responses: {
-    200: {
-      description: "The definitions",
-      content: json(z.object({ entities: z.array(entitySchema) })),
-    },
-  },
-});
-
-const getEntity = staffRoute({
-  method: "get",
-  path: "/entities/{slug}",
-  summary: "One entity definition, with all fields",
-  request: { params: slugParamSchema },
-  responses: { 200: { description: "The definition", content: json(entitySchema) } },
-});
-
-const createEntity = staffAdminRoute({
-  method: "post",
-  path: "/entities",
-  summary: "Creates an entity definition",
-  request: { body: { required: true, content: json(entityDefinitionSchema) } },
-  responses: { 201: { description: "The created definition", content: json(entitySchema) } },
-});
-
 const updateEntity = staffAdminRoute({
   method: "put",
   path: "/entities/{slug}",
@@ -172,9 +110,11 @@ const updateEntity = staffAdminRoute({
   request: {
     params: slugParamSchema,
     query: z.strictObject({ acceptBreaking: flag }),
-    body: { required: true, content: json(entityDefinitionSchema) },
+    body: backOffice.entityDefinitionBody,
   },
-  responses: { 200: { description: "The changed definition", content: json(entitySchema) } },
+  responses: {
+    200: { description: "The changed definition", content: backOffice.json(entitySchema) },
+  },
 });
 
 const deleteEntity = staffAdminRoute({
@@ -187,7 +127,7 @@ const deleteEntity = staffAdminRoute({
   responses: {
     200: {
       description: "What was deleted",
-      content: json(z.object({ slug: z.string(), deletedEntries: z.number().int() })),
+      content: backOffice.json(z.object({ slug: z.string(), deletedEntries: z.number().int() })),
     },
   },
 });
@@ -197,6 +137,7 @@ const deleteEntity = staffAdminRoute({
  * write is recorded as made by `staff` + the token's subject.
  */
 export function staffRoutes(router: StaffRouter, adapter: CrmAdapter) {
+  const shared = backOffice.backOfficeHandlers<StaffEnv>(adapter);
   return router
     .openapi(batch, async (c) => {
       const ops = adapter.forStaff(c.var.staff.subject);
@@ -206,40 +147,21 @@ export function staffRoutes(router: StaffRouter, adapter: CrmAdapter) {
     .openapi(findCustomers, async (c) =>
       c.json(await adapter.findCustomers(c.req.valid("query")), 200),
     )
-    .openapi(customerEntries, async (c) => {
-      const { customerId } = c.req.valid("param");
-      const [customer, entries, entities] = await Promise.all([
-        adapter.getCustomer(customerId),
-        adapter.getReferenceEntries({ type: "customer", id: customerId }),
-        adapter.entities.list(),
-      ]);
-      const used = new Set(entries.map((entry) => entry.slug));
-      return c.json(
-        { customer, entities: entities.filter((entity) => used.has(entity.slug)), entries },
-        200,
-      );
-    })
+    .openapi(staffRoute(backOffice.customerEntriesRoute), shared.customerEntries)
     .openapi(exportCustomer, async (c) =>
       c.json(await adapter.exportCustomer(c.req.valid("param").customerId), 200),
     )
     .openapi(eraseCustomer, async (c) =>
       c.json(await adapter.eraseCustomer(c.req.valid("param").customerId), 200),
     )
-    .openapi(listEntities, async (c) => c.json({ entities: await adapter.entities.list() }, 200))
-    .openapi(getEntity, async (c) =>
-      c.json(await adapter.entities.get(c.req.valid("param").slug), 200),
-    )
-    .openapi(createEntity, async (c) =>
-      c.json(await adapter.entities.create(c.req.valid("json")), 201),
-    )
+    .openapi(staffRoute(backOffice.listEntitiesRoute), shared.listEntities)
+    .openapi(staffRoute(backOffice.getEntityRoute), shared.getEntity)
+    .openapi(staffAdminRoute(backOffice.createEntityRoute), shared.createEntity)
     .openapi(updateEntity, async (c) => {
       const { slug } = c.req.valid("param");
+      const consents = c.req.valid("query");
       const definition = c.req.valid("json");
-      if (definition.slug !== slug) {
-        throw new CrmError("invalid_request", "slug: Must match the slug in the path", "slug");
-      }
-      const { acceptBreaking } = c.req.valid("query");
-      return c.json(await adapter.entities.update(slug, definition, { acceptBreaking }), 200);
+      return c.json(await backOffice.updateDefinition(adapter, slug, definition, consents), 200);
     })
     .openapi(deleteEntity, async (c) => {
       const { slug } = c.req.valid("param");
