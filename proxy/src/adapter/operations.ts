@@ -33,6 +33,7 @@ import { type EntryChange, type EntryStore, toCrmEntry } from "./entries.ts";
 import {
   actorOf,
   fieldRecord,
+  type HistoryQuery,
   type HistoryStore,
   recordActor,
   recordValue,
@@ -110,6 +111,12 @@ function historyEntryId(
   return entryId;
 }
 
+/** The part of a history read's arguments that picks its page: entry, time window, order, size. */
+type HistoryWindow = Pick<
+  z.output<typeof getCrmFieldHistoryArgsSchema>,
+  "entryId" | "from" | "to" | "order" | "limit" | "after"
+>;
+
 function checkedValue(field: FieldDefinition, input: unknown): FieldValue {
   const check = checkFieldValue(field, input);
   if (!check.ok) throw new CrmError("invalid_value", `${field.key}: ${check.message}`, field.key);
@@ -141,6 +148,37 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       return load;
     },
   };
+  /**
+   * One page of one field's or one pipeline's history: `subject` names which
+   * of the entity's fields or pipelines (and refuses one the caller may not
+   * read); the rest of `a` picks the reference, entry, time window and order.
+   */
+  async function readHistory(
+    a: HistoryWindow & { slug: string; referenceType?: string; referenceId?: string },
+    subject: (entity: EntityDefinition) => Pick<HistoryQuery, "kind" | "key">,
+  ) {
+    const reference = referenceFor(caller, a);
+    const entity = await entities.get(a.slug);
+    const of = subject(entity);
+    const page = await history.search({
+      reference,
+      slug: entity.slug,
+      ...of,
+      entryId: historyEntryId(entity, reference, a.entryId),
+      from: a.from,
+      to: a.to,
+      order: a.order ?? "desc",
+      limit: a.limit ?? DEFAULT_HISTORY_LIMIT,
+      after: a.after,
+    });
+    const points = page.records.map((record) => ({
+      record,
+      at: record.at,
+      entryId: record.entry_id,
+      ...(showActor ? { by: recordActor(record) } : {}),
+    }));
+    return { slug: entity.slug, key: of.key, points, next: page.next };
+  }
   /**
    * One-entry entities are only ever read by id (realtime GET/mget), so their
    * writes need not wait for a refresh; many-entry entities are found by
@@ -383,61 +421,32 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
 
     async getCrmFieldHistory(args): Promise<CrmFieldHistory> {
       const a = parseArgs(getCrmFieldHistoryArgsSchema, args);
-      const reference = referenceFor(caller, a);
-      const entity = await entities.get(a.slug);
-      const field = readableField(caller, entity, a.fieldKey);
-      const page = await history.search({
-        reference,
-        slug: entity.slug,
+      const { slug, key, points, next } = await readHistory(a, (entity) => ({
         kind: "field",
-        key: field.key,
-        entryId: historyEntryId(entity, reference, a.entryId),
-        from: a.from,
-        to: a.to,
-        order: a.order ?? "desc",
-        limit: a.limit ?? DEFAULT_HISTORY_LIMIT,
-        after: a.after,
-      });
+        key: readableField(caller, entity, a.fieldKey).key,
+      }));
       return {
-        slug: entity.slug,
-        fieldKey: field.key,
-        points: page.records.map((record) => ({
-          at: record.at,
-          value: recordValue(record),
-          entryId: record.entry_id,
-          ...(showActor ? { by: recordActor(record) } : {}),
-        })),
-        next: page.next,
+        slug,
+        fieldKey: key,
+        points: points.map(({ record, ...point }) => ({ ...point, value: recordValue(record) })),
+        next,
       };
     },
 
     async getCrmStageHistory(args): Promise<CrmStageHistory> {
       const a = parseArgs(getCrmStageHistoryArgsSchema, args);
-      const reference = referenceFor(caller, a);
-      const entity = await entities.get(a.slug);
-      const pipeline = pipelineOf(entity, a.pipeline);
-      const page = await history.search({
-        reference,
-        slug: entity.slug,
+      const { slug, key, points, next } = await readHistory(a, (entity) => ({
         kind: "stage",
-        key: pipeline.key,
-        entryId: historyEntryId(entity, reference, a.entryId),
-        from: a.from,
-        to: a.to,
-        order: a.order ?? "desc",
-        limit: a.limit ?? DEFAULT_HISTORY_LIMIT,
-        after: a.after,
-      });
+        key: pipelineOf(entity, a.pipeline).key,
+      }));
       return {
-        slug: entity.slug,
-        pipeline: pipeline.key,
-        moves: page.records.map((record) => ({
-          at: record.at,
+        slug,
+        pipeline: key,
+        moves: points.map(({ record, ...move }) => ({
+          ...move,
           stage: String(recordValue(record)),
-          entryId: record.entry_id,
-          ...(showActor ? { by: recordActor(record) } : {}),
         })),
-        next: page.next,
+        next,
       };
     },
 
