@@ -6,6 +6,7 @@ import "../../widget/src/components/crm-form/crm-form.ts";
 import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
 import "../../widget/src/components/crm-entries/crm-entries.ts";
 import "../../widget/src/components/crm-customer-details/crm-customer-details.ts";
+import "../../widget/src/components/crm-customer-search/crm-customer-search.ts";
 import "../../widget/src/components/crm-entity-editor/crm-entity-editor.ts";
 import "../../widget/src/components/crm-entity-list/crm-entity-list.ts";
 import "../../widget/src/components/crm-field-history/crm-field-history.ts";

@@ -1,6 +1,7 @@
 import { expect, fixture } from "@open-wc/testing";
 import { html, LitElement } from "lit";
 import "../../widget/src/components/crm-customer-details/crm-customer-details.ts";
+import "../../widget/src/components/crm-customer-search/crm-customer-search.ts";
 import "../../widget/src/components/crm-entries/crm-entries.ts";
 import type { CrmField } from "../../widget/src/components/crm-field/crm-field.ts";
 import "../../widget/src/components/crm-field/crm-field.ts";

@@ -5,6 +5,7 @@
  */
 export const backOfficeTags = [
   "crm-customer-details",
+  "crm-customer-search",
   "crm-entity-editor",
   "crm-entity-list",
 ] as const;
