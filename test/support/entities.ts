@@ -97,3 +97,72 @@ export const dealsEntity = {
 } satisfies EntityDefinitionInput;
 
 export const testEntities = [trackerEntity, dealsEntity];
+
+/**
+ * The history suites' tracker: fields of every type that keep history (the
+ * hidden coach_score too) beside ones that do not (goal, notes), a pipeline
+ * customers move and one only staff and the backend move.
+ */
+export const historyTrackerEntity = {
+  slug: "tracker",
+  name: "Tracker",
+  fields: [
+    { key: "weight", label: "Weight", type: "number", history: true, customerAccess: "write" },
+    { key: "goal", label: "Goal", type: "number", customerAccess: "read" },
+    {
+      key: "mood",
+      label: "Mood",
+      type: "select",
+      history: true,
+      customerAccess: "write",
+      options: [
+        { value: "great", label: "Great" },
+        { value: "okay", label: "Okay" },
+      ],
+    },
+    {
+      key: "exercised",
+      label: "Exercised",
+      type: "boolean",
+      history: true,
+      customerAccess: "write",
+    },
+    {
+      key: "checked_on",
+      label: "Checked on",
+      type: "date",
+      history: true,
+      customerAccess: "write",
+    },
+    { key: "motto", label: "Motto", type: "text", history: true, customerAccess: "write" },
+    { key: "notes", label: "Notes", type: "text", customerAccess: "write" },
+    {
+      key: "coach_score",
+      label: "Coach score",
+      type: "number",
+      history: true,
+      customerAccess: "none",
+    },
+  ],
+  pipelines: [
+    {
+      key: "progress",
+      label: "Progress",
+      customerCanMove: true,
+      stages: [
+        { key: "starting", label: "Starting" },
+        { key: "in_progress", label: "In Progress" },
+        { key: "goal_reached", label: "Goal Reached", status: "won" },
+      ],
+    },
+    {
+      key: "review",
+      label: "Coach review",
+      customerCanMove: false,
+      stages: [
+        { key: "open", label: "Open" },
+        { key: "done", label: "Done", status: "won" },
+      ],
+    },
+  ],
+} satisfies EntityDefinitionInput;

@@ -1,18 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { CrmError, type EntityDefinitionInput } from "#domain";
+import type { EntityDefinitionInput } from "#domain";
 import { trackerEntity } from "../../support/entities.ts";
-import { useAdapterFixture } from "./fixtures.ts";
+import { failure, useAdapterFixture } from "./fixtures.ts";
 
 const crm = useAdapterFixture("adapter entities");
-
-async function failure(promise: Promise<unknown>): Promise<CrmError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof CrmError)) throw new Error(`Expected a CrmError, got ${String(error)}`);
-  return error;
-}
 
 const minimal = (slug: string): EntityDefinitionInput => ({
   slug,

@@ -5,9 +5,11 @@
  */
 import type { Client } from "@elastic/elasticsearch";
 import { afterAll, beforeAll } from "vitest";
+import { CrmError, type EntityDefinitionInput } from "#domain";
 import { type CrmAdapterOptions, createCrmAdapter } from "../../../proxy/src/adapter/index.ts";
 import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
 import type { CrmIndices } from "../../../proxy/src/elasticsearch/indices.ts";
+import type { HistoryDocument } from "../../../proxy/src/elasticsearch/schema.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { createCrmServices } from "../../../proxy/src/services.ts";
 import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
@@ -22,8 +24,14 @@ export interface AdapterFixture {
   requestsDuring(run: () => Promise<unknown>): Promise<number>;
 }
 
-/** Registers hooks creating the indices once per file; use the fixture's fields inside tests only. */
-export function useAdapterFixture(name: string): AdapterFixture {
+/**
+ * Registers hooks creating the indices and `entities` once per file; use the
+ * fixture's fields inside tests only.
+ */
+export function useAdapterFixture(
+  name: string,
+  entities: EntityDefinitionInput[] = [],
+): AdapterFixture {
   const prefix = uniquePrefix(name);
   const fixture = {} as AdapterFixture;
   let sent = 0;
@@ -45,6 +53,7 @@ export function useAdapterFixture(name: string): AdapterFixture {
       await run();
       return sent - before;
     };
+    for (const entity of entities) await fixture.adapter.entities.create(entity);
   });
   afterAll(async () => {
     await fixture.client?.close();
@@ -56,4 +65,29 @@ export function useAdapterFixture(name: string): AdapterFixture {
 export async function newCustomer(adapter: CrmAdapter, subject: string): Promise<string> {
   const customer = await adapter.resolveCustomer({ issuer: "https://shop.example", subject });
   return customer.id;
+}
+
+/** The CrmError a promise rejects with (any other outcome fails the test). */
+export async function failure(promise: Promise<unknown>): Promise<CrmError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof CrmError)) throw new Error(`Expected a CrmError, got ${String(error)}`);
+  return error;
+}
+
+/** Every stored history record of one reference, oldest first, straight from the index. */
+export async function storedHistory(
+  crm: AdapterFixture,
+  referenceId: string,
+): Promise<HistoryDocument[]> {
+  await crm.client.indices.refresh({ index: crm.indices.history });
+  const result = await crm.client.search<HistoryDocument>({
+    index: crm.indices.history,
+    size: 1000,
+    query: { term: { reference_id: referenceId } },
+    sort: [{ at: "asc" }, { record_id: "asc" }],
+  });
+  return result.hits.hits.flatMap((hit) => (hit._source ? [hit._source] : []));
 }

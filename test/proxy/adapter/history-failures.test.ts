@@ -3,36 +3,11 @@
  * to one index are blocked with `index.blocks.write`, so Elasticsearch itself
  * refuses that half of a change. Not concurrent: a block affects the whole file.
  */
-import { afterEach, beforeAll, describe, expect, test } from "vitest";
-import { CrmError, type EntityDefinitionInput } from "#domain";
-import type { HistoryDocument } from "../../../proxy/src/elasticsearch/schema.ts";
-import { newCustomer, useAdapterFixture } from "./fixtures.ts";
+import { afterEach, describe, expect, test } from "vitest";
+import { historyTrackerEntity } from "../../support/entities.ts";
+import { failure, newCustomer, storedHistory, useAdapterFixture } from "./fixtures.ts";
 
-const crm = useAdapterFixture("adapter history failures");
-
-const tracker = {
-  slug: "tracker",
-  name: "Tracker",
-  fields: [
-    { key: "weight", label: "Weight", type: "number", history: true, customerAccess: "write" },
-    { key: "notes", label: "Notes", type: "text", customerAccess: "write" },
-  ],
-  pipelines: [
-    {
-      key: "progress",
-      label: "Progress",
-      customerCanMove: true,
-      stages: [
-        { key: "starting", label: "Starting" },
-        { key: "done", label: "Done", status: "won" },
-      ],
-    },
-  ],
-} satisfies EntityDefinitionInput;
-
-beforeAll(async () => {
-  await crm.adapter.entities.create(tracker);
-});
+const crm = useAdapterFixture("adapter history failures", [historyTrackerEntity]);
 
 async function blockWrites(index: string, blocked: boolean): Promise<void> {
   await crm.client.indices.putSettings({ index, settings: { "index.blocks.write": blocked } });
@@ -42,26 +17,6 @@ afterEach(async () => {
   await blockWrites(crm.indices.history, false);
   await blockWrites(crm.indices.entries, false);
 });
-
-async function failure(promise: Promise<unknown>): Promise<CrmError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof CrmError)) throw new Error(`Expected a CrmError, got ${String(error)}`);
-  return error;
-}
-
-async function records(referenceId: string): Promise<HistoryDocument[]> {
-  await crm.client.indices.refresh({ index: crm.indices.history });
-  const result = await crm.client.search<HistoryDocument>({
-    index: crm.indices.history,
-    size: 100,
-    query: { term: { reference_id: referenceId } },
-    sort: [{ at: "asc" }],
-  });
-  return result.hits.hits.flatMap((hit) => (hit._source ? [hit._source] : []));
-}
 
 describe("history writes refused by Elasticsearch", () => {
   test("a change whose history cannot be recorded is not acknowledged; its retry is recorded once", async () => {
@@ -79,7 +34,7 @@ describe("history writes refused by Elasticsearch", () => {
     // A field without history does not depend on the history index.
     const notes = await me.setCrmField({ slug: "tracker", fieldKey: "notes", value: "still fine" });
     expect(notes.value).toBe("still fine");
-    expect((await records(id)).map((r) => r.value)).toEqual([{ number: 82 }]);
+    expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([{ number: 82 }]);
 
     await blockWrites(crm.indices.history, false);
     // The caller retries what it was told failed: the change is acknowledged and kept once.
@@ -87,7 +42,7 @@ describe("history writes refused by Elasticsearch", () => {
     // already: it records the stored move instead of nothing.)
     await me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 81 });
     await me.setCrmStage({ slug: "tracker", pipeline: "progress", stage: "starting" });
-    const kept = await records(id);
+    const kept = await storedHistory(crm, id);
     expect(kept.filter((r) => r.kind === "field").map((r) => r.value)).toEqual([
       { number: 82 },
       { number: 81 },
@@ -110,12 +65,12 @@ describe("history writes refused by Elasticsearch", () => {
     const field = await failure(me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 89 }));
     expect(field.code).toBe("unavailable");
     const stage = await failure(
-      me.setCrmStage({ slug: "tracker", pipeline: "progress", stage: "done" }),
+      me.setCrmStage({ slug: "tracker", pipeline: "progress", stage: "goal_reached" }),
     );
     expect(stage.code).toBe("unavailable");
 
     await blockWrites(crm.indices.entries, false);
-    expect((await records(id)).map((r) => r.value)).toEqual([{ number: 90 }]);
+    expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([{ number: 90 }]);
     expect((await me.getCrmField({ slug: "tracker", fieldKey: "weight" })).value).toBe(90);
   });
 
@@ -126,6 +81,6 @@ describe("history writes refused by Elasticsearch", () => {
     await adapter.setCrmField({ slug: "tracker", fieldKey: "weight", value: 80, referenceId: id });
     // The same operation applied again (the way a resent request would) at the same instant.
     await adapter.setCrmField({ slug: "tracker", fieldKey: "weight", value: 80, referenceId: id });
-    expect(await records(id)).toHaveLength(1);
+    expect(await storedHistory(crm, id)).toHaveLength(1);
   });
 });

@@ -1,66 +1,10 @@
-import { beforeAll, describe, expect, test } from "vitest";
-import { CrmError, type EntityDefinitionInput } from "#domain";
+import { describe, expect, test } from "vitest";
+import type { EntityDefinitionInput } from "#domain";
 import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
-import type { HistoryDocument } from "../../../proxy/src/elasticsearch/schema.ts";
-import { newCustomer, useAdapterFixture } from "./fixtures.ts";
+import { historyTrackerEntity } from "../../support/entities.ts";
+import { failure, newCustomer, storedHistory, useAdapterFixture } from "./fixtures.ts";
 
-const crm = useAdapterFixture("adapter history");
-
-/** A tracker whose weight, mood and exercise keep history, and whose notes do not. */
-const tracker = {
-  slug: "tracker",
-  name: "Tracker",
-  fields: [
-    { key: "weight", label: "Weight", type: "number", history: true, customerAccess: "write" },
-    { key: "goal", label: "Goal", type: "number", customerAccess: "read" },
-    {
-      key: "mood",
-      label: "Mood",
-      type: "select",
-      history: true,
-      customerAccess: "write",
-      options: [
-        { value: "great", label: "Great" },
-        { value: "okay", label: "Okay" },
-      ],
-    },
-    {
-      key: "exercised",
-      label: "Exercised",
-      type: "boolean",
-      history: true,
-      customerAccess: "write",
-    },
-    {
-      key: "checked_on",
-      label: "Checked on",
-      type: "date",
-      history: true,
-      customerAccess: "write",
-    },
-    { key: "motto", label: "Motto", type: "text", history: true, customerAccess: "write" },
-    { key: "notes", label: "Notes", type: "text", customerAccess: "write" },
-    {
-      key: "coach_score",
-      label: "Coach score",
-      type: "number",
-      history: true,
-      customerAccess: "none",
-    },
-  ],
-  pipelines: [
-    {
-      key: "progress",
-      label: "Progress",
-      stages: [
-        { key: "starting", label: "Starting" },
-        { key: "in_progress", label: "In Progress" },
-        { key: "goal_reached", label: "Goal Reached", status: "won" },
-      ],
-    },
-  ],
-} satisfies EntityDefinitionInput;
-
+/** Deals, many per customer, whose amount keeps history. */
 const deals = {
   slug: "deals",
   name: "Deals",
@@ -83,19 +27,7 @@ const deals = {
   ],
 } satisfies EntityDefinitionInput;
 
-beforeAll(async () => {
-  await crm.adapter.entities.create(tracker);
-  await crm.adapter.entities.create(deals);
-});
-
-async function failure(promise: Promise<unknown>): Promise<CrmError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof CrmError)) throw new Error(`Expected a CrmError, got ${String(error)}`);
-  return error;
-}
+const crm = useAdapterFixture("adapter history", [historyTrackerEntity, deals]);
 
 /**
  * An adapter whose clock starts at `start` and moves one day per change.
@@ -106,18 +38,6 @@ function dailyAdapter(start: string, refresh: false | "wait_for" = "wait_for"): 
   let day = 0;
   const base = Date.parse(start);
   return crm.newAdapter({ refresh, now: () => new Date(base + day++ * 86_400_000) });
-}
-
-/** Every stored record of one reference, straight from the index. */
-async function storedRecords(referenceId: string): Promise<HistoryDocument[]> {
-  await crm.client.indices.refresh({ index: crm.indices.history });
-  const result = await crm.client.search<HistoryDocument>({
-    index: crm.indices.history,
-    size: 1000,
-    query: { term: { reference_id: referenceId } },
-    sort: [{ at: "asc" }, { record_id: "asc" }],
-  });
-  return result.hits.hits.flatMap((hit) => (hit._source ? [hit._source] : []));
 }
 
 describe.concurrent("what is recorded", () => {
@@ -131,7 +51,7 @@ describe.concurrent("what is recorded", () => {
     await me.setCrmField({ slug: "tracker", fieldKey: "motto", value: "Step by step" });
     await me.setCrmField({ slug: "tracker", fieldKey: "weight", value: null });
 
-    const records = await storedRecords(id);
+    const records = await storedHistory(crm, id);
     expect(records.map((r) => [r.key, r.value_type, r.value])).toEqual([
       ["weight", "number", { number: 81.4 }],
       ["mood", "select", { keyword: "great" }],
@@ -192,7 +112,7 @@ describe.concurrent("what is recorded", () => {
       value: 75,
       referenceId: id,
     });
-    expect(await storedRecords(id)).toEqual([]);
+    expect(await storedHistory(crm, id)).toEqual([]);
     expect((await me.getCrmFieldHistory({ slug: "tracker", fieldKey: "notes" })).points).toEqual(
       [],
     );
@@ -251,7 +171,7 @@ describe.concurrent("what is recorded", () => {
       failure(me.setCrmField({ slug: "tracker", fieldKey: "weight", value: "heavy" })),
       failure(me.setCrmField({ slug: "tracker", fieldKey: "mood", value: "sad" })),
       failure(me.setCrmField({ slug: "tracker", fieldKey: "coach_score", value: 3 })),
-      failure(me.setCrmStage({ slug: "tracker", pipeline: "progress", stage: "goal_reached" })),
+      failure(me.setCrmStage({ slug: "tracker", pipeline: "review", stage: "done" })),
       failure(
         crm.adapter.setCrmStage({
           slug: "tracker",
@@ -277,7 +197,7 @@ describe.concurrent("what is recorded", () => {
       "stage_not_found",
       "entry_not_found",
     ]);
-    expect((await storedRecords(id)).map((r) => [r.key, r.value])).toEqual([
+    expect((await storedHistory(crm, id)).map((r) => [r.key, r.value])).toEqual([
       ["weight", { number: 80 }],
     ]);
   });
@@ -290,7 +210,7 @@ describe.concurrent("what is recorded", () => {
     // Two proxies applying the very same change at the same instant: one record.
     await a.setCrmField({ slug: "tracker", fieldKey: "weight", value: 79.9, referenceId: id });
     await b.setCrmField({ slug: "tracker", fieldKey: "weight", value: 79.9, referenceId: id });
-    expect(await storedRecords(id)).toHaveLength(1);
+    expect(await storedHistory(crm, id)).toHaveLength(1);
   });
 });
 

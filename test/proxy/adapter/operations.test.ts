@@ -1,24 +1,8 @@
-import { beforeAll, describe, expect, test } from "vitest";
-import { CrmError } from "#domain";
+import { describe, expect, test } from "vitest";
 import { dealsEntity, trackerEntity } from "../../support/entities.ts";
-import { newCustomer, useAdapterFixture } from "./fixtures.ts";
+import { failure, newCustomer, useAdapterFixture } from "./fixtures.ts";
 
-const crm = useAdapterFixture("adapter operations");
-
-beforeAll(async () => {
-  await crm.adapter.entities.create(trackerEntity);
-  await crm.adapter.entities.create(dealsEntity);
-});
-
-/** The CrmError a promise rejects with. */
-async function failure(promise: Promise<unknown>): Promise<CrmError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof CrmError)) throw new Error(`Expected a CrmError, got ${String(error)}`);
-  return error;
-}
+const crm = useAdapterFixture("adapter operations", [trackerEntity, dealsEntity]);
 
 describe.concurrent("customer operations on an entity with one entry per customer", () => {
   test("setCrmField creates the customer's entry and getCrmField returns the stored value", async () => {

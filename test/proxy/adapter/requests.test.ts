@@ -2,7 +2,6 @@ import { createServer, type Server, type Socket } from "node:net";
 import { errors } from "@elastic/elasticsearch";
 import type { DiagnosticResult } from "@elastic/transport";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CrmError } from "#domain";
 import { createElasticsearchClient } from "../../../proxy/src/elasticsearch/client.ts";
 import { fromElasticsearchError } from "../../../proxy/src/elasticsearch/errors.ts";
 import { FetchConnection } from "../../../proxy/src/elasticsearch/fetch-connection.ts";
@@ -10,23 +9,9 @@ import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { createCrmServices } from "../../../proxy/src/services.ts";
 import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
 import { dealsEntity, trackerEntity } from "../../support/entities.ts";
-import { newCustomer, useAdapterFixture } from "./fixtures.ts";
+import { failure, newCustomer, useAdapterFixture } from "./fixtures.ts";
 
-const crm = useAdapterFixture("adapter requests");
-
-beforeAll(async () => {
-  await crm.adapter.entities.create(trackerEntity);
-  await crm.adapter.entities.create(dealsEntity);
-});
-
-async function failure(promise: Promise<unknown>): Promise<CrmError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof CrmError)) throw new Error(`Expected a CrmError, got ${String(error)}`);
-  return error;
-}
+const crm = useAdapterFixture("adapter requests", [trackerEntity, dealsEntity]);
 
 describe("Elasticsearch requests per operation", () => {
   test("a warm read of a one-entry entity costs one request: getCrmField, getCrmEntries, getCrmStage", async () => {

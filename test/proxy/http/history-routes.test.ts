@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import type { CrmFieldHistory, CrmStageHistory, EntityDefinitionInput } from "#domain";
+import type { CrmFieldHistory, CrmStageHistory } from "#domain";
+import { historyTrackerEntity } from "../../support/entities.ts";
 import {
   createTestProxy,
   hsToken,
@@ -11,29 +12,9 @@ import {
 
 let proxy: TestProxy;
 
-const tracker = {
-  slug: "tracker",
-  name: "Tracker",
-  fields: [
-    { key: "weight", label: "Weight", type: "number", history: true, customerAccess: "write" },
-    { key: "coach_score", label: "Score", type: "number", history: true, customerAccess: "none" },
-  ],
-  pipelines: [
-    {
-      key: "progress",
-      label: "Progress",
-      customerCanMove: true,
-      stages: [
-        { key: "starting", label: "Starting" },
-        { key: "done", label: "Done", status: "won" },
-      ],
-    },
-  ],
-} satisfies EntityDefinitionInput;
-
 beforeAll(async () => {
   proxy = await createTestProxy({ name: "http history" });
-  await proxy.adapter.entities.create(tracker);
+  await proxy.adapter.entities.create(historyTrackerEntity);
 });
 
 async function json<T>(response: Response, status = 200): Promise<T> {
