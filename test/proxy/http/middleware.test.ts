@@ -41,6 +41,18 @@ describe("CORS allow-list", () => {
     expect(response.headers.get("Access-Control-Allow-Credentials")).toBeNull();
   });
 
+  test("a preflight for DELETE is allowed: the back office deletes entities and erases customers from the browser", async () => {
+    const response = await proxy.call("OPTIONS", "/v1/staff/entities/tracker", {
+      headers: {
+        Origin: ALLOWED_ORIGIN,
+        "Access-Control-Request-Method": "DELETE",
+        "Access-Control-Request-Headers": "authorization",
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Methods")?.split(",")).toContain("DELETE");
+  });
+
   test("a request from an allowed origin may read Retry-After and X-Request-Id", async () => {
     const response = await proxy.call("GET", "/v1/entities/tracker", {
       token: await hsToken(newSubject()),
