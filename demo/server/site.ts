@@ -23,6 +23,8 @@ import {
 
 const root = resolve(import.meta.dirname, "../..");
 const publicDir = join(root, "demo", "public");
+/** The frames the pages share (head, scripts, site header); not served themselves. */
+const layoutDir = join(root, "demo", "layouts");
 const distDir = join(root, "dist");
 export const BUNDLE_PATH = join(distDir, "crm-widgets.js");
 
@@ -66,13 +68,60 @@ function escapeHtml(text: string): string {
 }
 
 /** Fills `{{name}}` placeholders with escaped values, or raw HTML for names ending in `Html`. */
-async function renderPage(file: string, values: Record<string, string>): Promise<string> {
-  const template = await readFile(join(publicDir, file), "utf8");
+function fill(source: string, template: string, values: Record<string, string>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_match, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new Error(`${file}: no value for {{${name}}}`);
+    if (value === undefined) throw new Error(`${source}: no value for {{${name}}}`);
     return name.endsWith("Html") ? value : escapeHtml(value);
   });
+}
+
+/**
+ * The frame a page stands in: `customer` pages load the widgets for the
+ * signed-in visitor and show the site's navigation, `staff` pages the back
+ * office bundle and its navigation, `plain` pages (sign-in) neither.
+ */
+type Layout = "customer" | "staff" | "plain";
+
+interface NavLink {
+  path: string;
+  label: string;
+}
+
+/** The customer site's pages, in the order its navigation lists them. */
+const CUSTOMER_PAGES = [
+  { path: "/progress", file: "progress.html", title: "Your progress", label: "Progress" },
+  { path: "/check-in", file: "check-in.html", title: "Check-in", label: "Check-in" },
+  { path: "/sleep", file: "sleep.html", title: "Sleep", label: "Sleep" },
+] as const;
+
+const STAFF_NAV: NavLink[] = [
+  { path: "/back-office", label: "Customers" },
+  { path: "/back-office/settings", label: "CRM settings" },
+  { path: "/sign-in", label: "Customer site" },
+];
+
+/** The navigation with the current page marked for assistive technology and the style sheet. */
+function navHtml(links: readonly NavLink[], current: string): string {
+  return links
+    .map(
+      ({ path, label }) =>
+        `<a href="${escapeHtml(path)}"${path === current ? ' aria-current="page"' : ""}>${escapeHtml(label)}</a>`,
+    )
+    .join("\n");
+}
+
+/** A page's own content (`demo/public/<file>`, its `<main>` and scripts) in its layout. */
+async function renderPage(
+  layout: Layout,
+  file: string,
+  values: Record<string, string>,
+): Promise<string> {
+  const [frame, content] = await Promise.all([
+    readFile(join(layoutDir, `${layout}.html`), "utf8"),
+    readFile(join(publicDir, file), "utf8"),
+  ]);
+  return fill(`${layout}.html`, frame, { ...values, contentHtml: fill(file, content, values) });
 }
 
 /**
@@ -110,15 +159,21 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     return DEMO_STAFF.find((member) => member.subject === subject);
   }
 
-  const page = async (c: Context, file: string, values: Record<string, string> = {}) => {
+  const page = async (
+    c: Context,
+    layout: Layout,
+    file: string,
+    values: Record<string, string> & { title: string },
+  ) => {
     c.header("Cache-Control", "no-store");
-    return c.html(await renderPage(file, { proxyUrl: options.proxyUrl(), ...values }));
+    return c.html(await renderPage(layout, file, { proxyUrl: options.proxyUrl(), ...values }));
   };
 
   app.get("/", async (c) => c.redirect((await signedIn(c)) ? "/progress" : "/sign-in"));
 
   app.get("/sign-in", (c) =>
-    page(c, "sign-in.html", {
+    page(c, "plain", "sign-in.html", {
+      title: "Sign in",
       customersHtml: customers
         .map(
           (customer) =>
@@ -148,20 +203,21 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     return c.redirect("/sign-in", 303);
   });
 
-  for (const [path, file] of [
-    ["/progress", "progress.html"],
-    ["/check-in", "check-in.html"],
-    ["/sleep", "sleep.html"],
-  ] as const) {
+  for (const { path, file, title } of CUSTOMER_PAGES) {
     app.get(path, async (c) => {
       const customer = await signedIn(c);
       if (!customer) return c.redirect("/sign-in");
-      return page(c, file, { customerName: customer.name });
+      return page(c, "customer", file, {
+        title,
+        navHtml: navHtml(CUSTOMER_PAGES, path),
+        customerName: customer.name,
+      });
     });
   }
 
   app.get("/staff/sign-in", (c) =>
-    page(c, "staff-sign-in.html", {
+    page(c, "plain", "staff-sign-in.html", {
+      title: "Staff sign-in",
       staffHtml: DEMO_STAFF.map(
         (member) =>
           `<li><button class="customer" type="submit" name="subject" value="${escapeHtml(member.subject)}">` +
@@ -196,7 +252,9 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     if (!member) return c.redirect("/staff/sign-in");
     const chosen = customers.find((customer) => customer.id === c.req.query("customer"));
     const selected = chosen ?? customers[0];
-    return page(c, "back-office.html", {
+    return page(c, "staff", "back-office.html", {
+      title: "Back office",
+      navHtml: navHtml(STAFF_NAV, "/back-office"),
       staffName: `${member.name} (${member.role})`,
       customerId: selected?.id ?? "",
       customerOptionsHtml: customers
@@ -213,7 +271,11 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
   app.get("/back-office/settings", async (c) => {
     const member = await staffSignedIn(c);
     if (!member) return c.redirect("/staff/sign-in");
-    return page(c, "crm-settings.html", { staffName: `${member.name} (${member.role})` });
+    return page(c, "staff", "crm-settings.html", {
+      title: "CRM settings",
+      navHtml: navHtml(STAFF_NAV, "/back-office/settings"),
+      staffName: `${member.name} (${member.role})`,
+    });
   });
 
   /** What a real site's backend provides: a token for the signed-in visitor, and nothing else. */
