@@ -40,7 +40,15 @@ export interface ProxyConfig {
   /** Exact origins (scheme://host[:port]) allowed to call the proxy from a browser. */
   corsOrigins: string[];
   bodyLimitBytes: number;
+  /** Operations per customer per minute (the Node proxy's own counter; Workers use a binding). */
   rateLimitPerMinute: number;
+  /** New customer records per client address per minute (likewise). */
+  customerCreationsPerMinute: number;
+  /**
+   * The request header a reverse proxy in front of the Node proxy sets to the
+   * client's address (e.g. `x-real-ip`); unset: the socket's peer address.
+   */
+  clientAddressHeader: string | undefined;
   port: number;
 }
 
@@ -140,6 +148,14 @@ const envSchema = z.object({
     .pipe(z.array(origin)),
   BODY_LIMIT_BYTES: integer(64 * 1024, 1_024, 10 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: integer(600, 1, 1_000_000),
+  CUSTOMER_CREATIONS_PER_MINUTE: integer(60, 1, 1_000_000),
+  CLIENT_ADDRESS_HEADER: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "must be a header name, e.g. X-Real-IP")
+      .transform((name) => name.toLowerCase())
+      .optional(),
+  ),
   PORT: integer(8787, 0, 65_535),
 });
 
@@ -196,6 +212,8 @@ export function loadConfig(env: EnvRecord): ProxyConfig {
     corsOrigins: e.CORS_ORIGINS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    customerCreationsPerMinute: e.CUSTOMER_CREATIONS_PER_MINUTE,
+    clientAddressHeader: e.CLIENT_ADDRESS_HEADER,
     port: e.PORT,
   };
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { CrmError } from "#domain";
 import { ConfigError, type EnvRecord, loadConfig } from "./config.ts";
 import { checkCrmIndices, ensureCrmIndices } from "./elasticsearch/setup.ts";
@@ -33,7 +34,15 @@ export async function startProxy(
     await client.close();
     throw error;
   }
-  const app = createApp({ config, adapter });
+  const { clientAddressHeader } = config;
+  const app = createApp({
+    config,
+    adapter,
+    // Behind a reverse proxy every socket is the proxy's: it names the client in a header.
+    clientAddress: clientAddressHeader
+      ? (c) => c.req.header(clientAddressHeader)
+      : (c) => getConnInfo(c).remote.address,
+  });
   const hostname = options.hostname ?? "127.0.0.1";
   let server: ReturnType<typeof serve>;
   try {

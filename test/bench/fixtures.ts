@@ -55,5 +55,6 @@ export function proxyEnv(elasticsearchUrl: string, prefix: string): Record<strin
     SESSION_AUDIENCE: AUDIENCE,
     SESSION_SECRET,
     RATE_LIMIT_PER_MINUTE: "1000000",
+    CUSTOMER_CREATIONS_PER_MINUTE: "1000000",
   };
 }

@@ -76,6 +76,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
           ADMIN_TOKEN: adminToken,
           CORS_ORIGINS: origin,
           RATE_LIMIT_PER_MINUTE: "100000",
+          CUSTOMER_CREATIONS_PER_MINUTE: "100000",
           PORT: "0",
         },
         { setUpIndices: true },

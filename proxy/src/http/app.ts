@@ -1,6 +1,12 @@
+import { MAX_BATCH_CALLS } from "#domain";
 import type { CrmAdapter } from "../adapter/types.ts";
 import { adminAuth } from "../auth/admin.ts";
-import { type CustomerEnv, customerAuth } from "../auth/customer.ts";
+import {
+  type ClientAddress,
+  type CustomerEnv,
+  customerRecord,
+  sessionAuth,
+} from "../auth/customer.ts";
 import { createSessionVerifier, tokenKeys } from "../auth/session.ts";
 import { createStaffVerifier, type StaffEnv, staffAuth } from "../auth/staff.ts";
 import type { ProxyConfig } from "../config.ts";
@@ -8,7 +14,14 @@ import { notFound, onError } from "./errors.ts";
 import { bodySizeLimit } from "./middleware/body-limit.ts";
 import { corsAllowList } from "./middleware/cors.ts";
 import { requireJsonBody } from "./middleware/json-body.ts";
-import { customerRateLimit } from "./middleware/rate-limit.ts";
+import {
+  batchOperations,
+  customerRateLimit,
+  memoryRateLimiter,
+  type OperationCount,
+  oneOperation,
+  type RateLimiter,
+} from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { registerSecuritySchemes } from "./route-kinds.ts";
@@ -29,6 +42,14 @@ export interface AppOptions {
    * makes sure the indices exist here).
    */
   ready?: () => Promise<void>;
+  /**
+   * The budgets of customer routes: operations per customer, new customer
+   * records per client address. Default: counters in this process's memory
+   * (the Node proxy); the Worker passes Cloudflare's Rate Limiting bindings.
+   */
+  limits?: { operations: RateLimiter; customerCreations: RateLimiter };
+  /** Where a request came from, the key of the creation budget (default: unknown, one key). */
+  clientAddress?: ClientAddress;
 }
 
 /**
@@ -39,7 +60,16 @@ export interface AppOptions {
  * kind, whose guards run for that group only: customer routes verify the
  * session and rate-limit per customer, admin routes check the admin credential.
  */
-export function createApp({ config, adapter, ready }: AppOptions) {
+export function createApp({
+  config,
+  adapter,
+  ready,
+  limits = {
+    operations: memoryRateLimiter(config.rateLimitPerMinute),
+    customerCreations: memoryRateLimiter(config.customerCreationsPerMinute),
+  },
+  clientAddress = () => undefined,
+}: AppOptions) {
   const keys = tokenKeys(config.session);
   const verify = createSessionVerifier(config.session, keys);
   const verifyStaff = createStaffVerifier(
@@ -59,17 +89,21 @@ export function createApp({ config, adapter, ready }: AppOptions) {
     });
   }
 
-  // One rate limiter for every customer route: the window is per customer, not per group.
-  const customerGuards = [
-    customerAuth(verify, adapter),
-    customerRateLimit(config.rateLimitPerMinute),
-  ];
-  const customerRouter = () => guardedRouter<CustomerEnv>(customerGuards);
+  // One budget for every customer route (per customer, not per group), spent
+  // before the customer record is looked up or created.
+  const customerGuards = (count: OperationCount) =>
+    [
+      sessionAuth(verify),
+      customerRateLimit(limits.operations, count),
+      customerRecord(adapter, limits.customerCreations, clientAddress),
+    ] as const;
+  const customerRouter = (count: OperationCount = oneOperation) =>
+    guardedRouter<CustomerEnv>([...customerGuards(count)]);
   const staffRouter = () => guardedRouter<StaffEnv>([staffAuth(verifyStaff)]);
   const adminRouter = () => guardedRouter([adminAuth(config.adminToken)]);
 
   app.route("/v1", metaRoutes());
-  app.route("/v1/batch", batchRoutes(customerRouter(), adapter));
+  app.route("/v1/batch", batchRoutes(customerRouter(batchOperations(MAX_BATCH_CALLS)), adapter));
   app.route("/v1/entities", entityRoutes(customerRouter(), adapter));
   app.route("/v1/entries", entryRoutes(customerRouter(), adapter));
   app.route("/v1/staff", staffRoutes(staffRouter(), adapter));

@@ -43,6 +43,8 @@ describe("proxy configuration", () => {
       corsOrigins: [],
       bodyLimitBytes: 65_536,
       rateLimitPerMinute: 600,
+      customerCreationsPerMinute: 60,
+      clientAddressHeader: undefined,
       port: 8787,
     });
   });
