@@ -22,6 +22,7 @@ import {
   getCrmStageArgsSchema,
   getCrmStageHistoryArgsSchema,
   MAX_ENTRIES_PER_READ,
+  ownValue,
   type Reference,
   setCrmFieldArgsSchema,
   setCrmStageArgsSchema,
@@ -262,7 +263,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       return {
         slug: entity.slug,
         fieldKey: a.fieldKey,
-        value: stored.document.values?.[a.fieldKey] ?? null,
+        value: ownValue(stored.document.values, a.fieldKey) ?? null,
         entryId: id,
         updatedAt: stored.document.updated_at,
       };
@@ -295,7 +296,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         if (entity.entriesPerReference === "many") throw entryNotFound();
         return { slug: entity.slug, pipeline: pipeline.key, position: null, entryId: null };
       }
-      const position = stored.document.stages?.[pipeline.key];
+      const position = ownValue(stored.document.stages, pipeline.key);
       return {
         slug: entity.slug,
         pipeline: pipeline.key,
@@ -324,7 +325,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const id = entryIdFor(entity, reference, a.entryId);
       const stored = await reader.get(id, entity.slug, reference, [`stages.${pipeline.key}`]);
       if (!stored && entity.entriesPerReference === "many") throw entryNotFound();
-      const current = stored?.document.stages?.[pipeline.key];
+      const current = ownValue(stored?.document.stages, pipeline.key);
       if (current?.stage === a.stage) {
         // The stored move may be one whose history record failed (its caller was told so
         // and is retrying): recording it again is a no-op when the record exists.
@@ -405,12 +406,12 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         by: actorOf(caller),
       });
       const records = entity.fields.flatMap((field) =>
-        field.history && field.key in values
+        field.history && Object.hasOwn(values, field.key)
           ? [
               fieldRecord(
                 change(id, entity, reference, createdAt),
                 field,
-                values[field.key] ?? null,
+                ownValue(values, field.key) ?? null,
               ),
             ]
           : [],

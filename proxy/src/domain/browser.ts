@@ -7,5 +7,6 @@
 export * from "./defaults.ts";
 export * from "./errors.ts";
 export type * from "./index.ts";
+export * from "./own.ts";
 export * from "./targets.ts";
 export * from "./value.ts";

@@ -10,5 +10,6 @@ export * from "./entry.ts";
 export * from "./errors.ts";
 export * from "./history.ts";
 export * from "./operations.ts";
+export * from "./own.ts";
 export * from "./targets.ts";
 export * from "./value.ts";
