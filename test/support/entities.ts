@@ -100,8 +100,7 @@ export const testEntities = [trackerEntity, dealsEntity];
 
 /**
  * The history suites' tracker: fields of every type that keep history (the
- * hidden coach_score too) beside ones that do not (goal, notes), a pipeline
- * customers move and one only staff and the backend move.
+ * hidden coach_score too) beside ones that do not (goal, notes).
  */
 export const historyTrackerEntity = {
   slug: "tracker",
@@ -144,25 +143,14 @@ export const historyTrackerEntity = {
       customerAccess: "none",
     },
   ],
-  pipelines: [
-    {
-      key: "progress",
-      label: "Progress",
-      customerCanMove: true,
-      stages: [
-        { key: "starting", label: "Starting" },
-        { key: "in_progress", label: "In Progress" },
-        { key: "goal_reached", label: "Goal Reached", status: "won" },
-      ],
-    },
-    {
-      key: "review",
-      label: "Coach review",
-      customerCanMove: false,
-      stages: [
-        { key: "open", label: "Open" },
-        { key: "done", label: "Done", status: "won" },
-      ],
-    },
-  ],
+  // The shared tracker's: Progress moved by customers, Coach review only by staff and backend.
+  pipelines: trackerEntity.pipelines,
+} satisfies EntityDefinitionInput;
+
+/** The shared deals whose amount keeps history: entries created and changed record it. */
+export const historyDealsEntity = {
+  ...dealsEntity,
+  fields: dealsEntity.fields.map((field) =>
+    field.key === "amount" ? { ...field, history: true } : field,
+  ),
 } satisfies EntityDefinitionInput;

@@ -4,9 +4,9 @@ import { html } from "lit";
 import type { EntityDefinitionInput } from "../../proxy/src/domain/entity.ts";
 import type { CrmFieldHistory } from "../../widget/src/components/crm-field-history/crm-field-history.ts";
 import "../../widget/src/components/crm-field-history/crm-field-history.ts";
+import { dataBoundSuite } from "./shared/data-bound.ts";
 import {
   expectAccessible,
-  goOffline,
   mount,
   newSession,
   putEntity,
@@ -68,6 +68,20 @@ async function loaded(chart: CrmFieldHistory): Promise<void> {
 function points(chart: CrmFieldHistory): SVGCircleElement[] {
   return [...(chart.shadowRoot?.querySelectorAll<SVGCircleElement>("circle.point") ?? [])];
 }
+
+dataBoundSuite<CrmFieldHistory>({
+  tag: "crm-field-history",
+  async setUp(name) {
+    const { session, slug } = await seededTracker(name);
+    return {
+      session,
+      template: html`<crm-field-history slug=${slug} field="weight" goal-field="goal"></crm-field-history>`,
+      refused: html`<crm-field-history slug=${slug} field="secret"></crm-field-history>`,
+    };
+  },
+  refusedCode: "field_not_found",
+  loaded: "[part=chart]",
+});
 
 describe("crm-field-history", () => {
   it("draws the check-ins with the goal line and projects the day the goal is reached", async () => {
@@ -206,32 +220,6 @@ describe("crm-field-history", () => {
     expect(shadowText(chart, "[part=summary]")).to.contain(
       "Not enough check-ins yet for a projection.",
     );
-  });
-
-  it("shows a load error with a retry that loads once the proxy is reachable", async () => {
-    const { session, slug } = await seededTracker("history-error");
-    const online = goOffline();
-    const root = await mount(
-      html`<crm-field-history slug=${slug} field="weight"></crm-field-history>`,
-      runtimeFor(session),
-    );
-    const chart = root.querySelector("crm-field-history")!;
-    await loaded(chart);
-    expect(chart.shadowRoot!.querySelector("[part=error][role=alert]")).to.exist;
-    online();
-    chart.shadowRoot!.querySelector<HTMLButtonElement>("[part=retry]")!.click();
-    await waitUntil(() => points(chart).length > 0, "retry did not load the chart");
-  });
-
-  it("is refused for a field customers cannot read", async () => {
-    const { session, slug } = await seededTracker("history-hidden");
-    const root = await mount(
-      html`<crm-field-history slug=${slug} field="secret"></crm-field-history>`,
-      runtimeFor(session),
-    );
-    const chart = root.querySelector("crm-field-history")!;
-    await loaded(chart);
-    expect(chart.shadowRoot!.querySelector("[part=error]")).to.exist;
   });
 
   it("fits a 375 px phone", async () => {

@@ -3,6 +3,7 @@ import { sendKeys } from "@web/test-runner-commands";
 import { html } from "lit";
 import type { CrmPipelineProgress } from "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
 import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
+import { dataBoundSuite } from "./shared/data-bound.ts";
 import {
   expectAccessible,
   holdNextAnswer,
@@ -25,19 +26,27 @@ function stageTexts(element: CrmPipelineProgress): string[] {
   );
 }
 
-describe("crm-pipeline-progress", () => {
-  it("shows a skeleton with the stage bar while loading", async () => {
-    const session = await newSession("pipeline-loading");
-    const root = await mount(
-      html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
-      runtimeFor(session),
-    );
-    const element = root.querySelector("crm-pipeline-progress")!;
-    await element.updateComplete;
-    expect(element.shadowRoot!.querySelector("[part=skeleton][aria-busy=true]")).to.exist;
-    await loaded(element);
-  });
+dataBoundSuite<CrmPipelineProgress>({
+  tag: "crm-pipeline-progress",
+  async setUp(name) {
+    const session = await newSession(name);
+    await seed(session, [
+      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
+    ]);
+    return {
+      session,
+      // Read-only with descriptions, movable (plan_choice) and compact.
+      template: html`<crm-pipeline-progress slug="tracker" pipeline="progress" show-descriptions></crm-pipeline-progress>
+        <crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>
+        <crm-pipeline-progress slug="tracker" pipeline="progress" layout="compact"></crm-pipeline-progress>`,
+      refused: html`<crm-pipeline-progress slug="tracker" pipeline="nope"></crm-pipeline-progress>`,
+    };
+  },
+  refusedCode: "pipeline_not_found",
+  loaded: "[part=stages]",
+});
 
+describe("crm-pipeline-progress", () => {
   it("marks the current stage with aria-current=step and names it 'Stage 2 of 3: In Progress'", async () => {
     const session = await newSession("pipeline-current");
     await seed(session, [
@@ -298,32 +307,6 @@ describe("crm-pipeline-progress", () => {
     const focused = element.shadowRoot!.activeElement!;
     expect(focused.getAttribute("aria-current")).to.equal("step");
     expect(focused.textContent).to.contain("Member");
-  });
-
-  it("shows an error with retry for an unknown pipeline", async () => {
-    const session = await newSession("pipeline-error");
-    const root = await mount(
-      html`<crm-pipeline-progress slug="tracker" pipeline="nope"></crm-pipeline-progress>`,
-      runtimeFor(session),
-    );
-    const element = root.querySelector("crm-pipeline-progress")!;
-    await shadowPart(element, "[part=error]");
-    expect(element.shadowRoot!.querySelector("[part=retry]")).to.exist;
-  });
-
-  it("has no axe violations, read-only and movable", async () => {
-    const session = await newSession("pipeline-axe");
-    await seed(session, [
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
-    ]);
-    const root = await mount(
-      html`<crm-pipeline-progress slug="tracker" pipeline="progress" show-descriptions></crm-pipeline-progress>
-        <crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>
-        <crm-pipeline-progress slug="tracker" pipeline="progress" layout="compact"></crm-pipeline-progress>`,
-      runtimeFor(session),
-    );
-    await Promise.all([...root.querySelectorAll("crm-pipeline-progress")].map(loaded));
-    await expectAccessible(root);
   });
 
   it("is captured in light and dark", async () => {

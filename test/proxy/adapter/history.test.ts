@@ -1,33 +1,9 @@
 import { describe, expect, test } from "vitest";
-import type { EntityDefinitionInput } from "#domain";
 import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
-import { historyTrackerEntity } from "../../support/entities.ts";
+import { historyDealsEntity, historyTrackerEntity } from "../../support/entities.ts";
 import { failure, newCustomer, storedHistory, useAdapterFixture } from "./fixtures.ts";
 
-/** Deals, many per customer, whose amount keeps history. */
-const deals = {
-  slug: "deals",
-  name: "Deals",
-  entriesPerReference: "many",
-  customerCanCreate: true,
-  fields: [
-    { key: "title", label: "Title", type: "text", customerAccess: "write" },
-    { key: "amount", label: "Amount", type: "number", history: true, customerAccess: "write" },
-  ],
-  pipelines: [
-    {
-      key: "sales",
-      label: "Sales",
-      customerCanMove: true,
-      stages: [
-        { key: "lead", label: "Lead" },
-        { key: "won", label: "Won", status: "won" },
-      ],
-    },
-  ],
-} satisfies EntityDefinitionInput;
-
-const crm = useAdapterFixture("adapter history", [historyTrackerEntity, deals]);
+const crm = useAdapterFixture("adapter history", [historyTrackerEntity, historyDealsEntity]);
 
 /**
  * An adapter whose clock starts at `start` and moves one day per change.
@@ -185,7 +161,7 @@ describe.concurrent("what is recorded", () => {
           slug: "deals",
           fieldKey: "amount",
           value: 5,
-          entryId: `${(await me.createCrmEntry({ slug: "deals" })).id.split(".")[0]}.missing`,
+          entryId: `${(await me.createCrmEntry({ slug: "deals", values: { title: "C" } })).id.split(".")[0]}.missing`,
         }),
       ),
     ]);
