@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { entryIdSchema, referenceArgs } from "./arguments.ts";
 import { isoDateSchema, keySchema, slugSchema } from "./entity.ts";
 import { type Actor, actorSchema, wireValueSchema } from "./entry.ts";
 
@@ -28,12 +29,6 @@ const historyTimeSchema = z.union(
   "Must be a date (YYYY-MM-DD) or an ISO 8601 date-time",
 );
 
-const entryIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\w.:@-]+$/, "Must be an entry id");
-
 const historyPageArgs = {
   /** Inclusive bounds on the time of the change. */
   from: historyTimeSchema.optional(),
@@ -42,16 +37,7 @@ const historyPageArgs = {
   /** `desc` (default): newest first, so a limit keeps the latest changes. */
   order: z.enum(["asc", "desc"]).optional(),
   after: historyCursorSchema.optional(),
-  referenceType: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{0,31}$/, "Must be a reference type such as customer")
-    .optional(),
-  referenceId: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[\w.:@-]+$/, "Must be a reference id")
-    .optional(),
+  ...referenceArgs,
 };
 
 export const getCrmFieldHistoryArgsSchema = z.strictObject({

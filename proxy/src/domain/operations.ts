@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { entryIdSchema, referenceArgs } from "./arguments.ts";
 import { MAX_BATCH_CALLS, MAX_ENTRIES_OFFSET, MAX_ENTRIES_PER_READ } from "./defaults.ts";
 import { entityDefinitionSchema, keySchema, slugSchema } from "./entity.ts";
 import {
@@ -25,28 +26,7 @@ import {
 /**
  * Arguments of the CRM operations, identical at every layer (adapter, HTTP API,
  * widget runtime). Objects are strict: an unknown argument is refused, not ignored.
- *
- * The reference defaults to `customer` + the session customer's id
- * (see `DEFAULT_REFERENCE_TYPE`); customers may only name their own.
  */
-const referenceArgs = {
-  referenceType: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{0,31}$/, "Must be a reference type such as customer")
-    .optional(),
-  referenceId: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[\w.:@-]+$/, "Must be a reference id")
-    .optional(),
-};
-
-const entryIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\w.:@-]+$/, "Must be an entry id");
 
 /** A page of `getCrmEntries`: newest first, `limit` entries from `offset`. */
 export const entriesLimitSchema = z.int().min(1).max(MAX_ENTRIES_PER_READ);

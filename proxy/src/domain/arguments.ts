@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+/**
+ * The argument pieces the operations' schemas share (`operations.ts` and the
+ * history reads in `history.ts`), written once so that every operation refuses
+ * a bad reference or entry id with the same message.
+ */
+
+/**
+ * The reference an operation acts on. It defaults to `customer` + the session
+ * customer's id (see `DEFAULT_REFERENCE_TYPE`); customers may only name their own.
+ */
+export const referenceArgs = {
+  referenceType: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, "Must be a reference type such as customer")
+    .optional(),
+  referenceId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\w.:@-]+$/, "Must be a reference id")
+    .optional(),
+};
+
+export const entryIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.:@-]+$/, "Must be an entry id");
