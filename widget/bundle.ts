@@ -34,17 +34,12 @@ const root = resolve(import.meta.dirname, "..");
 const serverCode = [/^proxy\/(?!src\/domain\/)/, /node_modules\/(@elastic|hono|@hono|jose)\//];
 
 /**
- * Inputs that must never reach customer pages' files: server code, and classic
- * zod (customer code imports the domain through `#domain/browser` only, so
- * classic zod means a server-only domain module slipped in).
+ * Inputs that must never reach the browser: server code, and classic zod (the
+ * browser takes the domain through `#domain/browser` and the zod/mini entity
+ * schemas of `#domain/entity` only, so classic zod means a server-only domain
+ * module slipped in).
  */
-export const forbidden = [...serverCode, /node_modules\/zod\/v4\/classic\//];
-
-/**
- * The back office modules may hold classic zod: the CRM settings editor checks
- * a draft with the domain's own entity schema, which is written in it.
- */
-const forbiddenInBackOffice = serverCode;
+const forbidden = [...serverCode, /node_modules\/zod\/v4\/classic\//];
 
 /** Inputs that must never reach a customer page: the back office components' own code. */
 const backOfficeOnly = [
@@ -66,9 +61,9 @@ export const common: BuildOptions & { metafile: true } = {
   plugins: [minifyTemplatesPlugin()],
 };
 
-export function checkInputs(metafile: Metafile, refused: readonly RegExp[] = forbidden): void {
+export function checkInputs(metafile: Metafile): void {
   const leaked = Object.keys(metafile.inputs).filter((input) =>
-    refused.some((re) => re.test(input)),
+    forbidden.some((re) => re.test(input)),
   );
   if (leaked.length > 0) {
     throw new Error(`Server code in the widget bundle:\n  ${leaked.join("\n  ")}`);
@@ -172,9 +167,10 @@ async function coreModules(): Promise<Set<string>> {
 }
 
 /**
- * Classic zod (only in the back office's CRM settings editor) imports zod's core as a
- * namespace, which the core's aliases cannot stand for: zod's modules reached from
- * there keep a copy of their own. Customer modules reach zod only through the core.
+ * zod/mini (only in the back office's CRM settings editor, for the entity schema)
+ * imports zod's core as a namespace, which the core's aliases cannot stand for: zod's
+ * modules reached from there keep a copy of their own. Customer modules reach zod only
+ * through the core.
  */
 const ownZodCore = (importer: string) => /node_modules\/zod\//.test(importer);
 
@@ -291,9 +287,8 @@ async function finish(
   result: { metafile: Metafile },
   outdir: string,
   files: BundleFiles,
-  refused: readonly RegExp[] = forbidden,
 ): Promise<void> {
-  checkInputs(result.metafile, refused);
+  checkInputs(result.metafile);
   const relativeTo = (path: string) =>
     relative(outdir, resolve(root, path)).split(/[\\/]/).join(posix.sep);
   for (const [path, output] of Object.entries(result.metafile.outputs)) {
@@ -426,7 +421,6 @@ export async function buildBundle(outdir: string): Promise<BundleFiles> {
     }),
     outdir,
     files,
-    forbiddenInBackOffice,
   );
   await finish(
     await build({

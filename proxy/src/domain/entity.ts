@@ -1,4 +1,7 @@
-import { z } from "zod";
+// zod/mini: the back office's CRM settings editor checks a draft with this very
+// schema in the browser, where classic zod would add ~100 KB gzipped and zod/mini
+// only what these schemas use. The server documents them through `documented.ts`.
+import * as z from "zod/mini";
 import { isCalendarDate } from "./calendar.ts";
 import {
   DEFAULT_CUSTOMER_ENTRY_QUOTA,
@@ -11,64 +14,104 @@ import {
 /** An entity's machine-readable identifier, used in URLs and in every operation. */
 export const slugSchema = z
   .string()
-  .regex(
-    /^[a-z][a-z0-9-]{0,62}$/,
-    "Must be 1-63 lowercase letters, digits or dashes, starting with a letter",
+  .check(
+    z.regex(
+      /^[a-z][a-z0-9-]{0,62}$/,
+      "Must be 1-63 lowercase letters, digits or dashes, starting with a letter",
+    ),
   );
 
 /** A key of a field, pipeline, stage or select option: safe in JSON paths, URLs and templates. */
 export const keySchema = z
   .string()
-  .regex(
-    /^[a-z][a-z0-9_]{0,63}$/,
-    "Must be 1-64 lowercase letters, digits or underscores, starting with a letter",
+  .check(
+    z.regex(
+      /^[a-z][a-z0-9_]{0,63}$/,
+      "Must be 1-64 lowercase letters, digits or underscores, starting with a letter",
+    ),
   );
 
 export { isCalendarDate };
 
 export const isoDateSchema = z.iso
   .date("Must be a date written YYYY-MM-DD")
-  .refine(isCalendarDate, "Must be a real calendar date");
+  .check(z.refine(isCalendarDate, "Must be a real calendar date"));
 
-const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, "Must be a hex color such as #22c55e");
+const colorSchema = z
+  .string()
+  .check(z.regex(/^#[0-9a-fA-F]{6}$/, "Must be a hex color such as #22c55e"));
+
+/**
+ * zod/mini carries no locale, so every check says its message in the product's
+ * words: the editor shows them as they are.
+ */
+function text(max: number, { trimmed = false } = {}) {
+  const tooLong = z.maxLength(max, `Must be at most ${max} characters`);
+  return trimmed
+    ? z.string("Must be text").check(z.trim(), z.minLength(1, "Required"), tooLong)
+    : z.string("Must be text").check(tooLong);
+}
+
+function flag(defaultValue: boolean) {
+  return z._default(z.boolean("Must be true or false"), defaultValue);
+}
+
+function wholeNumber(min: number, max: number) {
+  return z
+    .int("Must be a whole number")
+    .check(z.gte(min, `Must be at least ${min}`), z.lte(max, `Must be at most ${max}`));
+}
+
+function list<T extends z.core.SomeType>(item: T, min: number, max: number) {
+  const tooMany = z.maxLength(max, `At most ${max} allowed`);
+  return min > 0
+    ? z.array(item).check(z.minLength(min, `At least ${min} required`), tooMany)
+    : z.array(item).check(tooMany);
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, `Must be one of: ${values.join(", ")}`);
+}
 
 /** Who among customers may see or change a field. Back office callers always may. */
-export const customerAccessSchema = z.enum(["none", "read", "write"]);
+export const customerAccessSchema = oneOf(["none", "read", "write"]);
 export type CustomerAccess = z.infer<typeof customerAccessSchema>;
+
+const label = () => text(100, { trimmed: true });
 
 const fieldBase = {
   key: keySchema,
-  label: z.string().trim().min(1).max(100),
-  description: z.string().max(500).optional(),
-  required: z.boolean().default(false),
-  customerAccess: customerAccessSchema.default("none"),
+  label: label(),
+  description: z.optional(text(500)),
+  required: flag(false),
+  customerAccess: z._default(customerAccessSchema, "none"),
   /** Whether every change of this field's value is kept in the history index. */
-  history: z.boolean().default(false),
+  history: flag(false),
 };
 
 export const textFieldSchema = z.strictObject({
   ...fieldBase,
   type: z.literal("text"),
-  maxLength: z.int().min(1).max(TEXT_MAX_LENGTH_LIMIT).default(DEFAULT_TEXT_MAX_LENGTH),
-  multiline: z.boolean().default(false),
+  maxLength: z._default(wholeNumber(1, TEXT_MAX_LENGTH_LIMIT), DEFAULT_TEXT_MAX_LENGTH),
+  multiline: flag(false),
 });
 
 export const numberFieldSchema = z.strictObject({
   ...fieldBase,
   type: z.literal("number"),
-  min: z.number().finite().optional(),
-  max: z.number().finite().optional(),
+  min: z.optional(z.number("Must be a number")),
+  max: z.optional(z.number("Must be a number")),
   /** Decimal places shown and accepted; omitted means any. */
-  decimals: z.int().min(0).max(10).optional(),
+  decimals: z.optional(wholeNumber(0, 10)),
   /** A unit shown beside the value, e.g. `kg` (an Intl unit identifier where one exists). */
-  unit: z.string().max(30).optional(),
+  unit: z.optional(text(30)),
 });
 
 export const dateFieldSchema = z.strictObject({
   ...fieldBase,
   type: z.literal("date"),
-  min: isoDateSchema.optional(),
-  max: isoDateSchema.optional(),
+  min: z.optional(isoDateSchema),
+  max: z.optional(isoDateSchema),
 });
 
 export const booleanFieldSchema = z.strictObject({
@@ -78,37 +121,38 @@ export const booleanFieldSchema = z.strictObject({
 
 export const selectOptionSchema = z.strictObject({
   value: keySchema,
-  label: z.string().trim().min(1).max(100),
-  color: colorSchema.optional(),
+  label: label(),
+  color: z.optional(colorSchema),
 });
 
 export const selectFieldSchema = z.strictObject({
   ...fieldBase,
   type: z.literal("select"),
-  options: z.array(selectOptionSchema).min(1).max(200),
+  options: list(selectOptionSchema, 1, 200),
 });
 
-export const fieldDefinitionSchema = z
-  .discriminatedUnion("type", [
-    textFieldSchema,
-    numberFieldSchema,
-    dateFieldSchema,
-    booleanFieldSchema,
-    selectFieldSchema,
-  ])
-  .superRefine((field, ctx) => {
-    if (field.type === "select") requireUnique(field.options, (o) => o.value, ["options"], ctx);
-    if (
-      (field.type === "number" || field.type === "date") &&
-      field.min !== undefined &&
-      field.max !== undefined
-    ) {
-      if (field.min > field.max)
-        ctx.addIssue({ code: "custom", path: ["max"], message: "Must not be below min" });
-    }
-  });
-
 export const FIELD_TYPES = ["text", "number", "date", "boolean", "select"] as const;
+
+export const fieldDefinitionSchema = z
+  .discriminatedUnion(
+    "type",
+    [textFieldSchema, numberFieldSchema, dateFieldSchema, booleanFieldSchema, selectFieldSchema],
+    `Must be one of: ${FIELD_TYPES.join(", ")}`,
+  )
+  .check(
+    z.superRefine((field, ctx) => {
+      if (field.type === "select") requireUnique(field.options, (o) => o.value, ["options"], ctx);
+      if (
+        (field.type === "number" || field.type === "date") &&
+        field.min !== undefined &&
+        field.max !== undefined
+      ) {
+        if (field.min > field.max)
+          ctx.addIssue({ code: "custom", path: ["max"], message: "Must not be below min" });
+      }
+    }),
+  );
+
 export type FieldType = (typeof FIELD_TYPES)[number];
 export type FieldDefinition = z.infer<typeof fieldDefinitionSchema>;
 export type FieldDefinitionInput = z.input<typeof fieldDefinitionSchema>;
@@ -118,23 +162,25 @@ export const STAGE_STATUSES = ["active", "won", "lost"] as const;
 
 export const stageDefinitionSchema = z.strictObject({
   key: keySchema,
-  label: z.string().trim().min(1).max(100),
-  description: z.string().max(500).optional(),
-  color: colorSchema.optional(),
+  label: label(),
+  description: z.optional(text(500)),
+  color: z.optional(colorSchema),
   /** `won` and `lost` are terminal outcomes; `active` means work goes on. */
-  status: z.enum(STAGE_STATUSES).default("active"),
+  status: z._default(oneOf(STAGE_STATUSES), "active"),
 });
 
 export const pipelineDefinitionSchema = z
   .strictObject({
     key: keySchema,
-    label: z.string().trim().min(1).max(100),
+    label: label(),
     /** Ordered: an entry progresses from the first stage towards the last. */
-    stages: z.array(stageDefinitionSchema).min(1).max(50),
+    stages: list(stageDefinitionSchema, 1, 50),
     /** Whether customers may move their own entries between stages. */
-    customerCanMove: z.boolean().default(false),
+    customerCanMove: flag(false),
   })
-  .superRefine((pipeline, ctx) => requireUnique(pipeline.stages, (s) => s.key, ["stages"], ctx));
+  .check(
+    z.superRefine((pipeline, ctx) => requireUnique(pipeline.stages, (s) => s.key, ["stages"], ctx)),
+  );
 
 export type StageStatus = (typeof STAGE_STATUSES)[number];
 export type StageDefinition = z.infer<typeof stageDefinitionSchema>;
@@ -143,28 +189,29 @@ export type PipelineDefinition = z.infer<typeof pipelineDefinitionSchema>;
 export const entityDefinitionSchema = z
   .strictObject({
     slug: slugSchema,
-    name: z.string().trim().min(1).max(100),
-    description: z.string().max(1000).optional(),
+    name: label(),
+    description: z.optional(text(1000)),
     /**
      * `one`: each reference has at most one entry of this entity (a tracker, a profile);
      * `many`: a reference may have several (deals, orders), addressed by entry id.
      */
-    entriesPerReference: z.enum(["one", "many"]).default("one"),
+    entriesPerReference: z._default(oneOf(["one", "many"]), "one"),
     /** Whether customers may create entries of a `many` entity themselves (`createCrmEntry`). */
-    customerCanCreate: z.boolean().default(false),
+    customerCanCreate: flag(false),
     /** Most entries of this entity customers may create for their own reference. */
-    customerEntryQuota: z
-      .int()
-      .min(1)
-      .max(MAX_CUSTOMER_ENTRY_QUOTA)
-      .default(DEFAULT_CUSTOMER_ENTRY_QUOTA),
-    fields: z.array(fieldDefinitionSchema).max(MAX_FIELDS_PER_ENTITY).default([]),
-    pipelines: z.array(pipelineDefinitionSchema).max(20).default([]),
+    customerEntryQuota: z._default(
+      wholeNumber(1, MAX_CUSTOMER_ENTRY_QUOTA),
+      DEFAULT_CUSTOMER_ENTRY_QUOTA,
+    ),
+    fields: z._default(list(fieldDefinitionSchema, 0, MAX_FIELDS_PER_ENTITY), []),
+    pipelines: z._default(list(pipelineDefinitionSchema, 0, 20), []),
   })
-  .superRefine((entity, ctx) => {
-    requireUnique(entity.fields, (f) => f.key, ["fields"], ctx);
-    requireUnique(entity.pipelines, (p) => p.key, ["pipelines"], ctx);
-  });
+  .check(
+    z.superRefine((entity, ctx) => {
+      requireUnique(entity.fields, (f) => f.key, ["fields"], ctx);
+      requireUnique(entity.pipelines, (p) => p.key, ["pipelines"], ctx);
+    }),
+  );
 
 export type EntityDefinition = z.infer<typeof entityDefinitionSchema>;
 export type EntityDefinitionInput = z.input<typeof entityDefinitionSchema>;
@@ -173,7 +220,7 @@ function requireUnique<T>(
   items: readonly T[],
   keyOf: (item: T) => string,
   path: (string | number)[],
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   const seen = new Set<string>();
   items.forEach((item, index) => {

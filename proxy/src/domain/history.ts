@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { entryIdSchema, referenceArgs } from "./arguments.ts";
-import { isoDateSchema, keySchema, slugSchema } from "./entity.ts";
+import { isoDateSchema, keySchema, slugSchema } from "./documented.ts";
 import { type Actor, actorSchema, wireValueSchema } from "./entry.ts";
 
 /**

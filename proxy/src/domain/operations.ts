@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { entryIdSchema, referenceArgs } from "./arguments.ts";
 import { MAX_BATCH_CALLS, MAX_ENTRIES_OFFSET, MAX_ENTRIES_PER_READ } from "./defaults.ts";
-import { entityDefinitionSchema, keySchema, slugSchema } from "./entity.ts";
+import { keySchema, slugSchema, storedEntityDefinitionSchema } from "./documented.ts";
 import {
   crmEntrySchema,
   crmFieldValueSchema,
@@ -209,7 +209,7 @@ export const OPERATIONS = {
   getCrmEntity: operation({
     kind: "read",
     args: getCrmEntityArgsSchema,
-    result: entityDefinitionSchema.meta({ id: "EntityDefinition" }),
+    result: storedEntityDefinitionSchema,
     target: entityTarget,
     summary: "the entity definition as the caller may see it (customers: readable fields only)",
   }),
