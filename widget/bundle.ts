@@ -267,9 +267,11 @@ function fromCore(
         });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         if (!core.has(resolved.path) || own.has(resolved.path)) return undefined;
-        // One stand-in per importing file: shared by several files, it would become a chunk
-        // of its own (one more request for a few re-exports).
-        return { path: `${resolved.path}\0${args.importer}`, namespace: "crm-core" };
+        // With splitting, one stand-in per importing file: shared by several files, it would
+        // become a chunk of its own (one more request for a few re-exports). Without, one per
+        // core module, so each name is imported once.
+        const importer = builder.initialOptions.splitting ? args.importer : "";
+        return { path: `${resolved.path}\0${importer}`, namespace: "crm-core" };
       });
       builder.onLoad({ filter: /.*/, namespace: "crm-core" }, (args) => {
         const names = alias.get(args.path.split("\0")[0] ?? "") ?? new Map<string, string>();
@@ -280,6 +282,24 @@ function fromCore(
       });
     },
   };
+}
+
+/**
+ * esbuild writes one `import{…}from"../crm-widgets.js"` per stand-in (per core module
+ * and importing file, see `fromCore`); one statement holding all of them is the same
+ * module graph in fewer bytes.
+ */
+function oneImportOfTheCore(code: string): string {
+  const statement = /import\{([^}]*)\}from"(\.\.?\/crm-widgets\.js)";/g;
+  const names: string[] = [];
+  let specifier: string | undefined;
+  const rest = code.replace(statement, (_, list: string, from: string) => {
+    if (specifier !== undefined && from !== specifier) throw new Error(`Two cores: ${from}`);
+    specifier = from;
+    names.push(list);
+    return "";
+  });
+  return specifier === undefined ? code : `import{${names.join(",")}}from"${specifier}";${rest}`;
 }
 
 /** Minifies each output once more with terser and records what it imports and holds. */
@@ -306,7 +326,7 @@ async function finish(
     // pure_getters: no getter in these bundles has side effects (Lit's reactive accessors
     // only read), so unused reads such as lit-html's private exports can go.
     const target = join(outdir, file);
-    const minified = await minify(readFileSync(target, "utf8"), {
+    const minified = await minify(oneImportOfTheCore(readFileSync(target, "utf8")), {
       module: true,
       ecma: 2020,
       compress: { passes: 3, pure_getters: true },
