@@ -33,6 +33,8 @@ export default defineConfig({
           name: "package",
           environment: "node",
           include: ["test/package/**/*.test.ts"],
+          // The proxy package's consumer runs against the real Elasticsearch.
+          globalSetup,
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

@@ -1,0 +1,191 @@
+/**
+ * The proxy's npm package as an installer gets it: `npm pack proxy/dist`, then
+ * an install of the tarball into a fresh project outside the repository (from
+ * npm's cache or registry, nothing else), where a plain Node script uses the
+ * adapter against the real Elasticsearch, the Node entry serves, the Worker
+ * entry imports, and a TypeScript script type-checks against its declarations.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { buildProxyPackage } from "../../proxy/package.ts";
+import { elasticsearchUrl, uniquePrefix } from "../support/elasticsearch.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+let work: string;
+let project: string;
+let packed: string[];
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+beforeAll(() => {
+  buildProxyPackage();
+  work = mkdtempSync(join(tmpdir(), "crm-widgets-proxy-package-"));
+  const [info] = JSON.parse(
+    npm(["pack", join(root, "proxy", "dist"), "--json", "--pack-destination", work], work),
+  ) as { filename: string; files: { path: string }[] }[];
+  if (!info) throw new Error("npm pack printed nothing");
+  packed = info.files.map((file) => file.path);
+  project = join(work, "backend");
+  mkdirSync(project);
+  writeFileSync(
+    join(project, "package.json"),
+    `${JSON.stringify({ name: "backend", private: true, type: "module" }, null, 2)}\n`,
+  );
+  npm(
+    ["install", join(work, info.filename), "--prefer-offline", "--no-audit", "--no-fund"],
+    project,
+  );
+}, 420_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function node(script: string, env: Record<string, string> = {}): string {
+  writeFileSync(join(project, "script.mjs"), script);
+  return execFileSync(process.execPath, ["script.mjs"], {
+    cwd: project,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+}
+
+test("the packed proxy package holds built modules, declarations and the README, no sources", () => {
+  for (const file of [
+    "package.json",
+    "README.md",
+    "lib/index.js",
+    "lib/index.d.ts",
+    "lib/node.js",
+    "lib/worker.js",
+    "lib/adapter/index.js",
+    "lib/domain/index.js",
+  ]) {
+    expect(packed).toContain(file);
+  }
+  expect(packed.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))).toEqual([]);
+  expect(packed.filter((file) => !/^(lib\/|package\.json$|README\.md$)/.test(file))).toEqual([]);
+});
+
+test("installed, it brings the server's dependencies and none of the widgets'", () => {
+  const modules = join(project, "node_modules");
+  for (const name of ["crm-widgets-proxy", "hono", "@hono/zod-openapi", "@elastic/elasticsearch"]) {
+    expect(existsSync(join(modules, name)), name).toBe(true);
+  }
+  for (const name of ["jose", "zod"]) expect(existsSync(join(modules, name)), name).toBe(true);
+  for (const name of ["lit", "@lit", "crm-widgets", "wrangler", "vitest", "esbuild"]) {
+    expect(existsSync(join(modules, name)), name).toBe(false);
+  }
+});
+
+test("a Node script of the installing project sets and gets a field through the adapter, against the real Elasticsearch", () => {
+  const prefix = uniquePrefix("proxy-package");
+  const output = node(
+    `import { CrmError, createCrmServices, ensureCrmIndices } from "crm-widgets-proxy";
+const { client, indices, adapter, close } = createCrmServices({
+  elasticsearch: { url: process.env.ELASTICSEARCH_URL },
+  indexPrefix: process.env.CRM_INDEX_PREFIX,
+});
+try {
+  await ensureCrmIndices(client, indices);
+  await adapter.entities.create({
+    slug: "weight-tracker",
+    name: "Weight Tracker",
+    fields: [{ key: "current_weight", label: "Current weight", type: "number", min: 20 }],
+  });
+  const reference = { referenceId: "c_package" };
+  const before = await adapter.getCrmField({ slug: "weight-tracker", fieldKey: "current_weight", ...reference });
+  await adapter.setCrmField({ slug: "weight-tracker", fieldKey: "current_weight", value: 81.5, ...reference });
+  const after = await adapter.getCrmField({ slug: "weight-tracker", fieldKey: "current_weight", ...reference });
+  const refused = await adapter
+    .setCrmField({ slug: "weight-tracker", fieldKey: "current_weight", value: 3, ...reference })
+    .catch((error) => (error instanceof CrmError ? error.code : String(error)));
+  console.log(JSON.stringify({ before: before.value, after: after.value, refused }));
+} finally {
+  await close();
+}
+`,
+    { ELASTICSEARCH_URL: elasticsearchUrl(), CRM_INDEX_PREFIX: prefix },
+  );
+  expect(JSON.parse(output)).toEqual({ before: null, after: 81.5, refused: "invalid_value" });
+});
+
+test("the Node entry serves the API and the Worker entry is a fetch handler", () => {
+  const prefix = uniquePrefix("proxy-package-node");
+  const output = node(
+    `import { createCrmServices, ensureCrmIndices } from "crm-widgets-proxy";
+import { startProxy } from "crm-widgets-proxy/node";
+import worker from "crm-widgets-proxy/worker";
+const services = createCrmServices({
+  elasticsearch: { url: process.env.ELASTICSEARCH_URL },
+  indexPrefix: process.env.CRM_INDEX_PREFIX,
+});
+await ensureCrmIndices(services.client, services.indices);
+await services.close();
+const proxy = await startProxy({ ...process.env, PORT: "0" });
+try {
+  const health = await fetch(proxy.url + "/v1/health");
+  const unsigned = await fetch(proxy.url + "/v1/entries/weight-tracker");
+  console.log(JSON.stringify({ health: health.status, unsigned: unsigned.status, worker: typeof worker.fetch }));
+} finally {
+  await proxy.close();
+}
+`,
+    {
+      ELASTICSEARCH_URL: elasticsearchUrl(),
+      CRM_INDEX_PREFIX: prefix,
+      SESSION_ISSUER: "https://backend.example",
+      SESSION_AUDIENCE: "crm-widgets",
+      SESSION_SECRET: randomBytes(32).toString("hex"),
+      ADMIN_TOKEN: randomBytes(32).toString("hex"),
+      CORS_ORIGINS: "https://shop.example",
+    },
+  );
+  expect(JSON.parse(output)).toEqual({ health: 200, unsigned: 401, worker: "function" });
+});
+
+test("a TypeScript backend script type-checks against the package's declarations", () => {
+  writeFileSync(
+    join(project, "script.ts"),
+    `import { type CrmAdapter, CrmError, createCrmServices, type FieldValue } from "crm-widgets-proxy";
+import { type RunningProxy, startProxy } from "crm-widgets-proxy/node";
+const { adapter }: { adapter: CrmAdapter } = createCrmServices({
+  elasticsearch: { url: "http://127.0.0.1:9200" },
+});
+const field = await adapter.getCrmField({ slug: "weight-tracker", fieldKey: "current_weight" });
+const value: FieldValue = field.value;
+const proxy: Promise<RunningProxy> = startProxy({ PORT: "0" });
+console.log(value, proxy, new CrmError("invalid_value", "no").status);
+// @ts-expect-error fieldKey is required
+await adapter.getCrmField({ slug: "weight-tracker" });
+`,
+  );
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        lib: ["ES2022", "DOM"],
+        types: [],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+      },
+      files: ["script.ts"],
+    }),
+  );
+  try {
+    execFileSync(process.execPath, [tsc, "-p", project], { encoding: "utf8" });
+  } catch (error) {
+    throw new Error(`The backend does not type-check:\n${(error as { stdout?: string }).stdout}`);
+  }
+});
