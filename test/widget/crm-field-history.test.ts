@@ -1,9 +1,9 @@
 import { expect, waitUntil } from "@open-wc/testing";
 import { sendKeys } from "@web/test-runner-commands";
 import { html } from "lit";
-import type { EntityDefinitionInput } from "../../proxy/src/domain/entity.ts";
 import type { CrmFieldHistory } from "../../widget/src/components/crm-field-history/crm-field-history.ts";
 import "../../widget/src/components/crm-field-history/crm-field-history.ts";
+import { weightHistoryEntity } from "./seed.ts";
 import { dataBoundSuite } from "./shared/data-bound.ts";
 import {
   expectAccessible,
@@ -20,31 +20,11 @@ import {
 
 const DAY = 86_400_000;
 
-function tracker(slug: string): EntityDefinitionInput {
-  return {
-    slug,
-    name: "Weight Tracker",
-    fields: [
-      {
-        key: "weight",
-        label: "Weight",
-        type: "number",
-        unit: "kilogram",
-        decimals: 1,
-        history: true,
-        customerAccess: "write",
-      },
-      { key: "goal", label: "Goal", type: "number", unit: "kilogram", customerAccess: "read" },
-      { key: "secret", label: "Secret", type: "number", history: true, customerAccess: "none" },
-    ],
-  };
-}
-
 /** Ten weekly check-ins ending yesterday, losing 0.5 kg a week from 88, and a goal of 80. */
 async function seededTracker(name: string): Promise<{ session: TestSession; slug: string }> {
   const session = await newSession(name);
   const slug = uniqueSlug("history");
-  await putEntity(session, tracker(slug));
+  await putEntity(session, weightHistoryEntity(slug));
   const last = Date.now() - DAY;
   await seed(session, [
     { op: "setCrmField", args: { slug, fieldKey: "goal", value: 80 } },
@@ -192,7 +172,7 @@ describe("crm-field-history", () => {
   it("says there are no check-ins yet for a field without history", async () => {
     const session = await newSession("history-empty");
     const slug = uniqueSlug("history");
-    await putEntity(session, tracker(slug));
+    await putEntity(session, weightHistoryEntity(slug));
     const root = await mount(
       html`<crm-field-history slug=${slug} field="weight"></crm-field-history>`,
       runtimeFor(session, "de-DE"),
@@ -206,7 +186,7 @@ describe("crm-field-history", () => {
   it("says when there are too few check-ins for a projection", async () => {
     const session = await newSession("history-few");
     const slug = uniqueSlug("history");
-    await putEntity(session, tracker(slug));
+    await putEntity(session, weightHistoryEntity(slug));
     await seed(session, [
       { op: "setCrmField", args: { slug, fieldKey: "goal", value: 80 } },
       { op: "setCrmField", args: { slug, fieldKey: "weight", value: 85 } },

@@ -1,10 +1,10 @@
 import { expect, oneEvent, waitUntil } from "@open-wc/testing";
 import { sendKeys } from "@web/test-runner-commands";
-import { html } from "lit";
-import type { EntityDefinitionInput } from "../../proxy/src/domain/entity.ts";
+import { html, type TemplateResult } from "lit";
 import type { CrmField } from "../../widget/src/components/crm-field/crm-field.ts";
 import "../../widget/src/components/crm-field/crm-field.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
+import { weightHistoryEntity } from "./seed.ts";
 import { dataBoundSuite } from "./shared/data-bound.ts";
 import {
   countBatchRequests,
@@ -18,6 +18,7 @@ import {
   seed,
   shadowPart,
   shadowText,
+  type TestSession,
   uniqueSlug,
 } from "./support.ts";
 
@@ -27,6 +28,27 @@ async function loaded(field: CrmField): Promise<void> {
     "crm-field did not finish loading",
     { timeout: 10_000 },
   );
+}
+
+/** Mounts `template` on a runtime of its own and waits for its first crm-field to load. */
+async function mountField(session: TestSession, template: TemplateResult) {
+  const runtime = runtimeFor(session);
+  const root = await mount(template, runtime);
+  const field = root.querySelector("crm-field")!;
+  await loaded(field);
+  return { runtime, root, field };
+}
+
+/** What each crm-field of `template` shows once loaded, for `locale`. */
+async function valuesShown(
+  session: TestSession,
+  template: TemplateResult,
+  locale: string,
+): Promise<string[]> {
+  const root = await mount(template, runtimeFor(session, locale));
+  const fields = [...root.querySelectorAll("crm-field")];
+  await Promise.all(fields.map(loaded));
+  return fields.map((field) => shadowText(field, "[part=value]"));
 }
 
 async function selectAll(): Promise<void> {
@@ -67,16 +89,11 @@ dataBoundSuite<CrmField>({
 describe("crm-field", () => {
   it("formats numbers with units, dates, select labels and yes/no for en-US", async () => {
     const session = await seededSession("field-en");
-    const root = await mount(
-      html`<crm-field slug="tracker" field="goal_weight"></crm-field>
-        <crm-field slug="tracker" field="last_checkin"></crm-field>
-        <crm-field slug="tracker" field="mood"></crm-field>
-        <crm-field slug="tracker" field="followed_plan"></crm-field>`,
-      runtimeFor(session, "en-US"),
-    );
-    const fields = [...root.querySelectorAll("crm-field")];
-    await Promise.all(fields.map(loaded));
-    expect(fields.map((field) => shadowText(field, "[part=value]"))).to.deep.equal([
+    const template = html`<crm-field slug="tracker" field="goal_weight"></crm-field>
+      <crm-field slug="tracker" field="last_checkin"></crm-field>
+      <crm-field slug="tracker" field="mood"></crm-field>
+      <crm-field slug="tracker" field="followed_plan"></crm-field>`;
+    expect(await valuesShown(session, template, "en-US")).to.deep.equal([
       "1,234.5 kg",
       "Mar 5, 2026",
       "Great",
@@ -86,15 +103,10 @@ describe("crm-field", () => {
 
   it("formats the same values the de-DE way", async () => {
     const session = await seededSession("field-de");
-    const root = await mount(
-      html`<crm-field slug="tracker" field="goal_weight"></crm-field>
-        <crm-field slug="tracker" field="last_checkin"></crm-field>
-        <crm-field slug="tracker" field="followed_plan"></crm-field>`,
-      runtimeFor(session, "de-DE"),
-    );
-    const fields = [...root.querySelectorAll("crm-field")];
-    await Promise.all(fields.map(loaded));
-    expect(fields.map((field) => shadowText(field, "[part=value]"))).to.deep.equal([
+    const template = html`<crm-field slug="tracker" field="goal_weight"></crm-field>
+      <crm-field slug="tracker" field="last_checkin"></crm-field>
+      <crm-field slug="tracker" field="followed_plan"></crm-field>`;
+    expect(await valuesShown(session, template, "de-DE")).to.deep.equal([
       "1.234,5 kg",
       "05.03.2026",
       "Ja",
@@ -122,17 +134,10 @@ describe("crm-field", () => {
       { op: "setCrmField", args: { slug, fieldKey: "distance", value: 12.3 } },
       { op: "setCrmField", args: { slug, fieldKey: "steps", value: 10400 } },
     ]);
-    const shown = async (locale: string) => {
-      const root = await mount(
-        html`${["price", "deposit", "distance", "steps"].map(
-          (key) => html`<crm-field slug=${slug} field=${key}></crm-field>`,
-        )}`,
-        runtimeFor(session, locale),
-      );
-      const fields = [...root.querySelectorAll("crm-field")];
-      await Promise.all(fields.map(loaded));
-      return fields.map((element) => shadowText(element, "[part=value]"));
-    };
+    const template = html`${["price", "deposit", "distance", "steps"].map(
+      (key) => html`<crm-field slug=${slug} field=${key}></crm-field>`,
+    )}`;
+    const shown = (locale: string) => valuesShown(session, template, locale);
     expect(await shown("en-US")).to.deep.equal(["€480.00", "$1,250", "12.3 km", "10,400 steps"]);
     expect(await shown("de-DE")).to.deep.equal(["480,00 €", "1.250 $", "12,3 km", "10.400 steps"]);
   });
@@ -212,13 +217,10 @@ describe("crm-field", () => {
 
   it("is edited with the keyboard alone: Enter opens, live validation, Escape cancels, Enter saves", async () => {
     const session = await seededSession("field-keyboard");
-    const runtime = runtimeFor(session);
-    const root = await mount(
+    const { field } = await mountField(
+      session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
-      runtime,
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
     const button = await shadowPart<HTMLButtonElement>(field, "[part=edit-button]");
     expect(button.getAttribute("aria-label")).to.equal("Edit Current weight");
     button.focus();
@@ -371,13 +373,10 @@ describe("crm-field", () => {
 
   it("announces saving through one status region that exists before the save starts", async () => {
     const session = await seededSession("field-status-region");
-    const runtime = runtimeFor(session);
-    const root = await mount(
+    const { runtime, field } = await mountField(
+      session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
-      runtime,
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
     const region = field.shadowRoot!.querySelector("[part=status]")!;
     expect(region.getAttribute("role")).to.equal("status");
     expect(shadowText(field, "[part=status]")).to.equal("");
@@ -460,13 +459,10 @@ describe("crm-field", () => {
 
   it("a field shown without an entry id updates when its entry is saved by id", async () => {
     const session = await seededSession("field-by-id");
-    const runtime = runtimeFor(session);
-    const root = await mount(
+    const { runtime, field } = await mountField(
+      session,
       html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
-      runtime,
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
     const { entryId } = await runtime.getCrmField({ slug: "tracker", fieldKey: "current_weight" });
     expect(entryId).to.be.a("string");
     await runtime.setCrmField({
@@ -522,13 +518,10 @@ describe("crm-field", () => {
 
   it("shows a value written while it was out of the page once it is put back", async () => {
     const session = await seededSession("field-reattach");
-    const runtime = runtimeFor(session);
-    const root = await mount(
+    const { runtime, root, field } = await mountField(
+      session,
       html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
-      runtime,
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
     field.remove();
     await runtime.setCrmField({ slug: "tracker", fieldKey: "current_weight", value: 66.5 });
     root.append(field);
@@ -562,36 +555,10 @@ describe("crm-field", () => {
   });
 });
 
-/** A weight that keeps history, and a height that does not. */
-function weightTracker(slug: string): EntityDefinitionInput {
-  return {
-    slug,
-    name: "Weight Tracker",
-    fields: [
-      {
-        key: "weight",
-        label: "Weight",
-        type: "number",
-        unit: "kilogram",
-        decimals: 1,
-        history: true,
-        customerAccess: "write",
-      },
-      {
-        key: "height",
-        label: "Height",
-        type: "number",
-        unit: "centimeter",
-        customerAccess: "write",
-      },
-    ],
-  };
-}
-
 async function trackerWith(name: string, weights: number[]) {
   const session = await newSession(name);
   const slug = uniqueSlug("change");
-  await putEntity(session, weightTracker(slug));
+  await putEntity(session, weightHistoryEntity(slug));
   const calls = weights.map((value) => ({
     op: "setCrmField" as const,
     args: { slug, fieldKey: "weight", value },
@@ -642,13 +609,10 @@ describe("crm-field show-change", () => {
 
   it("shows the change against the value it replaced as soon as the page saves a new one", async () => {
     const { session, slug } = await trackerWith("change-save", [80.8, 80.2]);
-    const runtime = runtimeFor(session);
-    const root = await mount(
+    const { runtime, field } = await mountField(
+      session,
       html`<crm-field slug=${slug} field="weight" show-change></crm-field>`,
-      runtime,
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
     await waitUntil(() => changeText(field), "no change shown", { timeout: 5_000 });
     await runtime.setCrmField({ slug, fieldKey: "weight", value: 80.5 });
     await waitUntil(

@@ -118,3 +118,35 @@ export const dealsEntity: EntityDefinitionInput = {
 };
 
 export const testEntities = [trackerEntity, dealsEntity];
+
+/**
+ * A weight tracker named `slug` (for a test that changes its own entity):
+ * a weight that keeps history, a goal customers read, a height that keeps
+ * none, and a secret with history customers may not read.
+ */
+export function weightHistoryEntity(slug: string): EntityDefinitionInput {
+  return {
+    slug,
+    name: "Weight Tracker",
+    fields: [
+      {
+        key: "weight",
+        label: "Weight",
+        type: "number",
+        unit: "kilogram",
+        decimals: 1,
+        history: true,
+        customerAccess: "write",
+      },
+      { key: "goal", label: "Goal", type: "number", unit: "kilogram", customerAccess: "read" },
+      {
+        key: "height",
+        label: "Height",
+        type: "number",
+        unit: "centimeter",
+        customerAccess: "write",
+      },
+      { key: "secret", label: "Secret", type: "number", history: true, customerAccess: "none" },
+    ],
+  };
+}
