@@ -23,6 +23,7 @@ import { runSetup } from "../../proxy/src/setup.ts";
 import {
   ADMIN_TOKEN,
   AUDIENCE,
+  callAt,
   hsToken,
   ISSUER,
   newSubject,
@@ -71,25 +72,6 @@ const proxyCredential = () => ({
   ELASTICSEARCH_PASSWORD: proxyUser.password,
 });
 
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
-
 describe("least privilege towards a secured Elasticsearch", () => {
   test("the proxy's credential cannot set up indices, and a proxy without setup refuses to start", async () => {
     const client = createElasticsearchClient({
@@ -122,37 +104,40 @@ describe("least privilege towards a secured Elasticsearch", () => {
       proxy = await startProxy(testEnv(prefix, { ...proxyCredential(), PORT: "0" }));
       const base = `${proxy.url}/v1`;
       // Back office: create and update definitions (create, compare-and-set index), list them (search).
-      expect((await call(base, "POST", "/admin/entities", ADMIN_TOKEN, trackerEntity)).status).toBe(
-        201,
-      );
-      expect((await call(base, "POST", "/admin/entities", ADMIN_TOKEN, dealsEntity)).status).toBe(
+      expect(
+        (await callAt(base, "POST", "/admin/entities", ADMIN_TOKEN, trackerEntity)).status,
+      ).toBe(201);
+      expect((await callAt(base, "POST", "/admin/entities", ADMIN_TOKEN, dealsEntity)).status).toBe(
         201,
       );
       expect(
-        (await call(base, "PUT", "/admin/entities/tracker", ADMIN_TOKEN, trackerEntity)).status,
+        (await callAt(base, "PUT", "/admin/entities/tracker", ADMIN_TOKEN, trackerEntity)).status,
       ).toBe(200);
-      expect((await call(base, "GET", "/admin/entities", ADMIN_TOKEN)).status).toBe(200);
+      expect((await callAt(base, "GET", "/admin/entities", ADMIN_TOKEN)).status).toBe(200);
 
       // A new visitor: customer creation (create-only write), field writes (partial update
       // with upsert), a stage move, a many-entry create, reads by id (mget) and by search.
       const token = await hsToken(newSubject("least"));
-      const set = await call(base, "PUT", "/entries/tracker/fields/current_weight", token, {
+      const set = await callAt(base, "PUT", "/entries/tracker/fields/current_weight", token, {
         value: 81.5,
       });
       expect(set.status).toBe(200);
-      const read = await call(base, "GET", "/entries/tracker/fields/current_weight", token);
+      const read = await callAt(base, "GET", "/entries/tracker/fields/current_weight", token);
       expect((read.body as CrmFieldValue).value).toBe(81.5);
       expect(
-        (await call(base, "PUT", "/entries/tracker/stages/progress", token, { stage: "starting" }))
-          .status,
+        (
+          await callAt(base, "PUT", "/entries/tracker/stages/progress", token, {
+            stage: "starting",
+          })
+        ).status,
       ).toBe(200);
       expect(
-        (await call(base, "POST", "/entries/deals", token, { values: { title: "Plan" } })).status,
+        (await callAt(base, "POST", "/entries/deals", token, { values: { title: "Plan" } })).status,
       ).toBe(201);
-      const deals = await call(base, "GET", "/entries/deals", token);
+      const deals = await callAt(base, "GET", "/entries/deals", token);
       expect(deals.status).toBe(200);
       expect((deals.body as { entries: unknown[] }).entries).toHaveLength(1);
-      const batch = await call(base, "POST", "/batch", token, {
+      const batch = await callAt(base, "POST", "/batch", token, {
         calls: [
           { op: "getCrmEntity", args: { slug: "tracker" } },
           { op: "getCrmEntries", args: { slug: "tracker" } },

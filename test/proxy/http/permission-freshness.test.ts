@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
 import { uniquePrefix } from "../../support/elasticsearch.ts";
 import { trackerEntity } from "../../support/entities.ts";
-import { ADMIN_TOKEN, hsToken, newSubject, testEnv } from "./support.ts";
+import { ADMIN_TOKEN, callAt, hsToken, newSubject, testEnv } from "./support.ts";
 
 /** The revalidation interval (2 s) plus room for a loaded 2-core machine. */
 const VISIBLE_WITHIN_MS = 3_000;
@@ -22,11 +22,13 @@ beforeAll(async () => {
   const env = testEnv(prefix, { PORT: "0" });
   writer = await startProxy(env, { setUpIndices: true });
   reader = await startProxy(env);
-  const created = await fetch(`${writer.url}/v1/admin/entities`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify(trackerEntity),
-  });
+  const created = await callAt(
+    writer.url,
+    "POST",
+    "/v1/admin/entities",
+    ADMIN_TOKEN,
+    trackerEntity,
+  );
   expect(created.status).toBe(201);
 });
 
@@ -34,18 +36,8 @@ afterAll(async () => {
   await Promise.all([writer?.close(), reader?.close()]);
 });
 
-async function status(base: string, method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
+/** The status a request to the proxy at `base` answers. */
+const status = async (...request: Parameters<typeof callAt>) => (await callAt(...request)).status;
 
 describe("permission changes reach other processes within seconds", () => {
   test("a field made hidden and a pipeline made unmovable in one proxy are refused by the other", async () => {
