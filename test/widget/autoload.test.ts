@@ -1,31 +1,7 @@
 import { expect, fixture } from "@open-wc/testing";
 import { html } from "lit";
+import { embed, loadedFiles } from "./embed.ts";
 import { newSession, shadowPart } from "./support.ts";
-
-const bundle = "/test-results/bundle/";
-
-/** The widget files this page has downloaded so far, relative to the bundle folder. */
-function loadedFiles(): string[] {
-  return performance
-    .getEntriesByType("resource")
-    .map((entry) => new URL(entry.name).pathname)
-    .filter((path) => path.startsWith(bundle))
-    .map((path) => path.slice(bundle.length));
-}
-
-/** The minified core, by script tag as a site owner pastes it (one embed per page). */
-async function embed(attributes: Record<string, string>): Promise<void> {
-  const script = document.createElement("script");
-  script.type = "module";
-  script.src = `${bundle}crm-widgets.js`;
-  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
-  const loaded = new Promise((resolve, reject) => {
-    script.addEventListener("load", resolve);
-    script.addEventListener("error", reject);
-  });
-  document.head.append(script);
-  await loaded;
-}
 
 describe("the script-tag core", () => {
   it("downloads nothing but itself until a tag appears, then only that component's module", async () => {

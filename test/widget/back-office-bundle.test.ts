@@ -1,30 +1,12 @@
 import { expect, fixture, waitUntil } from "@open-wc/testing";
 import { html } from "lit";
+import { embed, loadedFiles } from "./embed.ts";
 import { newSession, shadowPart } from "./support.ts";
-
-const bundle = "/test-results/bundle/";
-
-function loadedFiles(): string[] {
-  return performance
-    .getEntriesByType("resource")
-    .map((entry) => new URL(entry.name).pathname)
-    .filter((path) => path.startsWith(bundle))
-    .map((path) => path.slice(bundle.length));
-}
 
 describe("the back office bundle embedded by script tag", () => {
   it("loads the CRM settings components on demand, and the preview's customer components from the customer folder", async () => {
     const session = await newSession("back-office-bundle");
-    const script = document.createElement("script");
-    script.type = "module";
-    script.src = `${bundle}crm-back-office.js`;
-    script.dataset.proxyUrl = session.proxyUrl;
-    const loaded = new Promise((resolve, reject) => {
-      script.addEventListener("load", resolve);
-      script.addEventListener("error", reject);
-    });
-    document.head.append(script);
-    await loaded;
+    await embed({ "data-proxy-url": session.proxyUrl }, "crm-back-office.js");
     // Staff tokens are configured by the page's own script, as the demo's back office does.
     window.CrmWidgets!.configure({ staffToken: session.staffToken });
     expect(customElements.get("crm-entity-editor")).to.equal(undefined);

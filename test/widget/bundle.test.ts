@@ -1,20 +1,7 @@
 import { expect, fixture, waitUntil } from "@open-wc/testing";
 import { html } from "lit";
+import { embed } from "./embed.ts";
 import { freshToken, newSession, seed, shadowPart, shadowText } from "./support.ts";
-
-/** Adds the script tag a site owner pastes, pointing at the minified bundle the build makes. */
-async function embed(attributes: Record<string, string>): Promise<void> {
-  const script = document.createElement("script");
-  script.type = "module";
-  script.src = "/test-results/bundle/crm-widgets.js";
-  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
-  const loaded = new Promise((resolve, reject) => {
-    script.addEventListener("load", resolve);
-    script.addEventListener("error", reject);
-  });
-  document.head.append(script);
-  await loaded;
-}
 
 describe("the built bundle embedded by script tag", () => {
   it("configures itself from data attributes and renders the customer's data from the real proxy", async () => {

@@ -12,6 +12,18 @@ import {
   uniqueSlug,
 } from "./support.ts";
 
+/**
+ * A new customer's runtime that has read the current weight once, and a hold
+ * on its next answer: the races of two writes to that field start here.
+ */
+async function weightReadThenHeld(name: string) {
+  const session = await newSession(name);
+  const runtime = runtimeFor(session);
+  const weight = { slug: "tracker", fieldKey: "current_weight" };
+  await runtime.getCrmField(weight);
+  return { session, runtime, weight, held: holdNextAnswer(runtime) };
+}
+
 describe("page runtime against the real proxy", () => {
   it("sends the calls of one task as one batch request and shares identical reads", async () => {
     const session = await newSession("runtime-batch");
@@ -214,11 +226,7 @@ describe("page runtime against the real proxy", () => {
   });
 
   it("a refused earlier write answered last does not roll back a later saved one", async () => {
-    const session = await newSession("runtime-late-refusal");
-    const runtime = runtimeFor(session);
-    const weight = { slug: "tracker", fieldKey: "current_weight" };
-    await runtime.getCrmField(weight);
-    const held = holdNextAnswer(runtime);
+    const { runtime, weight, held } = await weightReadThenHeld("runtime-late-refusal");
     // 1000 passes the wire schema but not the field's max: only the proxy refuses it.
     const refused = runtime.setCrmField({ ...weight, value: 1000 }).catch((error) => error);
     await held.sent;
@@ -229,11 +237,7 @@ describe("page runtime against the real proxy", () => {
   });
 
   it("an earlier write answered last does not replace a later write's value", async () => {
-    const session = await newSession("runtime-late-save");
-    const runtime = runtimeFor(session);
-    const weight = { slug: "tracker", fieldKey: "current_weight" };
-    await runtime.getCrmField(weight);
-    const held = holdNextAnswer(runtime);
+    const { session, runtime, weight, held } = await weightReadThenHeld("runtime-late-save");
     const earlier = runtime.setCrmField({ ...weight, value: 60.5 });
     await held.sent;
     await runtime.setCrmField({ ...weight, value: 70.5 });
@@ -244,11 +248,7 @@ describe("page runtime against the real proxy", () => {
   });
 
   it("a refused write rolls back to the value of an earlier write still on its way", async () => {
-    const session = await newSession("runtime-rollback-chain");
-    const runtime = runtimeFor(session);
-    const weight = { slug: "tracker", fieldKey: "current_weight" };
-    await runtime.getCrmField(weight);
-    const held = holdNextAnswer(runtime);
+    const { runtime, weight, held } = await weightReadThenHeld("runtime-rollback-chain");
     const earlier = runtime.setCrmField({ ...weight, value: 60.5 });
     await held.sent;
     const error = await runtime.setCrmField({ ...weight, value: 1000 }).catch((reason) => reason);
