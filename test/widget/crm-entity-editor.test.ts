@@ -1,9 +1,12 @@
 import { expect, waitUntil } from "@open-wc/testing";
-import { sendKeys, setViewport } from "@web/test-runner-commands";
+import { sendKeys, sendMouse, setViewport } from "@web/test-runner-commands";
 import { html } from "lit";
 import { runtimeEntityDefinitions } from "../../widget/src/back-office/entity-client.ts";
 import "../../widget/src/components/crm-entity-editor/crm-entity-editor.ts";
-import type { CrmEntityEditor } from "../../widget/src/components/crm-entity-editor/crm-entity-editor.ts";
+import type {
+  CrmEntityDeleteDetail,
+  CrmEntityEditor,
+} from "../../widget/src/components/crm-entity-editor/crm-entity-editor.ts";
 import "../../widget/src/components/crm-entity-list/crm-entity-list.ts";
 // What the preview shows; on a page the back-office bundle's autoloader loads them.
 import "../../widget/src/components/crm-field/crm-field.ts";
@@ -12,12 +15,15 @@ import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import {
   countBatchRequests,
+  emptyBackOffice,
   expectAccessible,
   goOffline,
   holdNextAnswer,
   mount,
   newSession,
+  putEntity,
   screenshot,
+  seed,
   shadowPart,
   shadowText,
   type TestSession,
@@ -72,6 +78,36 @@ function button(editor: CrmEntityEditor, text: string, within?: Element): HTMLBu
   );
   if (!found) throw new Error(`No button ${text}`);
   return found;
+}
+
+function chooseOption(editor: CrmEntityEditor, path: string, value: string): Promise<boolean> {
+  const select = editor.shadowRoot!.querySelector<HTMLSelectElement>(`[data-path="${path}"]`)!;
+  select.value = value;
+  select.dispatchEvent(new Event("change"));
+  return editor.updateComplete;
+}
+
+/** The middle of an element, in viewport pixels, where a pointer presses it. */
+function middleOf(element: Element): [number, number] {
+  const box = element.getBoundingClientRect();
+  return [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)];
+}
+
+/**
+ * An entity with one customer-writable text field `note`, and one entry holding a value for it.
+ * Several entries per customer: creating one waits for a refresh, so the proxy's count of the
+ * entries a change would break (a search) sees it at once.
+ */
+async function entityWithAnEntry(session: TestSession, name: string): Promise<string> {
+  const slug = uniqueSlug(name.toLowerCase().replace(/\W+/g, "-"));
+  await putEntity(session, {
+    slug,
+    name,
+    entriesPerReference: "many",
+    fields: [{ key: "note", label: "Note", type: "text", customerAccess: "write" }],
+  });
+  await seed(session, [{ op: "createCrmEntry", args: { slug, values: { note: "kept" } } }]);
+  return slug;
 }
 
 function activePath(editor: CrmEntityEditor): string | undefined {
@@ -312,6 +348,192 @@ describe("crm-entity-editor", () => {
     expect(spy.count, "the preview sent nothing to the proxy").to.equal(0);
   });
 
+  it("shows a change that would break stored entries on the input it concerns, and makes it on Save anyway", async () => {
+    const session = await newSession("editor-breaking");
+    const slug = await entityWithAnEntry(session, "Breaking Check");
+    const editor = await mountEditor(session, slug);
+    const definitions = runtimeEntityDefinitions(backOffice(session));
+    await chooseOption(editor, "fields.0.type", "number");
+    button(editor, "Save changes").click();
+    await waitUntil(() => messageOf(editor, "fields.0.type") !== "", "no refusal shown", {
+      timeout: 10_000,
+    });
+    expect(messageOf(editor, "fields.0.type")).to.equal(
+      'This change would break 1 stored entry: field "note" changes type from text to number (1)',
+    );
+    expect(input(editor, "fields.0.type").getAttribute("aria-invalid")).to.equal("true");
+    expect(activePath(editor), "focus goes to the input concerned").to.equal("fields.0.type");
+    expect(shadowText(editor, "[part=error]")).to.equal("Not saved: see the highlighted input.");
+    expect((await definitions.getEntity(slug)).fields[0]!.type, "nothing stored").to.equal("text");
+    await expectAccessible(editor.parentElement!);
+    await screenshot(editor.parentElement!, "crm-entity-editor-refused");
+
+    const accept = editor.shadowRoot!.querySelector<HTMLButtonElement>("[part=accept]")!;
+    expect(accept.textContent?.trim()).to.equal("Save anyway");
+    accept.focus();
+    await sendKeys({ press: "Enter" });
+    await waitUntil(() => shadowText(editor, ".status") === "Saved", "not saved", {
+      timeout: 10_000,
+    });
+    expect((await definitions.getEntity(slug)).fields[0]!.type).to.equal("number");
+    expect(messageOf(editor, "fields.0.type")).to.equal("");
+    expect(editor.shadowRoot!.querySelector("[part=accept]")).to.equal(null);
+  });
+
+  it("withdraws Save anyway once the draft changes: the refusal judged another draft", async () => {
+    const session = await newSession("editor-breaking-edit");
+    const slug = await entityWithAnEntry(session, "Withdrawn Check");
+    const editor = await mountEditor(session, slug);
+    await chooseOption(editor, "fields.0.type", "boolean");
+    button(editor, "Save changes").click();
+    await shadowPart(editor, "[part=accept]");
+    await typeInto(editor, "name", "Withdrawn Check 2");
+    expect(editor.shadowRoot!.querySelector("[part=accept]")).to.equal(null);
+    expect(messageOf(editor, "fields.0.type")).to.equal("");
+  });
+
+  it("deletes an entity after a confirmation naming it, and its entries only after a second one", async () => {
+    const session = await newSession("editor-delete");
+    const slug = await entityWithAnEntry(session, "Doomed Log");
+    const root = await mount(
+      html`<crm-entity-list for="delete-editor" selected=${slug}></crm-entity-list>
+        <crm-entity-editor id="delete-editor" slug=${slug}></crm-entity-editor>`,
+      backOffice(session),
+    );
+    root.style.width = "1000px";
+    const list = root.querySelector("crm-entity-list")!;
+    const editor = root.querySelector("crm-entity-editor")!;
+    await shadowPart(editor, "form");
+    await waitUntil(() => shadowText(list, "[aria-current=true]").includes("Doomed Log"));
+    const deleted: CrmEntityDeleteDetail[] = [];
+    root.addEventListener("crm-entity-delete", (event) => deleted.push(event.detail));
+    const dialog = editor.shadowRoot!.querySelector("dialog")!;
+
+    button(editor, "Delete entity").focus();
+    await sendKeys({ press: "Enter" });
+    await waitUntil(() => dialog.open, "no confirmation");
+    expect(dialog.querySelector("h2")!.textContent).to.equal("Delete Doomed Log?");
+    expect(dialog.contains(editor.shadowRoot!.activeElement), "focus is in the dialog").to.equal(
+      true,
+    );
+    await sendKeys({ press: "Escape" });
+    await waitUntil(() => !dialog.open, "Escape does not cancel");
+    const definitions = runtimeEntityDefinitions(backOffice(session));
+    expect((await definitions.getEntity(slug)).name, "cancelled: still there").to.equal(
+      "Doomed Log",
+    );
+
+    button(editor, "Delete entity").click();
+    await waitUntil(() => dialog.open);
+    button(editor, "Delete Doomed Log", dialog).click();
+    await waitUntil(
+      () => dialog.textContent?.includes("has 1 stored entry"),
+      "no second confirmation",
+      { timeout: 10_000 },
+    );
+    expect(dialog.open, "entries are not deleted without asking").to.equal(true);
+    expect((await definitions.getEntity(slug)).slug).to.equal(slug);
+    await expectAccessible(dialog);
+    await screenshot(root, "crm-entity-editor-delete");
+
+    button(editor, "Delete Doomed Log and its entries", dialog).click();
+    await waitUntil(
+      () => shadowText(editor, ".status") === "Deleted Doomed Log and its 1 entry.",
+      "not deleted",
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(dialog.open).to.equal(false);
+    expect(deleted).to.deep.equal([{ slug, deletedEntries: 1 }]);
+    expect(editor.slug, "the editor shows a new entity").to.equal("");
+    expect(input(editor, "name").value).to.equal("");
+    expect(activePath(editor)).to.equal("name");
+    const gone = await definitions.getEntity(slug).then(
+      () => "found",
+      (error: { code?: string }) => error.code,
+    );
+    expect(gone).to.equal("entity_not_found");
+    await waitUntil(
+      () =>
+        list.shadowRoot!.querySelector("[part=list]") &&
+        !shadowText(list, "[part=list]").includes("Doomed Log"),
+      "the list still shows it",
+    );
+    expect(list.selected).to.equal("");
+  });
+
+  it("reorders fields with the pointer: drag a handle onto another field", async () => {
+    const session = await newSession("editor-pointer");
+    await setViewport({ width: 1100, height: 1800 });
+    try {
+      const editor = await mountEditor(session);
+      for (const [index, label] of ["One", "Two", "Three"].entries()) {
+        button(editor, "Add field").click();
+        await editor.updateComplete;
+        await typeInto(editor, `fields.${index}.label`, label);
+      }
+      const handles = editor.shadowRoot!.querySelectorAll('[data-list="fields"] [part=handle]');
+      const items = editor.shadowRoot!.querySelectorAll('[data-list="fields"]');
+      await sendMouse({ type: "move", position: middleOf(handles[2]!) });
+      await sendMouse({ type: "down" });
+      await sendMouse({ type: "move", position: middleOf(items[0]!) });
+      await editor.updateComplete;
+      expect(items[2]!.classList.contains("dragging"), "the dragged item is marked").to.equal(true);
+      await sendMouse({ type: "up" });
+      await editor.updateComplete;
+      const labels = [0, 1, 2].map((index) => input(editor, `fields.${index}.label`).value);
+      expect(labels).to.deep.equal(["Three", "One", "Two"]);
+      expect(shadowText(editor, "[role=status][aria-live=polite]")).to.equal(
+        "Three moved to position 1 of 3",
+      );
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+
+  it("lets customers create entries of a many entity, and keeps that when the entity is edited again", async () => {
+    const session = await newSession("editor-create");
+    const slug = uniqueSlug("orders");
+    const definitions = runtimeEntityDefinitions(backOffice(session));
+    const editor = await mountEditor(session);
+    await typeInto(editor, "name", "Orders");
+    await typeInto(editor, "slug", slug);
+    expect(editor.shadowRoot!.querySelector('[data-path="customerCanCreate"]')).to.equal(null);
+    const several = editor.shadowRoot!.querySelectorAll<HTMLInputElement>(
+      "input[name=entries-per-reference]",
+    )[1]!;
+    several.click();
+    await editor.updateComplete;
+    input(editor, "customerCanCreate").click();
+    await editor.updateComplete;
+    await typeInto(editor, "customerEntryQuota", "0");
+    expect(messageOf(editor, "customerEntryQuota")).to.contain(">=1");
+    await typeInto(editor, "customerEntryQuota", "5");
+    button(editor, "Create entity").click();
+    await waitUntil(() => shadowText(editor, ".status") === "Saved", "not saved", {
+      timeout: 10_000,
+    });
+    expect(await definitions.getEntity(slug)).to.include({
+      entriesPerReference: "many",
+      customerCanCreate: true,
+      customerEntryQuota: 5,
+    });
+
+    const again = await mountEditor(session, slug);
+    expect(input(again, "customerCanCreate").checked).to.equal(true);
+    await typeInto(again, "name", "Orders and returns");
+    button(again, "Save changes").click();
+    await waitUntil(() => shadowText(again, ".status") === "Saved", "not saved", {
+      timeout: 10_000,
+    });
+    expect(await definitions.getEntity(slug)).to.include({
+      name: "Orders and returns",
+      customerCanCreate: true,
+      customerEntryQuota: 5,
+    });
+  });
+
   it("has no axe violations, with messages showing", async () => {
     const session = await newSession("editor-axe");
     const editor = await mountEditor(session, "tracker");
@@ -390,6 +612,21 @@ describe("crm-entity-list", () => {
     await waitUntil(() => list.selected === slug, "not selected", { timeout: 10_000 });
     await waitUntil(() => shadowText(list, "[aria-current=true]").includes("Listed Entity"));
     await screenshot(root, "crm-entity-list");
+  });
+
+  it("says when there is no entity yet, and offers New entity", async () => {
+    const empty = await emptyBackOffice();
+    const root = await mount(
+      html`<crm-entity-list for="empty-editor"></crm-entity-list>
+        <crm-entity-editor id="empty-editor"></crm-entity-editor>`,
+      new CrmRuntime({ proxyUrl: empty.proxyUrl, staffToken: empty.staffToken, locale: "en-US" }),
+    );
+    const list = root.querySelector("crm-entity-list")!;
+    await shadowPart(list, "[part=empty]");
+    expect(shadowText(list, "[part=empty]")).to.equal("No entities yet.");
+    expect(list.shadowRoot!.querySelector("[part=new]")).to.exist;
+    await expectAccessible(list);
+    await screenshot(list, "crm-entity-list-empty");
   });
 
   it("shows a load error with Retry", async () => {

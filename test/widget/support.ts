@@ -27,6 +27,11 @@ export async function newSession(name: string): Promise<TestSession> {
   return executeServerCommand<TestSession, { name: string }>("crm-session", { name });
 }
 
+/** A proxy (and an admin's staff token) over CRM indices of their own that hold no entity. */
+export function emptyBackOffice(): Promise<{ proxyUrl: string; staffToken: string }> {
+  return executeServerCommand("crm-empty-back-office", {});
+}
+
 /** A fresh token for an existing customer (what a site's token endpoint returns). */
 export function freshToken(session: TestSession): Promise<string> {
   return executeServerCommand<string, { subject: string }>("crm-token", {

@@ -57,8 +57,23 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
   /** The backend adapter with its clock at `at`: a change made then, as its history records it. */
   let adapterAt: ((at: string) => CrmAdapter) | undefined;
   let closeClient: (() => Promise<void>) | undefined;
-
   const sessions = { issuer, audience, key: secret };
+  /** A second proxy over indices of its own with no entity at all (the settings' empty state). */
+  let emptyProxy: Promise<{ proxy: RunningProxy; close: () => Promise<void> }> | undefined;
+  let elasticsearchUrl = "";
+  const staffSession = { ...sessions, audience: `${audience}:staff`, typ: "staff+jwt" };
+  const proxyEnv = (prefix: string) => ({
+    ELASTICSEARCH_URL: elasticsearchUrl,
+    CRM_INDEX_PREFIX: prefix,
+    SESSION_ISSUER: issuer,
+    SESSION_AUDIENCE: audience,
+    SESSION_SECRET: secret,
+    ADMIN_TOKEN: adminToken,
+    CORS_ORIGINS: origin,
+    RATE_LIMIT_PER_MINUTE: "100000",
+    CUSTOMER_CREATIONS_PER_MINUTE: "100000",
+    PORT: "0",
+  });
 
   return {
     name: "crm-proxy",
@@ -66,21 +81,8 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
       await buildBundle(bundleDir);
       await buildFrameworkApps(join(root, "test-results", "frameworks"));
       const elasticsearch = await ensureElasticsearch();
-      proxy = await startProxy(
-        {
-          ELASTICSEARCH_URL: elasticsearch.url,
-          CRM_INDEX_PREFIX: indexPrefix,
-          SESSION_ISSUER: issuer,
-          SESSION_AUDIENCE: audience,
-          SESSION_SECRET: secret,
-          ADMIN_TOKEN: adminToken,
-          CORS_ORIGINS: origin,
-          RATE_LIMIT_PER_MINUTE: "100000",
-          CUSTOMER_CREATIONS_PER_MINUTE: "100000",
-          PORT: "0",
-        },
-        { setUpIndices: true },
-      );
+      elasticsearchUrl = elasticsearch.url;
+      proxy = await startProxy(proxyEnv(indexPrefix), { setUpIndices: true });
       for (const entity of testEntities) {
         const response = await fetch(`${proxy.url}/v1/admin/entities`, {
           method: "POST",
@@ -106,6 +108,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
       };
     },
     async serverStop() {
+      await (await emptyProxy)?.close();
       await proxy?.close();
       await closeClient?.();
     },
@@ -122,12 +125,29 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
           subject,
           customerId: customer.id,
           adminToken,
-          staffToken: await signSession(
-            { ...sessions, audience: `${sessions.audience}:staff`, typ: "staff+jwt" },
-            "staff-tester",
-            { role: "admin" },
-            600,
-          ),
+          staffToken: await signSession(staffSession, "staff-tester", { role: "admin" }, 600),
+        };
+      }
+      if (command === "crm-empty-back-office") {
+        emptyProxy ??= (async () => {
+          const prefix = `${indexPrefix}empty-`;
+          const running = await startProxy(proxyEnv(prefix), { setUpIndices: true });
+          const { client, indices } = createCrmServices({
+            elasticsearch: { url: elasticsearchUrl, timeoutMs: 10_000, maxRetries: 0 },
+            indexPrefix: prefix,
+          });
+          return {
+            proxy: running,
+            async close() {
+              await running.close();
+              await deleteCrmIndices(client, indices);
+              await client.close();
+            },
+          };
+        })();
+        return {
+          proxyUrl: (await emptyProxy).proxy.url,
+          staffToken: await signSession(staffSession, "staff-tester", { role: "admin" }, 600),
         };
       }
       if (command === "crm-log") {

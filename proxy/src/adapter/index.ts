@@ -49,7 +49,8 @@ function breakingChangeRefused(breaking: [BreakingChange, ...BreakingChange[]]):
   const list = breaking.map((change) => `${change.problem} (${change.entries})`).join("; ");
   return new CrmError(
     "breaking_change",
-    `This change would break ${total} stored ${total === 1 ? "entry" : "entries"}: ${list}. Send acceptBreaking to make it anyway.`,
+    // How to make it anyway (`acceptBreaking`) is the code's documented meaning.
+    `This change would break ${total} stored ${total === 1 ? "entry" : "entries"}: ${list}`,
     breaking[0].field,
   );
 }

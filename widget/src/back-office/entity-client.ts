@@ -14,8 +14,23 @@ export interface EntityDefinitions {
   getEntity(slug: string): Promise<EntityDefinition>;
   /** Refuses with `conflict` (on `slug`) when the slug is taken. */
   createEntity(definition: EntityDefinitionInput): Promise<EntityDefinition>;
-  /** Replaces the definition stored under `definition.slug`. */
-  updateEntity(definition: EntityDefinitionInput): Promise<EntityDefinition>;
+  /**
+   * Replaces the definition stored under `definition.slug`. A change that would
+   * make stored entries invalid is refused with `breaking_change` (its `field`
+   * names the first input concerned) unless `acceptBreaking`.
+   */
+  updateEntity(
+    definition: EntityDefinitionInput,
+    options?: { acceptBreaking?: boolean },
+  ): Promise<EntityDefinition>;
+  /**
+   * Removes a definition. One with stored entries is refused with `conflict`
+   * unless `deleteEntries`, which deletes them too.
+   */
+  deleteEntity(
+    slug: string,
+    options?: { deleteEntries?: boolean },
+  ): Promise<{ slug: string; deletedEntries: number }>;
 }
 
 /**
@@ -40,11 +55,19 @@ export function runtimeEntityDefinitions(runtime: CrmRuntime): EntityDefinitions
         body: JSON.stringify(definition),
       })) as EntityDefinition;
     },
-    async updateEntity(definition) {
-      return (await call(`/${encodeURIComponent(definition.slug)}`, {
+    async updateEntity(definition, options = {}) {
+      const accept = options.acceptBreaking ? "?acceptBreaking=true" : "";
+      return (await call(`/${encodeURIComponent(definition.slug)}${accept}`, {
         method: "PUT",
         body: JSON.stringify(definition),
       })) as EntityDefinition;
+    },
+    async deleteEntity(slug, options = {}) {
+      const also = options.deleteEntries ? "?deleteEntries=true" : "";
+      return (await call(`/${encodeURIComponent(slug)}${also}`, { method: "DELETE" })) as {
+        slug: string;
+        deletedEntries: number;
+      };
     },
   };
 }

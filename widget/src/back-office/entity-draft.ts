@@ -77,9 +77,22 @@ export interface EntityDraft {
   stored: boolean;
   description: string;
   entriesPerReference: "one" | "many";
+  /** Customers may create entries of a `many` entity themselves. */
+  customerCanCreate: boolean;
+  /** Most entries each customer may create; empty means the domain's default. */
+  customerEntryQuota: string;
   fields: FieldDraft[];
   pipelines: PipelineDraft[];
 }
+
+/**
+ * The customer entry quota an entity gets when none is set, as the domain's
+ * schema fills it in (its constant lives in a module the core bundle keeps).
+ */
+export const DEFAULT_ENTRY_QUOTA = entityDefinitionSchema.parse({
+  slug: "a",
+  name: "a",
+}).customerEntryQuota;
 
 let nextUid = 1;
 /** A stable identity per list item, so reordering moves inputs (and focus) with their item. */
@@ -114,6 +127,8 @@ export function blankEntity(): EntityDraft {
     stored: false,
     description: "",
     entriesPerReference: "one",
+    customerCanCreate: false,
+    customerEntryQuota: "",
     fields: [],
     pipelines: [],
   };
@@ -178,6 +193,8 @@ export function draftFromDefinition(definition: EntityDefinition): EntityDraft {
     stored: true,
     description: definition.description ?? "",
     entriesPerReference: definition.entriesPerReference,
+    customerCanCreate: definition.customerCanCreate,
+    customerEntryQuota: text(definition.customerEntryQuota),
     fields: definition.fields.map((field) => ({
       ...blankField(),
       key: field.key,
@@ -285,6 +302,8 @@ export function definitionFromDraft(draft: EntityDraft): EntityDefinitionInput {
     name: draft.name,
     description: textOrUnset(draft.description),
     entriesPerReference: draft.entriesPerReference,
+    customerCanCreate: draft.customerCanCreate,
+    customerEntryQuota: numberOrUnset(draft.customerEntryQuota),
     fields: draft.fields.map(fieldInput),
     pipelines: draft.pipelines.map((pipeline) => ({
       key: pipeline.key,

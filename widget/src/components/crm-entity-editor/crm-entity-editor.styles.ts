@@ -227,6 +227,55 @@ export const styles = css`
     opacity: 0.7;
     cursor: progress;
   }
+  .accept,
+  .delete,
+  .cancel,
+  .danger {
+    padding: 0.45em 1em;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: transparent;
+    color: var(--_text);
+  }
+  .accept,
+  .delete {
+    border-color: var(--_danger);
+    color: var(--_danger);
+  }
+  /* Delete is not the next step after Save: it stands apart, at the row's end. */
+  .delete {
+    margin-inline-start: auto;
+  }
+  .danger {
+    border-color: var(--_danger);
+    background: var(--_danger);
+    color: var(--_on-accent);
+    font-weight: 600;
+  }
+  .danger[aria-disabled="true"] {
+    opacity: 0.7;
+    cursor: progress;
+  }
+  .dialog {
+    max-width: min(32em, calc(100vw - 2em));
+    padding: 1.2em 1.4em;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    color: var(--_text);
+  }
+  .dialog::backdrop {
+    background: rgb(0 0 0 / 0.45);
+  }
+  .dialog p {
+    margin: 0 0 0.7em;
+  }
+  .dialog-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.6em;
+    margin-top: 1em;
+  }
   .sk-block {
     display: grid;
     gap: 0.75em;

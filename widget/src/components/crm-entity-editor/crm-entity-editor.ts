@@ -18,6 +18,7 @@ import {
   blankStage,
   type CustomerAccess,
   checkDraft,
+  DEFAULT_ENTRY_QUOTA,
   definitionFromDraft,
   draftFromDefinition,
   type EntityDraft,
@@ -39,6 +40,12 @@ import { styles } from "./crm-entity-editor.styles.ts";
 export interface CrmEntitySaveDetail {
   definition: EntityDefinition;
   created: boolean;
+}
+
+/** Detail of `crm-entity-delete`: the deleted entity's slug and how many entries went with it. */
+export interface CrmEntityDeleteDetail {
+  slug: string;
+  deletedEntries: number;
 }
 
 const TYPE_LABELS: Record<FieldType, string> = {
@@ -70,6 +77,24 @@ interface Item {
 const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
 
 /**
+ * `repeat` keyed by uid (reordering moves an item's inputs, and focus, with
+ * it), with every item's template made now: the messages an item places must
+ * be known before the Save row lists the rest (`repeat` alone makes them
+ * later, while committing).
+ */
+function keyed<T extends { uid: number }>(
+  items: readonly T[],
+  view: (item: T, index: number) => TemplateResult,
+) {
+  const views = items.map((item, index) => ({ uid: item.uid, view: view(item, index) }));
+  return repeat(
+    views,
+    (entry) => entry.uid,
+    (entry) => entry.view,
+  );
+}
+
+/**
  * The CRM settings editor: an entity's name, slug, description and entries
  * per customer, its fields and its pipelines with their stages, with a live
  * preview of what customers will see. Every change is checked by the domain's
@@ -82,10 +107,17 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * entity is stored (entries are filed under it); keys follow their labels
  * the same way.
  *
+ * A change the proxy refuses because it would break stored entries (a field's
+ * type, a select option or a stage in use) is shown on the input it concerns,
+ * with the entries it breaks, and "Save anyway" makes it. "Delete entity"
+ * asks first, naming the entity, and asks again, with the count, when it has
+ * entries (they are deleted with it).
+ *
  * @tagname crm-entity-editor
  * @summary Create and edit an entity definition (CRM settings).
  *
  * @event crm-entity-save - The proxy stored the definition; `detail: { definition, created }`.
+ * @event crm-entity-delete - The proxy deleted the entity; `detail: { slug, deletedEntries }`.
  * @event {CrmLoadErrorEvent} crm-load-error - The definition could not be loaded; `detail: { error }`.
  *
  * @csspart form - The editing form.
@@ -96,6 +128,9 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * @csspart message - A validation or refusal message under an input.
  * @csspart actions - The Save row.
  * @csspart submit - The Save button.
+ * @csspart accept - The "Save anyway" button of a breaking-change refusal.
+ * @csspart delete - The "Delete entity" button.
+ * @csspart dialog - The delete confirmation.
  * @csspart preview - The live preview.
  * @csspart error - A load error.
  * @csspart retry - The retry button of the load error.
@@ -127,10 +162,14 @@ export class CrmEntityEditor extends CrmDataElement<
   @state() private touched = new Set<string>();
   @state() private submitted = false;
   @state() private saving = false;
-  @state() private outcome: "" | "saved" | "invalid" | "refused" = "";
+  @state() private outcome: "" | "saved" | "invalid" | "refused" | "deleted" = "";
   /** The proxy's refusal of the last save, shown on the input it names. */
   @state() private refusal: CrmErrorBody | undefined;
   @state() private announcement = "";
+  /** The delete confirmation: asking, asking again because entries exist, or deleting. */
+  @state() private deletion:
+    | { step: "confirm" | "with-entries"; message: string; busy: boolean }
+    | undefined;
 
   /** The slug the current draft was loaded or saved as: loading it again would lose nothing new. */
   #draftSlug = "";
@@ -139,6 +178,8 @@ export class CrmEntityEditor extends CrmDataElement<
   #placed = new Set<string>();
   #drag: { list: ListPath; uid: number } | undefined;
   #focusAfterUpdate: string | undefined;
+  /** What the last deletion removed, said in the status line. */
+  #deletedNote = "";
 
   protected override loadArgs(): [string, EntityDefinitions | undefined] {
     return [this.slug, this.client];
@@ -159,6 +200,7 @@ export class CrmEntityEditor extends CrmDataElement<
     this.submitted = false;
     this.outcome = "";
     this.refusal = undefined;
+    this.deletion = undefined;
     return draft;
   }
 
@@ -176,8 +218,12 @@ export class CrmEntityEditor extends CrmDataElement<
     return client;
   }
 
-  /** Saves the draft (creates the entity, or replaces its stored definition). */
-  async save(): Promise<void> {
+  /**
+   * Saves the draft (creates the entity, or replaces its stored definition).
+   * `acceptBreaking` makes a change that invalidates stored values (after the
+   * person chose "Save anyway" on the refusal that said which).
+   */
+  async save(options: { acceptBreaking?: boolean } = {}): Promise<void> {
     this.submitted = true;
     this.refusal = undefined;
     const check = checkDraft(this.draft);
@@ -194,7 +240,7 @@ export class CrmEntityEditor extends CrmDataElement<
     try {
       const saved = created
         ? await this.entities.createEntity(definition)
-        : await this.entities.updateEntity(definition);
+        : await this.entities.updateEntity(definition, options);
       // Keep the draft (and focus): it now stands for a stored entity, keys and slug chosen.
       this.draft = {
         ...this.draft,
@@ -225,6 +271,7 @@ export class CrmEntityEditor extends CrmDataElement<
       (
         (field &&
           this.renderRoot.querySelector<HTMLElement>(`[data-path="${CSS.escape(field)}"]`)) ||
+        this.renderRoot.querySelector<HTMLElement>("[part~=accept]") ||
         this.renderRoot.querySelector<HTMLElement>("[part~=submit]")
       )?.focus();
     } finally {
@@ -238,8 +285,67 @@ export class CrmEntityEditor extends CrmDataElement<
     change(draft);
     this.draft = draft;
     this.touched = new Set(this.touched).add(path);
-    if (this.refusal?.field === path) this.refusal = undefined;
-    if (this.outcome === "saved") this.outcome = "";
+    // A breaking change was judged for the draft as it was: any edit asks again on the next save.
+    if (this.refusal?.field === path || this.refusal?.code === "breaking_change") {
+      this.refusal = undefined;
+    }
+    if (this.outcome === "saved" || this.outcome === "deleted") this.outcome = "";
+  }
+
+  /** Opens the delete confirmation, which names the entity. */
+  private askDelete(): void {
+    this.deletion = { step: "confirm", message: "", busy: false };
+  }
+
+  /**
+   * Deletes the stored entity. Its entries go with it only once the person
+   * confirmed that too: the first request keeps them, and the proxy's refusal
+   * (it has entries) turns the confirmation into a second, explicit one.
+   */
+  private async confirmDelete(): Promise<void> {
+    const deletion = this.deletion;
+    if (!deletion || deletion.busy) return;
+    const { name, slug } = this.draft;
+    this.deletion = { ...deletion, busy: true };
+    try {
+      const deleted = await this.entities.deleteEntity(slug, {
+        deleteEntries: deletion.step === "with-entries",
+      });
+      // Closed before its entity leaves: the dialog is rendered only for a stored entity.
+      this.renderRoot.querySelector<HTMLDialogElement>("dialog")?.close();
+      this.deletion = undefined;
+      this.draft = blankEntity();
+      this.#draftSlug = "";
+      this.slug = "";
+      this.touched = new Set();
+      this.submitted = false;
+      this.refusal = undefined;
+      this.outcome = "deleted";
+      this.#deletedNote =
+        deleted.deletedEntries > 0
+          ? `Deleted ${name} and its ${deleted.deletedEntries} ${deleted.deletedEntries === 1 ? "entry" : "entries"}.`
+          : `Deleted ${name}.`;
+      this.#focusAfterUpdate = '[data-path="name"]';
+      this.dispatchEvent(
+        new CustomEvent<CrmEntityDeleteDetail>("crm-entity-delete", {
+          detail: { slug: deleted.slug, deletedEntries: deleted.deletedEntries },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    } catch (error) {
+      const refusal = asCrmError(error);
+      if (refusal.code === "conflict" && deletion.step === "confirm") {
+        // The proxy's message names the count for API callers; the dialog says it in its words.
+        const count = /has (\d+) stored/.exec(refusal.message)?.[1];
+        const stored = count
+          ? `${count} stored ${count === "1" ? "entry" : "entries"}`
+          : "stored entries";
+        this.deletion = { step: "with-entries", message: `${name} has ${stored}.`, busy: false };
+      } else {
+        this.deletion = { ...deletion, busy: false, message: refusal.message };
+      }
+    }
   }
 
   private listOf(draft: EntityDraft, list: ListPath): Item[] {
@@ -289,6 +395,10 @@ export class CrmEntityEditor extends CrmDataElement<
   }
 
   protected override updated(): void {
+    // The confirmation is a modal <dialog>: the browser keeps focus in it and Escape closes it.
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>("dialog");
+    if (dialog && this.deletion && !dialog.open) dialog.showModal();
+    if (dialog?.open && !this.deletion) dialog.close();
     if (this.#focusAfterUpdate) {
       this.renderRoot.querySelector<HTMLElement>(this.#focusAfterUpdate)?.focus();
       this.#focusAfterUpdate = undefined;
@@ -384,6 +494,34 @@ export class CrmEntityEditor extends CrmDataElement<
             )}
             ${draft.stored ? html`<span class="hint">Fixed once the entity exists.</span>` : nothing}
             ${this.messageLine("entriesPerReference", messages)}
+            ${
+              draft.entriesPerReference === "many"
+                ? this.checkControl(
+                    "customerCanCreate",
+                    "Customers may add entries themselves",
+                    draft.customerCanCreate,
+                    (value, d) => {
+                      d.customerCanCreate = value;
+                    },
+                  )
+                : nothing
+            }
+            ${
+              draft.entriesPerReference === "many" && draft.customerCanCreate
+                ? html`<div class="grid">
+                    ${this.textControl(
+                      "customerEntryQuota",
+                      "Most entries per customer",
+                      draft.customerEntryQuota,
+                      messages,
+                      (value, d) => {
+                        d.customerEntryQuota = value;
+                      },
+                      { type: "number", hint: `Empty: ${DEFAULT_ENTRY_QUOTA}` },
+                    )}
+                  </div>`
+                : nothing
+            }
           </fieldset>
         </section>
 
@@ -391,10 +529,8 @@ export class CrmEntityEditor extends CrmDataElement<
           <h2 id="fields-heading">Fields</h2>
           ${draft.fields.length === 0 ? html`<p class="hint">No fields yet.</p>` : nothing}
           <ol class="items">
-            ${repeat(
-              draft.fields,
-              (field) => field.uid,
-              (field, index) => this.renderField(field, index, draft.fields.length, messages),
+            ${keyed(draft.fields, (field, index) =>
+              this.renderField(field, index, draft.fields.length, messages),
             )}
           </ol>
           ${this.messageLine("fields", messages)}
@@ -417,11 +553,8 @@ export class CrmEntityEditor extends CrmDataElement<
           <h2 id="pipelines-heading">Pipelines</h2>
           ${draft.pipelines.length === 0 ? html`<p class="hint">No pipelines yet.</p>` : nothing}
           <ol class="items">
-            ${repeat(
-              draft.pipelines,
-              (pipeline) => pipeline.uid,
-              (pipeline, index) =>
-                this.renderPipeline(pipeline, index, draft.pipelines.length, messages),
+            ${keyed(draft.pipelines, (pipeline, index) =>
+              this.renderPipeline(pipeline, index, draft.pipelines.length, messages),
             )}
           </ol>
           ${this.messageLine("pipelines", messages)}
@@ -440,6 +573,7 @@ export class CrmEntityEditor extends CrmDataElement<
         </section>
 
         ${this.renderActions(messages)}
+        ${this.draft.stored ? this.renderDeleteDialog() : nothing}
         <p class="sr-only" id="reorder-help">Arrow keys move it up or down, Home and End to either end; or drag it.</p>
         <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
       </form>
@@ -478,14 +612,38 @@ export class CrmEntityEditor extends CrmDataElement<
               ? "Saved"
               : this.outcome === "invalid"
                 ? "Please correct the highlighted inputs."
-                : ""
+                : this.outcome === "deleted"
+                  ? this.#deletedNote
+                  : ""
         }</span
       >
       ${
         this.outcome === "refused" && refusal
-          ? html`<p part="error" class="error" role="alert">
+          ? html`<p part="error" class="error" role="alert" id="refusal">
               Not saved: ${refusalUnplaced ? refusal.message : "see the highlighted input."}
             </p>`
+          : nothing
+      }
+      ${
+        this.outcome === "refused" && refusal?.code === "breaking_change"
+          ? html`<button
+              part="accept"
+              class="accept"
+              type="button"
+              aria-describedby=${refusal.field ? `msg-${refusal.field}` : "refusal"}
+              @click=${() => {
+                if (!this.saving) void this.save({ acceptBreaking: true });
+              }}
+            >
+              Save anyway
+            </button>`
+          : nothing
+      }
+      ${
+        this.draft.stored
+          ? html`<button part="delete" class="delete" type="button" @click=${this.askDelete}>
+              Delete entity
+            </button>`
           : nothing
       }
       ${
@@ -496,6 +654,61 @@ export class CrmEntityEditor extends CrmDataElement<
           : nothing
       }
     </div>`;
+  }
+
+  private renderDeleteDialog(): TemplateResult {
+    const { name, slug } = this.draft;
+    const deletion = this.deletion;
+    const withEntries = deletion?.step === "with-entries";
+    return html`<dialog
+      part="dialog"
+      class="dialog"
+      aria-labelledby="delete-heading"
+      aria-describedby="delete-text"
+      @close=${() => {
+        this.deletion = undefined;
+      }}
+    >
+      <h2 id="delete-heading">Delete ${name}?</h2>
+      <div id="delete-text">
+        ${
+          withEntries
+            ? html`<p>${deletion.message}</p>
+                <p>
+                  Deleting ${name} deletes its entries too, for every customer. This cannot be
+                  undone.
+                </p>`
+            : html`<p>
+                The definition of ${name} (<code>${slug}</code>) is removed; pages that name it
+                show nothing.
+              </p>`
+        }
+      </div>
+      ${
+        deletion?.message && !withEntries
+          ? html`<p class="error" role="alert">${deletion.message}</p>`
+          : nothing
+      }
+      <div class="dialog-actions">
+        <button
+          class="danger"
+          type="button"
+          aria-disabled=${deletion?.busy ? "true" : "false"}
+          @click=${this.confirmDelete}
+        >
+          ${withEntries ? `Delete ${name} and its entries` : `Delete ${name}`}
+        </button>
+        <button
+          class="cancel"
+          type="button"
+          @click=${() => {
+            this.deletion = undefined;
+          }}
+        >
+          Cancel
+        </button>
+      </div>
+    </dialog>`;
   }
 
   private renderHandle(list: ListPath, item: Item, index: number, count: number): TemplateResult {
@@ -687,12 +900,9 @@ export class CrmEntityEditor extends CrmDataElement<
     return html`<fieldset class="sub">
       <legend>Options</legend>
       <ol class="items">
-        ${repeat(
-          field.options,
-          (o) => o.uid,
-          (o, index) => {
-            const path = `${list}.${index}`;
-            return html`<li
+        ${keyed(field.options, (o, index) => {
+          const path = `${list}.${index}`;
+          return html`<li
               part="item"
               class="item row"
               data-list=${list}
@@ -712,8 +922,7 @@ export class CrmEntityEditor extends CrmDataElement<
               })}
               ${this.renderRemove(list, o, "option")}
             </li>`;
-          },
-        )}
+        })}
       </ol>
       ${this.messageLine(list, messages)}
       <button
@@ -774,13 +983,10 @@ export class CrmEntityEditor extends CrmDataElement<
       <fieldset class="sub">
         <legend>Stages, in order</legend>
         <ol class="items">
-          ${repeat(
-            pipeline.stages,
-            (stage) => stage.uid,
-            (stage, stageIndex) => {
-              const stagePath = `${list}.${stageIndex}`;
-              const s = (d: EntityDraft) => at(d).stages[stageIndex]!;
-              return html`<li
+          ${keyed(pipeline.stages, (stage, stageIndex) => {
+            const stagePath = `${list}.${stageIndex}`;
+            const s = (d: EntityDraft) => at(d).stages[stageIndex]!;
+            return html`<li
                 part="item"
                 class="item"
                 data-list=${list}
@@ -834,8 +1040,7 @@ export class CrmEntityEditor extends CrmDataElement<
                   },
                 )}
               </li>`;
-            },
-          )}
+          })}
         </ol>
         ${this.messageLine(list, messages)}
         <button
@@ -913,20 +1118,25 @@ export class CrmEntityEditor extends CrmDataElement<
     apply: (value: string, draft: EntityDraft) => void,
   ): TemplateResult {
     const id = `in-${path}`;
+    // Only the proxy refuses a choice (a type change that breaks stored values).
+    const text = this.messageFor(path, new Map());
     return html`<div class="control">
       <label for=${id}>${label}</label>
       <select
         part="input"
         id=${id}
         data-path=${path}
+        aria-invalid=${text ? "true" : "false"}
+        aria-describedby=${`msg-${path}`}
         @change=${(event: Event) =>
           this.edit(path, (d) => apply((event.target as HTMLSelectElement).value, d))}
       >
         ${choices.map(
-          ([choice, text]) =>
-            html`<option value=${choice} ?selected=${choice === value}>${text}</option>`,
+          ([choice, name]) =>
+            html`<option value=${choice} ?selected=${choice === value}>${name}</option>`,
         )}
       </select>
+      <span part="message" class="message" id=${`msg-${path}`}>${text}</span>
     </div>`;
   }
 
@@ -994,5 +1204,6 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     "crm-entity-save": CustomEvent<CrmEntitySaveDetail>;
+    "crm-entity-delete": CustomEvent<CrmEntityDeleteDetail>;
   }
 }

@@ -23,7 +23,8 @@ const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
  * one. With `for` naming the id of a `<crm-entity-editor>` in the same
  * document (or shadow root), choosing sets that editor's `slug`; either way a
  * `crm-entity-select` event says what was chosen. The list reads again when
- * an editor on the page saves (`crm-entity-save`), and selects what it saved.
+ * an editor on the page saves (`crm-entity-save`), and selects what it saved,
+ * or deletes (`crm-entity-delete`).
  *
  * @tagname crm-entity-list
  * @summary The list of entity definitions beside the CRM settings editor.
@@ -134,15 +135,23 @@ export class CrmEntityList extends CrmDataElement<
     this.version++;
   };
 
+  /** A deleted entity leaves the list; the editor it was open in shows a new entity. */
+  readonly #onDelete = () => {
+    this.selected = "";
+    this.version++;
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
     // Composed, so an editor inside another component's shadow root is heard too.
     document.addEventListener("crm-entity-save", this.#onSave);
+    document.addEventListener("crm-entity-delete", this.#onDelete);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener("crm-entity-save", this.#onSave);
+    document.removeEventListener("crm-entity-delete", this.#onDelete);
   }
 
   private definitionsOf(runtime: CrmRuntime): EntityDefinitions {
