@@ -223,7 +223,8 @@ export const styles = css`
     color: var(--_on-accent);
     font-weight: 600;
   }
-  .submit[aria-disabled="true"] {
+  .submit[aria-disabled="true"],
+  .danger[aria-disabled="true"] {
     opacity: 0.7;
     cursor: progress;
   }
@@ -252,10 +253,6 @@ export const styles = css`
     color: var(--_on-accent);
     font-weight: 600;
   }
-  .danger[aria-disabled="true"] {
-    opacity: 0.7;
-    cursor: progress;
-  }
   .dialog {
     max-width: min(32em, calc(100vw - 2em));
     padding: 1.2em 1.4em;
@@ -269,12 +266,6 @@ export const styles = css`
   }
   .dialog p {
     margin: 0 0 0.7em;
-  }
-  .dialog-actions {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.6em;
-    margin-top: 1em;
   }
   .sk-block {
     display: grid;

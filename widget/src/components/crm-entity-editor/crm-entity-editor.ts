@@ -321,10 +321,8 @@ export class CrmEntityEditor extends CrmDataElement<
       this.submitted = false;
       this.refusal = undefined;
       this.outcome = "deleted";
-      this.#deletedNote =
-        deleted.deletedEntries > 0
-          ? `Deleted ${name} and its ${deleted.deletedEntries} ${deleted.deletedEntries === 1 ? "entry" : "entries"}.`
-          : `Deleted ${name}.`;
+      const n = deleted.deletedEntries;
+      this.#deletedNote = `Deleted ${name}${n ? ` and its ${n} ${n === 1 ? "entry" : "entries"}` : ""}.`;
       this.#focusAfterUpdate = '[data-path="name"]';
       this.dispatchEvent(
         new CustomEvent<CrmEntityDeleteDetail>("crm-entity-delete", {
@@ -338,10 +336,10 @@ export class CrmEntityEditor extends CrmDataElement<
       if (refusal.code === "conflict" && deletion.step === "confirm") {
         // The proxy's message names the count for API callers; the dialog says it in its words.
         const count = /has (\d+) stored/.exec(refusal.message)?.[1];
-        const stored = count
+        const entries = count
           ? `${count} stored ${count === "1" ? "entry" : "entries"}`
-          : "stored entries";
-        this.deletion = { step: "with-entries", message: `${name} has ${stored}.`, busy: false };
+          : "entries";
+        this.deletion = { step: "with-entries", message: `${name} has ${entries}.`, busy: false };
       } else {
         this.deletion = { ...deletion, busy: false, message: refusal.message };
       }
@@ -498,7 +496,7 @@ export class CrmEntityEditor extends CrmDataElement<
               draft.entriesPerReference === "many"
                 ? this.checkControl(
                     "customerCanCreate",
-                    "Customers may add entries themselves",
+                    "Customers may add entries",
                     draft.customerCanCreate,
                     (value, d) => {
                       d.customerCanCreate = value;
@@ -674,14 +672,8 @@ export class CrmEntityEditor extends CrmDataElement<
         ${
           withEntries
             ? html`<p>${deletion.message}</p>
-                <p>
-                  Deleting ${name} deletes its entries too, for every customer. This cannot be
-                  undone.
-                </p>`
-            : html`<p>
-                The definition of ${name} (<code>${slug}</code>) is removed; pages that name it
-                show nothing.
-              </p>`
+                <p>Its entries go too, for every customer. This cannot be undone.</p>`
+            : html`<p>Pages naming <code>${slug}</code> will show nothing.</p>`
         }
       </div>
       ${
@@ -689,7 +681,7 @@ export class CrmEntityEditor extends CrmDataElement<
           ? html`<p class="error" role="alert">${deletion.message}</p>`
           : nothing
       }
-      <div class="dialog-actions">
+      <div class="checks">
         <button
           class="danger"
           type="button"
