@@ -76,13 +76,6 @@ function fill(source: string, template: string, values: Record<string, string>):
   });
 }
 
-/**
- * The frame a page stands in: `customer` pages load the widgets for the
- * signed-in visitor and show the site's navigation, `staff` pages the back
- * office bundle and its navigation, `plain` pages (sign-in) neither.
- */
-type Layout = "customer" | "staff" | "plain";
-
 interface NavLink {
   path: string;
   label: string;
@@ -101,8 +94,45 @@ const STAFF_NAV: NavLink[] = [
   { path: "/sign-in", label: "Customer site" },
 ];
 
+/**
+ * The kinds of page, each framed by `layouts/page.html`: `customer` pages load
+ * the widgets for the signed-in visitor, `staff` pages the back office bundle,
+ * both with the site header (`layouts/site-header.html`) and their navigation;
+ * `plain` pages (sign-in) have neither.
+ */
+const LAYOUTS = {
+  customer: {
+    bodyClass: "site",
+    scripts: "customer-scripts.html",
+    header: {
+      headerClass: "site-header",
+      homePath: "/",
+      badgeHtml: "",
+      signOutPath: "/sign-out",
+      nav: CUSTOMER_PAGES,
+    },
+  },
+  staff: {
+    bodyClass: "site",
+    scripts: "staff-scripts.html",
+    header: {
+      headerClass: "site-header staff",
+      homePath: "/back-office",
+      badgeHtml: ' <span class="badge">Back office</span>',
+      signOutPath: "/staff/sign-out",
+      nav: STAFF_NAV,
+    },
+  },
+  plain: { bodyClass: "centered", scripts: undefined, header: undefined },
+} as const;
+
+type Layout = keyof typeof LAYOUTS;
+
+/** What a page shows: its title, and on pages with the site header the current path and who is signed in. */
+type PageValues = Record<string, string> & { title: string; current?: string; who?: string };
+
 /** The navigation with the current page marked for assistive technology and the style sheet. */
-function navHtml(links: readonly NavLink[], current: string): string {
+function navHtml(links: readonly NavLink[], current: string | undefined): string {
   return links
     .map(
       ({ path, label }) =>
@@ -111,17 +141,35 @@ function navHtml(links: readonly NavLink[], current: string): string {
     .join("\n");
 }
 
-/** A page's own content (`demo/public/<file>`, its `<main>` and scripts) in its layout. */
-async function renderPage(
-  layout: Layout,
-  file: string,
-  values: Record<string, string>,
-): Promise<string> {
-  const [frame, content] = await Promise.all([
-    readFile(join(layoutDir, `${layout}.html`), "utf8"),
+const readLayout = (file: string) => readFile(join(layoutDir, file), "utf8");
+
+/** A page's own content (`demo/public/<file>`, its `<main>` and scripts) in the frame of its kind. */
+async function renderPage(layout: Layout, file: string, values: PageValues): Promise<string> {
+  const { bodyClass, scripts, header } = LAYOUTS[layout];
+  const [frame, content, scriptsHtml, headerHtml] = await Promise.all([
+    readLayout("page.html"),
     readFile(join(publicDir, file), "utf8"),
+    scripts ? readLayout(scripts).then((text) => fill(scripts, text, values)) : "",
+    header
+      ? readLayout("site-header.html").then((text) =>
+          fill("site-header.html", text, {
+            headerClass: header.headerClass,
+            homePath: header.homePath,
+            badgeHtml: header.badgeHtml,
+            signOutPath: header.signOutPath,
+            navHtml: navHtml(header.nav, values.current),
+            who: values.who ?? "",
+          }),
+        )
+      : "",
   ]);
-  return fill(`${layout}.html`, frame, { ...values, contentHtml: fill(file, content, values) });
+  return fill("page.html", frame, {
+    ...values,
+    bodyClass,
+    scriptsHtml,
+    headerHtml,
+    contentHtml: fill(file, content, values),
+  });
 }
 
 /**
@@ -159,12 +207,7 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     return DEMO_STAFF.find((member) => member.subject === subject);
   }
 
-  const page = async (
-    c: Context,
-    layout: Layout,
-    file: string,
-    values: Record<string, string> & { title: string },
-  ) => {
+  const page = async (c: Context, layout: Layout, file: string, values: PageValues) => {
     c.header("Cache-Control", "no-store");
     return c.html(await renderPage(layout, file, { proxyUrl: options.proxyUrl(), ...values }));
   };
@@ -209,7 +252,8 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
       if (!customer) return c.redirect("/sign-in");
       return page(c, "customer", file, {
         title,
-        navHtml: navHtml(CUSTOMER_PAGES, path),
+        current: path,
+        who: customer.name,
         customerName: customer.name,
       });
     });
@@ -254,8 +298,8 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     const selected = chosen ?? customers[0];
     return page(c, "staff", "back-office.html", {
       title: "Back office",
-      navHtml: navHtml(STAFF_NAV, "/back-office"),
-      staffName: `${member.name} (${member.role})`,
+      current: "/back-office",
+      who: `${member.name} (${member.role})`,
       customerId: selected?.id ?? "",
       customerOptionsHtml: customers
         .map(
@@ -273,8 +317,8 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     if (!member) return c.redirect("/staff/sign-in");
     return page(c, "staff", "crm-settings.html", {
       title: "CRM settings",
-      navHtml: navHtml(STAFF_NAV, "/back-office/settings"),
-      staffName: `${member.name} (${member.role})`,
+      current: "/back-office/settings",
+      who: `${member.name} (${member.role})`,
     });
   });
 
