@@ -16,7 +16,7 @@ import type {
   FieldValue,
   PipelineDefinition,
 } from "#domain/browser";
-import { CrmError, checkFieldValue } from "#domain/browser";
+import { CrmError, checkFieldValue, ownValue } from "#domain/browser";
 
 /** The one entry of the sample customer (entities with several entries per customer show it). */
 export const SAMPLE_ENTRY_ID = "sample-entry";
@@ -98,14 +98,14 @@ export function sampleCrmFetch(definition: EntityDefinition): typeof fetch {
   const fieldValue = (field: FieldDefinition): CrmFieldValue => ({
     slug: definition.slug,
     fieldKey: field.key,
-    value: entry.values[field.key] ?? null,
+    value: ownValue(entry.values, field.key) ?? null,
     entryId: entry.id,
     updatedAt: entry.updatedAt,
   });
   const stageValue = (pipeline: PipelineDefinition): CrmStageValue => ({
     slug: definition.slug,
     pipeline: pipeline.key,
-    position: entry.stages[pipeline.key] ?? null,
+    position: ownValue(entry.stages, pipeline.key) ?? null,
     entryId: entry.id,
   });
 

@@ -1,5 +1,10 @@
 import { css, html, nothing, type TemplateResult } from "lit";
-import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain/browser";
+import {
+  type CrmEntry,
+  type EntityDefinition,
+  type FieldDefinition,
+  ownValue,
+} from "#domain/browser";
 import { renderStages } from "./crm-pipeline-progress/stages.ts";
 import { colorStyle, formatTimestamp, formatValue, outcomeSuffix } from "./format.ts";
 import { message } from "./messages.ts";
@@ -26,7 +31,7 @@ export function renderEntryCard({
   return html`<article part="entry" class="entry" aria-label=${entryTitle(entity, entry, fields, locale)}>
     <dl part="values" class="values">
       ${fields.map((field) => {
-        const text = formatValue(field, entry.values[field.key] ?? null, locale);
+        const text = formatValue(field, ownValue(entry.values, field.key) ?? null, locale);
         return html`<div class="pair">
           <dt part="field-label">${field.label}</dt>
           <dd part="field-value" class=${text ? "" : "empty"}>${text || message(locale, "empty")}</dd>
@@ -39,7 +44,7 @@ export function renderEntryCard({
         : stagesLayout === "chips"
           ? html`<ul part="stage-chips" class="chips">
               ${entity.pipelines.map((pipeline) => {
-                const position = entry.stages[pipeline.key];
+                const position = ownValue(entry.stages, pipeline.key);
                 const stage = pipeline.stages.find(
                   (candidate) => candidate.key === position?.stage,
                 );
@@ -58,7 +63,7 @@ export function renderEntryCard({
                 html`<div class="entry-pipeline">
                   ${renderStages({
                     pipeline,
-                    position: entry.stages[pipeline.key] ?? null,
+                    position: ownValue(entry.stages, pipeline.key) ?? null,
                     locale,
                     layout: "full",
                     showDescriptions: false,
@@ -77,7 +82,7 @@ function entryTitle(
   locale: string,
 ): string {
   const first = fields[0];
-  const text = first ? formatValue(first, entry.values[first.key] ?? null, locale) : "";
+  const text = first ? formatValue(first, ownValue(entry.values, first.key) ?? null, locale) : "";
   return text ? `${entity.name}: ${text}` : entity.name;
 }
 

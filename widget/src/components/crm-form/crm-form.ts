@@ -7,7 +7,7 @@ import type {
   EntityDefinition,
   FieldDefinition,
 } from "#domain/browser";
-import { CrmError } from "#domain/browser";
+import { CrmError, ownValue } from "#domain/browser";
 import { asCrmError, fieldMessage } from "../../runtime/errors.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
@@ -139,7 +139,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
   /** New server values replace drafts the user has not changed; their own input stays. */
   protected override loaded({ fields, entry }: FormData): void {
     for (const field of fields) {
-      const server = entry?.values[field.key] ?? null;
+      const server = ownValue(entry?.values, field.key) ?? null;
       const editor = this.editors.get(field.key);
       if (editor) {
         editor.field = field;
@@ -248,7 +248,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
       return html`<div part="field" class="field">
         <span part="label" class="label" id=${id}>${field.label}</span>
         <span class="readonly" role="group" aria-labelledby=${id}
-          >${formatValue(field, entry?.values[field.key] ?? null, this.locale) || this.t("empty")}</span
+          >${formatValue(field, ownValue(entry?.values, field.key) ?? null, this.locale) || this.t("empty")}</span
         >
       </div>`;
     }

@@ -121,7 +121,9 @@ export class CrmPipelineProgress extends CrmDataElement<
     }
     // Newest first: the first move into a stage found is the latest one.
     const reached: Record<string, string> = {};
-    for (const move of history?.moves ?? []) reached[move.stage] ??= move.at;
+    for (const move of history?.moves ?? []) {
+      if (!Object.hasOwn(reached, move.stage)) reached[move.stage] = move.at;
+    }
     return { entity, pipeline, stage, reached };
   }
 

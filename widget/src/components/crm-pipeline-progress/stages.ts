@@ -1,5 +1,10 @@
 import { html, nothing, type TemplateResult } from "lit";
-import type { PipelineDefinition, StageDefinition, StagePosition } from "#domain/browser";
+import {
+  ownValue,
+  type PipelineDefinition,
+  type StageDefinition,
+  type StagePosition,
+} from "#domain/browser";
 import { colorStyle, formatTimestamp, outcomeSuffix } from "../format.ts";
 import { message } from "../messages.ts";
 
@@ -127,7 +132,7 @@ function renderStage(
   state: StageState,
 ): TemplateResult {
   const { locale, layout, showDescriptions, onMove } = options;
-  const reachedAt = options.reached?.[stage.key];
+  const reachedAt = ownValue(options.reached, stage.key);
   // Terminal outcomes read as themselves ("won", "lost"); otherwise the step's state.
   const stateWord = state === "current" && stage.status !== "active" ? stage.status : state;
   const classes = `stage ${state} status-${stage.status}`;
