@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   stage_not_found: 404,
   entry_not_found: 404,
   not_found: 404,
+  /** A method the path has no handler for; the `Allow` header lists those it has. */
+  method_not_allowed: 405,
   conflict: 409,
   /**
    * An entity change that would make stored entries invalid; `field` names the

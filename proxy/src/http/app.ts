@@ -11,6 +11,7 @@ import { createSessionVerifier, tokenKeys } from "../auth/session.ts";
 import { createStaffVerifier, type StaffEnv, staffAuth } from "../auth/staff.ts";
 import type { ProxyConfig } from "../config.ts";
 import { notFound, onError } from "./errors.ts";
+import { allowedMethods } from "./middleware/allowed-methods.ts";
 import { bodySizeLimit } from "./middleware/body-limit.ts";
 import { corsAllowList } from "./middleware/cors.ts";
 import { requireJsonBody } from "./middleware/json-body.ts";
@@ -81,6 +82,7 @@ export function createApp({
 
   app.use("*", requestId(), ...securityHeaders());
   app.use("/v1/*", corsAllowList(config.corsOrigins));
+  app.use("/v1/*", allowedMethods(app));
   app.use("/v1/*", bodySizeLimit(config.bodyLimitBytes), requireJsonBody());
   if (ready) {
     app.use("/v1/*", async (_c, next) => {
