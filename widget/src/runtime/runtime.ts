@@ -1,5 +1,3 @@
-import type { CrmEntry, EntityDefinition } from "#domain/browser";
-import { CrmError } from "#domain/browser";
 import { batchQueue } from "./batch-queue.ts";
 import { operationKinds, type PageOperationName, type PageOperations } from "./operations.ts";
 import { type CacheListener, ReadCache } from "./read-cache.ts";
@@ -47,7 +45,11 @@ export class CrmRuntime {
   }
 
   #config: CrmConfig = { proxyUrl: "" };
-  readonly #transport = new Transport(() => this.#config);
+  // A renewed token of another customer: nothing read before is theirs.
+  readonly #transport = new Transport(
+    () => this.#config,
+    () => this.#cache.reset(),
+  );
   readonly #cache = new ReadCache(
     batchQueue((body) =>
       this.#transport.request("/v1/batch", { method: "POST", body: JSON.stringify(body) }),

@@ -18,6 +18,20 @@ export interface ProxySettings {
 }
 
 /**
+ * Who a token is for: its `iss` and `sub`, read without verifying (the proxy
+ * verifies; this only tells two customers' tokens apart).
+ */
+function subjectOf(token: string | undefined): string | undefined {
+  try {
+    const payload = token!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/");
+    const { iss, sub } = JSON.parse(atob(payload)) as { iss?: unknown; sub?: unknown };
+    return `${iss} ${sub}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * HTTP with the proxy: JSON in and out, the session token attached, a 401
  * retried once with a newer token, and every failure turned into a
  * `CrmError` with a stable code.
@@ -27,10 +41,15 @@ export class Transport {
   token: string | undefined;
   #tokenRequest: Promise<void> | undefined;
   readonly #settings: () => Readonly<ProxySettings>;
+  readonly #onSubjectChange: () => void;
 
-  /** `settings` is read at each request, so a later `configure()` applies at once. */
-  constructor(settings: () => Readonly<ProxySettings>) {
+  /**
+   * `settings` is read at each request, so a later `configure()` applies at
+   * once; `onSubjectChange` hears when a renewed token is another customer's.
+   */
+  constructor(settings: () => Readonly<ProxySettings>, onSubjectChange: () => void = () => {}) {
     this.#settings = settings;
+    this.#onSubjectChange = onSubjectChange;
   }
 
   /** One exchange with the session token; resolves with the answer's JSON. */
@@ -55,13 +74,18 @@ export class Transport {
         throw new CrmError("unavailable", "The CRM service cannot be reached");
       }
       if (response.status === 401 && attempt === 0) {
+        const refused = token;
         // A token set or refreshed meanwhile is tried as it is; only the refused one is renewed.
-        if (this.token !== token) {
-          token = this.token;
-          continue;
-        }
-        if (this.#settings().tokenProvider) {
-          token = await this.#sessionToken(true);
+        const renewed = this.token !== refused || this.#settings().tokenProvider !== undefined;
+        if (this.token === refused && renewed) token = await this.#sessionToken(true);
+        else token = this.token;
+        if (renewed) {
+          // Someone else signed in meanwhile (another tab): what was read belongs to the
+          // previous customer, and this request, a write perhaps, was meant as theirs.
+          if (subjectOf(token) !== subjectOf(refused)) {
+            this.#onSubjectChange();
+            throw new CrmError("unauthenticated", "Signed in as someone else: reading again");
+          }
           continue;
         }
       }
