@@ -20,6 +20,8 @@ export interface TestSession {
   adminToken: string;
   /** A staff token with the admin role (`typ: staff+jwt`, the staff audience). */
   staffToken: string;
+  /** A staff token with the staff role only (no erase, no entity changes). */
+  staffRoleToken: string;
 }
 
 /** A new customer with a freshly signed session token. */

@@ -126,6 +126,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
           customerId: customer.id,
           adminToken,
           staffToken: await signSession(staffSession, "staff-tester", { role: "admin" }, 600),
+          staffRoleToken: await signSession(staffSession, "staff-member", { role: "staff" }, 600),
         };
       }
       if (command === "crm-empty-back-office") {
