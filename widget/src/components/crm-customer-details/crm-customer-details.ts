@@ -43,6 +43,11 @@ interface WriteState {
 
 const idle = (): WriteState => ({ saving: false, error: "", unknown: false });
 
+/** A stored value by key, own properties only: a field keyed `constructor` must not find Object's. */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** Records one history view shows (newest first). */
 const HISTORY_LIMIT = 20;
 
@@ -367,7 +372,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     const many = entity.entriesPerReference === "many";
     const first = entity.fields[0];
     const title =
-      first && entry ? formatValue(first, entry.values[first.key] ?? null, this.locale) : "";
+      first && entry ? formatValue(first, own(entry.values, first.key) ?? null, this.locale) : "";
     const label = title ? `${entity.name}: ${title}` : entity.name;
     const deleteKey = `${entryKey}/delete`;
     return html`<article part="entry" class="entry" aria-label=${label}>
@@ -410,7 +415,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     field: FieldDefinition,
   ): TemplateResult {
     const key = `${entryKey}/${field.key}`;
-    const value = entry?.values[field.key] ?? null;
+    const value = own(entry?.values, field.key) ?? null;
     const editor = this.edits.get(key);
     const text = formatValue(field, value, this.locale);
     const controlId = `control-${this.idOf(key)}`;
@@ -549,7 +554,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     return html`<div class="entry-pipeline">
       ${renderStages({
         pipeline,
-        position: entry?.stages[pipeline.key] ?? null,
+        position: own(entry?.stages, pipeline.key) ?? null,
         locale: this.locale,
         layout: "full",
         showDescriptions: false,
@@ -733,7 +738,8 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
   private async createEntry(entity: EntityDefinition): Promise<void> {
     const editors = this.adding.get(entity.slug);
     if (!editors) return;
-    const values: Record<string, CrmEntry["values"][string]> = {};
+    // Pairs, then fromEntries: a key such as __proto__ stays a value, never the prototype.
+    const values: [string, CrmEntry["values"][string]][] = [];
     let firstInvalid: string | undefined;
     for (const [fieldKey, editor] of editors) {
       const check = editor.check();
@@ -741,7 +747,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
         editor.show();
         firstInvalid ??= fieldKey;
       } else if (check.value !== null) {
-        values[fieldKey] = check.value;
+        values.push([fieldKey, check.value]);
       }
     }
     if (firstInvalid) {
@@ -751,7 +757,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     const created = await this.write(`add:${entity.slug}`, () =>
       this.client().run("createCrmEntry", {
         slug: entity.slug,
-        values,
+        values: Object.fromEntries(values),
         referenceId: this.customerId,
       }),
     );
