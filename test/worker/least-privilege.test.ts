@@ -12,7 +12,7 @@
  * API key's `role_descriptors` takes, and Elasticsearch enforces it the same way.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type Unstable_DevWorker, unstable_dev } from "wrangler";
+import type { Unstable_DevWorker } from "wrangler";
 import type { CrmFieldValue } from "#domain";
 import { type LocalCluster, startLocalCluster } from "../../proxy/dev/elasticsearch.ts";
 import { createElasticsearchClient } from "../../proxy/src/elasticsearch/client.ts";
@@ -20,18 +20,10 @@ import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices, proxyRole } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
 import { runSetup } from "../../proxy/src/setup.ts";
-import {
-  ADMIN_TOKEN,
-  AUDIENCE,
-  callAt,
-  hsToken,
-  ISSUER,
-  newSubject,
-  SESSION_SECRET,
-  testEnv,
-} from "../proxy/http/support.ts";
+import { ADMIN_TOKEN, callAt, hsToken, newSubject, testEnv } from "../proxy/http/support.ts";
 import { uniquePrefix } from "../support/elasticsearch.ts";
 import { dealsEntity, trackerEntity } from "../support/entities.ts";
+import { startTestWorker } from "./support.ts";
 
 const prefix = uniquePrefix("least privilege");
 const indices = crmIndices({ prefix });
@@ -150,26 +142,11 @@ describe("least privilege towards a secured Elasticsearch", () => {
   });
 
   test("the Worker inside workerd serves with the proxy's credential too", async () => {
-    // No network here: wrangler must not fetch Cloudflare's Request.cf data or send metrics.
-    process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
-    process.env.WRANGLER_SEND_METRICS = "false";
     let worker: Unstable_DevWorker | undefined;
     try {
-      worker = await unstable_dev("proxy/src/worker.ts", {
-        config: "wrangler.toml",
-        vars: {
-          ...proxyCredential(),
-          CRM_INDEX_PREFIX: prefix,
-          SESSION_ISSUER: ISSUER,
-          SESSION_AUDIENCE: AUDIENCE,
-          SESSION_SECRET,
-          ADMIN_TOKEN,
-        },
-        ip: "127.0.0.1",
-        port: 0,
-        inspect: false,
-        logLevel: "warn",
-        experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
+      worker = await startTestWorker({
+        ...proxyCredential(),
+        CRM_INDEX_PREFIX: prefix,
       });
       const token = await hsToken(newSubject("least-worker"));
       const response = await worker.fetch("http://127.0.0.1/v1/entries/tracker/fields/nickname", {

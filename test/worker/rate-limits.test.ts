@@ -9,19 +9,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type Unstable_DevWorker, unstable_dev } from "wrangler";
+import type { Unstable_DevWorker } from "wrangler";
 import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
-import {
-  ADMIN_TOKEN,
-  AUDIENCE,
-  hsToken,
-  ISSUER,
-  newSubject,
-  SESSION_SECRET,
-} from "../proxy/http/support.ts";
+import { ADMIN_TOKEN, hsToken, newSubject } from "../proxy/http/support.ts";
 import { elasticsearchUrl, testClient, uniquePrefix } from "../support/elasticsearch.ts";
 import { trackerEntity } from "../support/entities.ts";
+import { startTestWorker } from "./support.ts";
 
 const OPERATIONS_PER_MINUTE = 5;
 const CREATIONS_PER_MINUTE = 2;
@@ -57,25 +51,14 @@ beforeAll(async () => {
     index: Object.values(indices),
     settings: { refresh_interval: "50ms" },
   });
-  process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
-  process.env.WRANGLER_SEND_METRICS = "false";
-  worker = await unstable_dev(resolve("proxy/src/worker.ts"), {
-    config: await limitedConfig(),
-    vars: {
+  worker = await startTestWorker(
+    {
       ELASTICSEARCH_URL: elasticsearchUrl(),
       CRM_INDEX_PREFIX: prefix,
-      SESSION_ISSUER: ISSUER,
-      SESSION_AUDIENCE: AUDIENCE,
-      SESSION_SECRET,
-      ADMIN_TOKEN,
       CORS_ORIGINS: "https://shop.test",
     },
-    ip: "127.0.0.1",
-    port: 0,
-    inspect: false,
-    logLevel: "warn",
-    experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
-  });
+    { config: await limitedConfig() },
+  );
   const created = await call("POST", "/v1/admin/entities", ADMIN_TOKEN, "192.0.2.1", trackerEntity);
   expect(created.status).toBe(201);
 });

@@ -6,20 +6,14 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type Unstable_DevWorker, unstable_dev } from "wrangler";
+import type { Unstable_DevWorker } from "wrangler";
 import type { CrmEntry, CrmFieldValue, CrmStageValue } from "#domain";
 import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
-import {
-  ADMIN_TOKEN,
-  AUDIENCE,
-  hsToken,
-  ISSUER,
-  newSubject,
-  SESSION_SECRET,
-} from "../proxy/http/support.ts";
+import { ADMIN_TOKEN, hsToken, newSubject } from "../proxy/http/support.ts";
 import { elasticsearchUrl, testClient, uniquePrefix } from "../support/elasticsearch.ts";
 import { dealsEntity, trackerEntity } from "../support/entities.ts";
+import { startTestWorker } from "./support.ts";
 
 const prefix = uniquePrefix("worker");
 let worker: Unstable_DevWorker;
@@ -33,26 +27,11 @@ beforeAll(async () => {
     index: Object.values(indices),
     settings: { refresh_interval: "50ms" },
   });
-  // No network here: wrangler must not fetch Cloudflare's Request.cf data or send metrics.
-  process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
-  process.env.WRANGLER_SEND_METRICS = "false";
-  worker = await unstable_dev("proxy/src/worker.ts", {
-    config: "wrangler.toml",
-    vars: {
-      ELASTICSEARCH_URL: elasticsearchUrl(),
-      CRM_INDEX_PREFIX: prefix,
-      SESSION_ISSUER: ISSUER,
-      SESSION_AUDIENCE: AUDIENCE,
-      SESSION_SECRET,
-      ADMIN_TOKEN,
-      CORS_ORIGINS: "https://shop.test",
-      RATE_LIMIT_PER_MINUTE: "10000",
-    },
-    ip: "127.0.0.1",
-    port: 0,
-    inspect: false,
-    logLevel: "warn",
-    experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
+  worker = await startTestWorker({
+    ELASTICSEARCH_URL: elasticsearchUrl(),
+    CRM_INDEX_PREFIX: prefix,
+    CORS_ORIGINS: "https://shop.test",
+    RATE_LIMIT_PER_MINUTE: "10000",
   });
 });
 
@@ -194,24 +173,15 @@ describe("the Worker with Elasticsearch unreachable", () => {
   let down: Unstable_DevWorker;
 
   beforeAll(async () => {
-    down = await unstable_dev("proxy/src/worker.ts", {
-      config: "wrangler.toml",
-      vars: {
+    down = await startTestWorker(
+      {
         ELASTICSEARCH_URL: "http://127.0.0.1:1",
         ELASTICSEARCH_MAX_RETRIES: "0",
         CRM_INDEX_PREFIX: prefix,
-        SESSION_ISSUER: ISSUER,
-        SESSION_AUDIENCE: AUDIENCE,
-        SESSION_SECRET,
-        ADMIN_TOKEN,
         CORS_ORIGINS: "https://shop.test",
       },
-      ip: "127.0.0.1",
-      port: 0,
-      inspect: false,
-      logLevel: "none",
-      experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
-    });
+      { logLevel: "none" },
+    );
   });
 
   afterAll(async () => {
