@@ -224,4 +224,71 @@ describe("read cache", () => {
     finish();
     expect(await third, "not cached once answered").to.equal("answer 2");
   });
+
+  it("adds a saved value to the cached history pages it belongs to at once, without reading again", async () => {
+    const { cache, calls } = scriptedCache();
+    const point = (at: string, value: number) => ({ at, value, entryId: "entry-1" });
+    const history = (points: ReturnType<typeof point>[], next: string | null = null) => ({
+      ...weight,
+      points,
+      next,
+    });
+    const newest = cache.read("getCrmFieldHistory", { ...weight, order: "desc", limit: 2 });
+    const oldest = cache.read("getCrmFieldHistory", { ...weight, order: "asc", limit: 5 });
+    const later = cache.read("getCrmFieldHistory", {
+      ...weight,
+      after: "1.h_0000000000000000000000",
+    });
+    const bounded = cache.read("getCrmFieldHistory", { ...weight, to: "2026-01-31" });
+    calls[0]!.answer(
+      history(
+        [point("2026-01-08T08:00:00.000Z", 81), point("2026-01-01T08:00:00.000Z", 82)],
+        "2.h_0000000000000000000000",
+      ),
+    );
+    calls[1]!.answer(
+      history([point("2026-01-01T08:00:00.000Z", 82), point("2026-01-08T08:00:00.000Z", 81)]),
+    );
+    calls[2]!.answer(history([]));
+    calls[3]!.answer(history([point("2026-01-01T08:00:00.000Z", 82)]));
+    await Promise.all([newest, oldest, later, bounded]);
+
+    const write = cache.write("setCrmField", { ...weight, value: 80.5 });
+    const sent = calls[4]!;
+    expect(sent.op).to.equal("setCrmField");
+    expect(sent.args.operationId, "each write names itself").to.match(/^\d{1,3}(-\d{1,3}){15}$/);
+    sent.answer({
+      ...weight,
+      value: 80.5,
+      entryId: "entry-1",
+      updatedAt: "2026-01-15T08:00:00.000Z",
+    });
+    await write;
+    expect(calls, "nothing read again but the bounded page").to.have.length(5);
+
+    const saved = point("2026-01-15T08:00:00.000Z", 80.5);
+    const first = await cache.read("getCrmFieldHistory", { ...weight, order: "desc", limit: 2 });
+    expect(first.points[0], "newest first: on top of the first page").to.deep.equal(saved);
+    expect(first.next, "the page still continues after its last stored point").to.equal(
+      "2.h_0000000000000000000000",
+    );
+    const last = await cache.read("getCrmFieldHistory", { ...weight, order: "asc", limit: 5 });
+    expect(last.points.at(-1), "oldest first: at the end of the last page").to.deep.equal(saved);
+    const next = await cache.read("getCrmFieldHistory", {
+      ...weight,
+      after: "1.h_0000000000000000000000",
+    });
+    expect(next.points, "a later page of newest first holds older points only").to.deep.equal([]);
+    void cache.read("getCrmFieldHistory", { ...weight, to: "2026-01-31" });
+    expect(calls, "a page with an upper bound is read again").to.have.length(6);
+  });
+
+  it("keeps an operationId the caller gives, and gives stage moves none", async () => {
+    const { cache, calls } = scriptedCache();
+    void cache.write("setCrmField", { ...weight, value: 80, operationId: "mine-12345" });
+    void cache.write("setCrmStage", { slug: "tracker", pipeline: "progress", stage: "starting" });
+    await settle();
+    expect(calls[0]!.args.operationId).to.equal("mine-12345");
+    expect(calls[1]!.args).not.to.have.property("operationId");
+  });
 });

@@ -46,6 +46,11 @@ export function seed(session: TestSession, calls: SeedCall[]): Promise<unknown[]
   return executeServerCommand("crm-seed", { subject: session.subject, calls });
 }
 
+/** Makes every stored history record searchable now (writes do not wait for it). */
+export function historySearchable(): Promise<unknown> {
+  return executeServerCommand("crm-searchable", {});
+}
+
 export function runtimeFor(session: TestSession, locale = "en-US"): CrmRuntime {
   return new CrmRuntime({ proxyUrl: session.proxyUrl, token: session.token, locale });
 }

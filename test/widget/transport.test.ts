@@ -1,6 +1,13 @@
 import { expect } from "@open-wc/testing";
 import { type Fetch, type ProxySettings, Transport } from "../../widget/src/runtime/transport.ts";
-import { freshToken, newSession } from "./support.ts";
+import {
+  freshToken,
+  historySearchable,
+  newSession,
+  putEntity,
+  runtimeFor,
+  uniqueSlug,
+} from "./support.ts";
 
 /** The real `fetch` with a record of what each request carried. */
 function recordingFetch(before?: (sent: number) => void): {
@@ -154,6 +161,62 @@ describe("transport", () => {
     transport.token = "x";
     const error = await transport.request("/v1/batch", batch).catch((reason: unknown) => reason);
     expect((error as { code: string }).code).to.equal("unavailable");
+  });
+
+  it("sends a write whose answer was lost again, the same body, and the proxy records it once", async () => {
+    const session = await newSession("transport-resend");
+    const slug = uniqueSlug("resend");
+    await putEntity(session, {
+      slug,
+      name: "Resend",
+      fields: [
+        { key: "weight", label: "Weight", type: "number", history: true, customerAccess: "write" },
+      ],
+    });
+    const runtime = runtimeFor(session);
+    const bodies: string[] = [];
+    let lose = true;
+    runtime.configure({
+      // The real proxy saves the write; its answer is lost on the way back, as on a dropped
+      // connection. Nothing of the proxy's answer is imitated.
+      fetch: async (url, init) => {
+        const body = String(init.body);
+        bodies.push(body);
+        const response = await fetch(url, init);
+        if (lose && body.includes("setCrmField")) {
+          lose = false;
+          throw new TypeError("Failed to fetch");
+        }
+        return response;
+      },
+    });
+    const saved = await runtime.setCrmField({ slug, fieldKey: "weight", value: 71.5 });
+    expect(saved.value).to.equal(71.5);
+    expect(bodies).to.have.length(2);
+    expect(bodies[1], "the resend is the same body").to.equal(bodies[0]);
+    const call = (JSON.parse(bodies[0]!) as { calls: { args: { operationId?: string } }[] })
+      .calls[0];
+    expect(call?.args.operationId).to.match(/^\d{1,3}(-\d{1,3}){15}$/);
+    await historySearchable();
+    const history = await runtimeFor(session).getCrmFieldHistory({ slug, fieldKey: "weight" });
+    expect(history.points.map((point) => point.value)).to.deep.equal([71.5]);
+  });
+
+  it("gives up after two resends when the answers stay lost", async () => {
+    let sent = 0;
+    const transport = new Transport(() => ({
+      proxyUrl: "http://127.0.0.1:9",
+      fetch: () => {
+        sent++;
+        return Promise.reject(new TypeError("Failed to fetch"));
+      },
+    }));
+    const error = await transport.request("/v1/batch", batch, true).then(
+      () => undefined,
+      (reason: unknown) => reason as { code?: string },
+    );
+    expect(error?.code).to.equal("unavailable");
+    expect(sent).to.equal(3);
   });
 
   it("sends nothing while no proxy URL is configured", async () => {

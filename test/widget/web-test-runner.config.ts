@@ -56,6 +56,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
   let adapter: CrmAdapter | undefined;
   /** The backend adapter with its clock at `at`: a change made then, as its history records it. */
   let adapterAt: ((at: string) => CrmAdapter) | undefined;
+  let searchable: (() => Promise<void>) | undefined;
   let closeClient: (() => Promise<void>) | undefined;
   const sessions = { issuer, audience, key: secret };
   /** A second proxy over indices of its own with no entity at all (the settings' empty state). */
@@ -101,6 +102,9 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
       const { client, indices } = services;
       adapter = services.adapter;
       adapterAt = (at) => createCrmAdapter({ client, indices, now: () => new Date(at) });
+      searchable = async () => {
+        await client.indices.refresh({ index: indices.history });
+      };
       closeClient = async () => {
         // By name: Elasticsearch refuses wildcard deletes by default.
         await deleteCrmIndices(client, indices);
@@ -155,6 +159,10 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
         console.log("BROWSER", input.text);
         return true;
       }
+      if (command === "crm-searchable") {
+        await searchable?.();
+        return true;
+      }
       if (command === "crm-token") {
         return signSession(sessions, String(input.subject), {}, 600);
       }
@@ -172,6 +180,8 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
             results.push(await adapter.createCrmEntry({ ...call.args, ...reference } as never));
           }
         }
+        // Seeded history is searchable before the page reads it (writes do not wait for that).
+        await searchable?.();
         return results;
       }
       if (command === "crm-screenshot") {

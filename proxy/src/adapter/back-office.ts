@@ -313,6 +313,8 @@ export class BackOfficeStore {
             filter: [
               { term: { reference_type: CUSTOMER_REFERENCE } },
               { term: { reference_id: customerId } },
+              // Records withdrawn because their change was refused are no history.
+              { terms: { kind: ["field", "stage"] } },
             ],
           },
         },

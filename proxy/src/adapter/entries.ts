@@ -86,6 +86,24 @@ export interface EntryChange {
   stages?: Record<string, { stage: string; entered_at: string }>;
 }
 
+/** One change of one entry (see `EntryStore.applyChange`). */
+export interface EntryWrite {
+  id: string;
+  reference: Reference;
+  change: EntryChange;
+  /** Who makes the change: kept as the entry's `updated_by`. */
+  by: Actor;
+  /** ISO timestamp of the change: `updated_at`, and `created_at` of a created entry. */
+  now: string;
+  /** Create the entry with this slug if it is missing (one-entry entities). */
+  createAs?: { slug: string } | undefined;
+}
+
+/** Whether an update failed because its entry does not exist (and was not to be created). */
+export function isMissingEntry(status: number | undefined, type: string | undefined): boolean {
+  return status === 404 && type === "document_missing_exception";
+}
+
 /**
  * Reads and writes of entry documents. Every call is routed by the entry's
  * reference; reads by id are realtime GETs, writes are single partial updates.
@@ -166,25 +184,37 @@ export class EntryStore {
    * (race-free: concurrent creations settle as updates); without it, false
    * says there is no such entry.
    */
-  async applyChange({
-    id,
-    reference,
-    change,
-    now,
-    refresh,
-    createAs,
-    by,
-  }: {
-    id: string;
-    reference: Reference;
-    change: EntryChange;
-    /** Who makes the change: kept as the entry's `updated_by`. */
-    by: Actor;
-    /** ISO timestamp of the change: `updated_at`, and `created_at` of a created entry. */
-    now: string;
-    refresh: RefreshPolicy;
-    createAs?: { slug: string } | undefined;
-  }): Promise<boolean> {
+  async applyChange(write: EntryWrite & { refresh: RefreshPolicy }): Promise<boolean> {
+    const [action, body] = this.updateLines(write);
+    try {
+      await withConflictResends(() =>
+        this.client.update<EntryDocument, Partial<EntryDocument>>({
+          index: this.index,
+          id: action.update._id,
+          routing: action.update.routing,
+          refresh: write.refresh,
+          retry_on_conflict: RETRY_ON_CONFLICT,
+          ...body,
+        }),
+      );
+    } catch (error) {
+      if (isMissingEntry(responseStatus(error), responseErrorType(error))) return false;
+      throw fromElasticsearchError(error);
+    }
+    return true;
+  }
+
+  /**
+   * `applyChange`'s update as the two lines of a `_bulk`, for a write that
+   * sends its history records in the same request (see `HistoryStore.apply`).
+   */
+  updateLines(
+    write: EntryWrite,
+  ): [
+    { update: { _index: string; _id: string; routing: string; retry_on_conflict: number } },
+    { doc: Partial<EntryDocument>; upsert?: EntryDocument; _source: false },
+  ] {
+    const { change, now, by, createAs, reference } = write;
     const upsert: EntryDocument | undefined = createAs && {
       slug: createAs.slug,
       reference_type: reference.type,
@@ -195,29 +225,21 @@ export class EntryStore {
       updated_at: now,
       updated_by: by,
     };
-    try {
-      await withConflictResends(() =>
-        this.client.update<EntryDocument, Partial<EntryDocument>>({
-          index: this.index,
-          id,
+    return [
+      {
+        update: {
+          _index: this.index,
+          _id: write.id,
           routing: routingOf(reference),
-          refresh,
           retry_on_conflict: RETRY_ON_CONFLICT,
-          _source: false,
-          doc: { ...change, updated_at: now, updated_by: by },
-          ...(upsert ? { upsert } : {}),
-        }),
-      );
-    } catch (error) {
-      if (
-        responseStatus(error) === 404 &&
-        responseErrorType(error) === "document_missing_exception"
-      ) {
-        return false;
-      }
-      throw fromElasticsearchError(error);
-    }
-    return true;
+        },
+      },
+      {
+        doc: { ...change, updated_at: now, updated_by: by },
+        ...(upsert ? { upsert } : {}),
+        _source: false,
+      },
+    ];
   }
 
   /** Deletes one entry; false if there was none. */
@@ -239,7 +261,11 @@ export class EntryStore {
     return result.result === "deleted";
   }
 
-  /** Stores a new entry under a fresh id. */
+  /**
+   * Stores a new entry under a fresh id. With `idFromOperation`, the id was
+   * derived from the client's operation id, so an entry already stored under
+   * it is this very operation sent again: it answers that entry.
+   */
   async create({
     id,
     slug,
@@ -248,6 +274,7 @@ export class EntryStore {
     now,
     refresh,
     by,
+    idFromOperation = false,
   }: {
     id: string;
     slug: string;
@@ -256,6 +283,7 @@ export class EntryStore {
     now: string;
     refresh: RefreshPolicy;
     by: Actor;
+    idFromOperation?: boolean;
   }): Promise<StoredEntry> {
     const document: EntryDocument = {
       slug,
@@ -283,9 +311,10 @@ export class EntryStore {
       // The id is new (random), so a 409 can only be this create itself: Elasticsearch re-runs
       // a write on the new primary when the old one fails mid-request, and the new primary
       // already holds the replicated document. Read it back (realtime) to be sure it is ours.
+      // An id derived from the operation id is the client's resend of this create.
       if (responseStatus(error) === 409) {
         const [stored] = await this.getMany([id], reference).catch(() => []);
-        if (stored?.document.created_at === now) return { id, document };
+        if (stored && (idFromOperation || stored.document.created_at === now)) return stored;
         throw new CrmError(
           "outcome_unknown",
           "The CRM store did not confirm the new entry: it may have been saved. Check before repeating it",

@@ -34,9 +34,17 @@ export function referenceEntryId(slug: string, reference: Reference): string {
   return `e_${hash("entry", slug, reference.type, reference.id)}`;
 }
 
-/** A new random entry id of an entity with many entries per reference. */
-export function newEntryId(slug: string, reference: Reference): string {
-  return `${referenceEntryId(slug, reference)}.${randomBytes(16).toString("base64url")}`;
+/**
+ * A new entry id of an entity with many entries per reference: random, or
+ * derived from the client's operation id, so that the create sent again
+ * addresses the entry its first attempt stored.
+ */
+export function newEntryId(slug: string, reference: Reference, operationId?: string): string {
+  const own =
+    operationId === undefined
+      ? randomBytes(16).toString("base64url")
+      : hash("operation", operationId);
+  return `${referenceEntryId(slug, reference)}.${own}`;
 }
 
 /** Whether an entry id of a many-entries entity was issued for this entity and reference. */

@@ -130,13 +130,13 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
   const reader = entries.reader();
   /** Customers never learn who made a change; staff and backend callers do. */
   const showActor = caller.kind !== "customer";
-  const change = (entryId: string, entity: EntityDefinition, reference: Reference, at: string) => ({
-    entryId,
-    slug: entity.slug,
-    reference,
-    at,
-    by: actorOf(caller),
-  });
+  const change = (
+    entryId: string,
+    entity: EntityDefinition,
+    reference: Reference,
+    at: string,
+    operationId?: string,
+  ) => ({ entryId, slug: entity.slug, reference, at, by: actorOf(caller), operationId });
   const now = () => deps.now().toISOString();
   /** Concurrent calls of this caller (one batch) share one load of a cold definition. */
   const loading = new Map<string, Promise<EntityDefinition>>();
@@ -190,8 +190,10 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
 
   /**
    * A one-entry entity's entry is created by its first write; a many-entry
-   * entry must exist. The change's history records are stored only once the
-   * entry change is (see `HistoryStore`), and before the caller hears of it.
+   * entry must exist. A change with history records is one `_bulk` of the
+   * entry update and its records (see `HistoryStore`); without records, one
+   * update. Either way the change, and its records, are stored before the
+   * caller hears of it; searches see them after the entity's refresh policy.
    */
   async function applyChange(write: {
     entity: EntityDefinition;
@@ -202,17 +204,20 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
     records: HistoryDocument[];
   }): Promise<void> {
     const { entity, records } = write;
-    const applied = await entries.applyChange({
+    const entryWrite = {
       id: write.id,
       reference: write.reference,
       change: write.change,
       now: write.at,
-      refresh: refreshFor(entity),
       createAs: entity.entriesPerReference === "one" ? { slug: entity.slug } : undefined,
       by: actorOf(caller),
-    });
+    };
+    const refresh = refreshFor(entity);
+    const applied =
+      records.length > 0
+        ? await history.apply(entries, entryWrite, records, refresh)
+        : await entries.applyChange({ ...entryWrite, refresh });
     if (!applied) throw entryNotFound();
-    if (records.length > 0) await history.record(records, deps.refresh);
   }
 
   return {
@@ -278,7 +283,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       const id = entryIdFor(entity, reference, a.entryId);
       const updatedAt = now();
       const records = field.history
-        ? [fieldRecord(change(id, entity, reference, updatedAt), field, value)]
+        ? [fieldRecord(change(id, entity, reference, updatedAt, a.operationId), field, value)]
         : [];
       const values = { [field.key]: value };
       await applyChange({ entity, id, reference, change: { values }, at: updatedAt, records });
@@ -331,7 +336,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         // and is retrying): recording it again is a no-op when the record exists.
         await history.record(
           [stageRecord(change(id, entity, reference, current.entered_at), pipeline.key, a.stage)],
-          deps.refresh,
+          refreshFor(entity),
         );
         return {
           slug: entity.slug,
@@ -394,29 +399,33 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
           );
         }
       }
-      const id = newEntryId(entity.slug, reference);
-      const createdAt = now();
+      const id = newEntryId(entity.slug, reference, a.operationId);
       const stored = await entries.create({
         id,
         slug: entity.slug,
         reference,
         values,
-        now: createdAt,
+        now: now(),
         refresh: refreshFor(entity),
         by: actorOf(caller),
+        idFromOperation: a.operationId !== undefined,
       });
+      // Created first, recorded once created (a create is no hot path). The stored entry's own
+      // values and time: a create sent again answers the entry its first attempt stored, and
+      // records what that attempt may have failed to record (the same record ids).
+      const created = stored.document;
       const records = entity.fields.flatMap((field) =>
-        field.history && Object.hasOwn(values, field.key)
+        field.history && Object.hasOwn(created.values ?? {}, field.key)
           ? [
               fieldRecord(
-                change(id, entity, reference, createdAt),
+                change(id, entity, reference, created.created_at, a.operationId),
                 field,
-                ownValue(values, field.key) ?? null,
+                ownValue(created.values ?? {}, field.key) ?? null,
               ),
             ]
           : [],
       );
-      if (records.length > 0) await history.record(records, deps.refresh);
+      if (records.length > 0) await history.record(records, refreshFor(entity));
       return toCrmEntry(stored, entryView(caller, entity));
     },
 

@@ -28,6 +28,21 @@ import {
  * widget runtime). Objects are strict: an unknown argument is refused, not ignored.
  */
 
+/**
+ * Names one change, chosen by the client (the widget runtime makes one per
+ * write and keeps it when it sends the request again). The same change sent
+ * again after its answer was lost is then recorded once in history, and a
+ * created entry is created once: the id is hashed into the history record's
+ * id and the new entry's id. Optional: without it a resend is a new change.
+ * Stage moves need none: a move sent again finds the entry in its stage
+ * already, which changes and records nothing more.
+ */
+export const operationIdSchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[\w-]+$/, "Must be 8 to 64 letters, digits, - or _");
+
 /** A page of `getCrmEntries`: newest first, `limit` entries from `offset`. */
 export const entriesLimitSchema = z.int().min(1).max(MAX_ENTRIES_PER_READ);
 export const entriesOffsetSchema = z.int().min(0).max(MAX_ENTRIES_OFFSET);
@@ -54,6 +69,7 @@ export const setCrmFieldArgsSchema = z.strictObject({
   fieldKey: keySchema,
   value: wireValueSchema,
   entryId: entryIdSchema.optional(),
+  operationId: operationIdSchema.optional(),
   ...referenceArgs,
 });
 
@@ -75,6 +91,7 @@ export const setCrmStageArgsSchema = z.strictObject({
 export const createCrmEntryArgsSchema = z.strictObject({
   slug: slugSchema,
   values: z.record(z.string(), wireValueSchema).optional(),
+  operationId: operationIdSchema.optional(),
   ...referenceArgs,
 });
 

@@ -86,7 +86,12 @@ export async function storedHistory(
   const result = await crm.client.search<HistoryDocument>({
     index: crm.indices.history,
     size: 1000,
-    query: { term: { reference_id: referenceId } },
+    // Records withdrawn because their entry update failed (see history-failures) are none.
+    query: {
+      bool: {
+        filter: [{ term: { reference_id: referenceId } }, { terms: { kind: ["field", "stage"] } }],
+      },
+    },
     sort: [{ at: "asc" }, { record_id: "asc" }],
   });
   return result.hits.hits.flatMap((hit) => (hit._source ? [hit._source] : []));

@@ -4,10 +4,13 @@
  * refuses that half of a change. Not concurrent: a block affects the whole file.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import { historyTrackerEntity } from "../../support/entities.ts";
+import { historyDealsEntity, historyTrackerEntity } from "../../support/entities.ts";
 import { failure, newCustomer, storedHistory, useAdapterFixture } from "./fixtures.ts";
 
-const crm = useAdapterFixture("adapter history failures", [historyTrackerEntity]);
+const crm = useAdapterFixture("adapter history failures", [
+  historyTrackerEntity,
+  historyDealsEntity,
+]);
 
 async function blockWrites(index: string, blocked: boolean): Promise<void> {
   await crm.client.indices.putSettings({ index, settings: { "index.blocks.write": blocked } });
@@ -74,13 +77,120 @@ describe("history writes refused by Elasticsearch", () => {
     expect((await me.getCrmField({ slug: "tracker", fieldKey: "weight" })).value).toBe(90);
   });
 
-  test("a history record whose first answer was lost is not recorded twice when sent again", async () => {
+  test("a change the entry index refuses next to a history record that was stored leaves that record withdrawn", async () => {
+    // Entries blocked, history open: in the one _bulk, the history create succeeds and the
+    // entry update fails; the record is deleted again before the caller is told.
+    const id = await newCustomer(crm.adapter, "withdrawn");
+    const me = crm.adapter.forCustomer(id);
+    await me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 70 });
+    await blockWrites(crm.indices.entries, true);
+    const refused = await failure(
+      me.setCrmField({
+        slug: "tracker",
+        fieldKey: "weight",
+        value: 69,
+        operationId: "op-withdrawn",
+      }),
+    );
+    expect(refused.code).toBe("unavailable");
+    await blockWrites(crm.indices.entries, false);
+    expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([{ number: 70 }]);
+    // Sent again once the store takes writes: applied and recorded, once.
+    await me.setCrmField({
+      slug: "tracker",
+      fieldKey: "weight",
+      value: 69,
+      operationId: "op-withdrawn",
+    });
+    expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([
+      { number: 70 },
+      { number: 69 },
+    ]);
+  });
+});
+
+describe("resends of one operation (the same operationId)", () => {
+  /** An adapter whose clock moves on by a second at each change: a resend arrives later. */
+  function ticking() {
+    let tick = 0;
+    return crm.newAdapter({ now: () => new Date(Date.UTC(2026, 2, 1, 10, 0, tick++)) });
+  }
+
+  test("a change sent again after its answer was lost is recorded once, whenever it arrives", async () => {
     const id = await newCustomer(crm.adapter, "resent");
-    const clock = () => new Date("2026-03-01T10:00:00Z");
-    const adapter = crm.newAdapter({ now: clock });
-    await adapter.setCrmField({ slug: "tracker", fieldKey: "weight", value: 80, referenceId: id });
-    // The same operation applied again (the way a resent request would) at the same instant.
-    await adapter.setCrmField({ slug: "tracker", fieldKey: "weight", value: 80, referenceId: id });
-    expect(await storedHistory(crm, id)).toHaveLength(1);
+    const proxy = ticking();
+    const save = { slug: "tracker", fieldKey: "weight", value: 80, referenceId: id };
+    await proxy.setCrmField({ ...save, operationId: "op-resent-1" });
+    // The client lost the answer and sends the very same call again, a second later.
+    const again = await proxy.setCrmField({ ...save, operationId: "op-resent-1" });
+    expect(again.value).toBe(80);
+    expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([{ number: 80 }]);
+    // Another save of the same value is another check-in: a record of its own.
+    await proxy.setCrmField({ ...save, operationId: "op-resent-2" });
+    expect(await storedHistory(crm, id)).toHaveLength(2);
+  });
+
+  test("an operationId used again for another value does not hide that change from history", async () => {
+    const id = await newCustomer(crm.adapter, "reused");
+    const proxy = ticking();
+    const save = { slug: "tracker", fieldKey: "weight", referenceId: id, operationId: "op-reused" };
+    await proxy.setCrmField({ ...save, value: 75 });
+    await proxy.setCrmField({ ...save, value: 74 });
+    expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([
+      { number: 75 },
+      { number: 74 },
+    ]);
+    const stored = await crm.adapter.getCrmField({
+      slug: "tracker",
+      fieldKey: "weight",
+      referenceId: id,
+    });
+    expect(stored.value).toBe(74);
+  });
+
+  test("a change whose history write failed, sent again with its operationId, is recorded once", async () => {
+    const id = await newCustomer(crm.adapter, "resent-after-block");
+    const me = crm.adapter.forCustomer(id);
+    await blockWrites(crm.indices.history, true);
+    const lost = await failure(
+      me.setCrmField({
+        slug: "tracker",
+        fieldKey: "weight",
+        value: 66,
+        operationId: "op-after-block",
+      }),
+    );
+    expect(lost.code).toBe("outcome_unknown");
+    await blockWrites(crm.indices.history, false);
+    for (let resend = 0; resend < 2; resend++) {
+      await me.setCrmField({
+        slug: "tracker",
+        fieldKey: "weight",
+        value: 66,
+        operationId: "op-after-block",
+      });
+    }
+    expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([{ number: 66 }]);
+  });
+
+  test("a new entry created again with its operationId is one entry with its history once", async () => {
+    const id = await newCustomer(crm.adapter, "deal-resent");
+    const me = ticking().forCustomer(id);
+    const create = {
+      slug: "deals",
+      values: { title: "Renewal", amount: 120 },
+      operationId: "op-new-deal",
+    };
+    await blockWrites(crm.indices.history, true);
+    expect((await failure(me.createCrmEntry(create))).code).toBe("outcome_unknown");
+    await blockWrites(crm.indices.history, false);
+    const first = await me.createCrmEntry(create);
+    const second = await me.createCrmEntry(create);
+    expect(second.id).toBe(first.id);
+    expect(second.createdAt).toBe(first.createdAt);
+    expect(await me.getCrmEntries({ slug: "deals" })).toHaveLength(1);
+    expect((await storedHistory(crm, id)).map((r) => [r.entry_id, r.value])).toEqual([
+      [first.id, { number: 120 }],
+    ]);
   });
 });

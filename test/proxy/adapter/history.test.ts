@@ -16,6 +16,15 @@ function dailyAdapter(start: string, refresh: false | "wait_for" = "wait_for"): 
   return crm.newAdapter({ refresh, now: () => new Date(base + day++ * 86_400_000) });
 }
 
+/**
+ * Writes of one-entry entities do not wait for searches to see their records
+ * (the page that saved shows its own answer); a read in a test right after
+ * them refreshes first, as the index's refresh interval would a moment later.
+ */
+async function searchable(): Promise<void> {
+  await crm.client.indices.refresh({ index: crm.indices.history });
+}
+
 describe.concurrent("what is recorded", () => {
   test("each change of a history field is a record with its value in the sub-field of its type", async () => {
     const id = await newCustomer(crm.adapter, "typed");
@@ -100,6 +109,7 @@ describe.concurrent("what is recorded", () => {
     for (const stage of ["starting", "in_progress", "in_progress", "goal_reached"]) {
       await backend.setCrmStage({ slug: "tracker", pipeline: "progress", stage, referenceId: id });
     }
+    await searchable();
     const history = await crm.adapter.getCrmStageHistory({
       slug: "tracker",
       pipeline: "progress",
@@ -192,7 +202,7 @@ describe.concurrent("what is recorded", () => {
 
 // Not concurrent: the request counter sees every request of the file.
 describe("Elasticsearch requests", () => {
-  test("a write of a history field costs two Elasticsearch requests, of another field one", async () => {
+  test("a write of a history field costs one Elasticsearch request (a _bulk), of another field one (an update)", async () => {
     const id = await newCustomer(crm.adapter, "requests");
     const me = crm.adapter.forCustomer(id);
     await me.setCrmField({ slug: "tracker", fieldKey: "notes", value: "warm-up" });
@@ -205,7 +215,17 @@ describe("Elasticsearch requests", () => {
       await crm.requestsDuring(() =>
         me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 80 }),
       ),
-    ).toBe(2);
+    ).toBe(1);
+    expect(
+      await crm.requestsDuring(() =>
+        crm.adapter.setCrmStage({
+          slug: "tracker",
+          pipeline: "progress",
+          stage: "in_progress",
+          referenceId: id,
+        }),
+      ),
+    ).toBe(2); // The stage read that keeps a move to the current stage from being one, and the bulk.
     expect(
       await crm.requestsDuring(() =>
         me.getCrmFieldHistory({ slug: "tracker", fieldKey: "weight" }),
@@ -313,6 +333,7 @@ describe.concurrent("reading history", () => {
       .forCustomer(alice)
       .setCrmField({ slug: "tracker", fieldKey: "weight", value: 65 });
     const asAlice = crm.adapter.forCustomer(alice);
+    await searchable();
 
     const other = await failure(
       asAlice.getCrmFieldHistory({ slug: "tracker", fieldKey: "weight", referenceId: bob }),

@@ -31,6 +31,7 @@ describe("history over HTTP", () => {
         await proxy.call("PUT", "/v1/entries/tracker/fields/weight", { token, body: { value } }),
       );
     }
+    await proxy.searchable();
     const first = await json<CrmFieldHistory>(
       await proxy.call("GET", "/v1/entries/tracker/fields/weight/history?limit=2", { token }),
     );
@@ -87,6 +88,7 @@ describe("history over HTTP", () => {
         body: { stage: "starting" },
       }),
     );
+    await proxy.searchable();
     const moves = await json<CrmStageHistory>(
       await proxy.call("GET", "/v1/entries/tracker/stages/progress/history", { token }),
     );

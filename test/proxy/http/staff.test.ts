@@ -335,6 +335,7 @@ describe("entity definitions: breaking changes and deletions are refused unless 
         referenceId,
       });
     }
+    await proxy.searchable();
     const changed = {
       ...scratch,
       fields: scratch.fields.map((field) => {

@@ -114,6 +114,12 @@ export interface TestProxy {
   app: ProxyApp;
   /** Counts the Elasticsearch requests `run` causes. */
   requestsDuring(run: () => Promise<unknown>): Promise<number>;
+  /**
+   * Makes every stored entry and history record searchable now: writes of
+   * one-entry entities do not wait for that (they are read by id; history
+   * pages show their own saves), the indices refresh a moment later.
+   */
+  searchable(): Promise<void>;
   config: ProxyConfig;
   adapter: CrmAdapter;
   /** `app.request` with JSON bodies and an optional bearer token. */
@@ -148,6 +154,9 @@ export async function createTestProxy(
   const app = createApp({ config, adapter });
   return {
     app,
+    async searchable() {
+      await client.indices.refresh({ index: [indices.entries, indices.history] });
+    },
     async requestsDuring(run) {
       const before = responses;
       await run();

@@ -1,5 +1,8 @@
 import type {
   CrmEntry,
+  CrmFieldValue,
+  CrmStageValue,
+  GetCrmFieldHistoryArgs,
   OperationArgs,
   OperationName,
   OperationResult,
@@ -43,6 +46,9 @@ interface WriteEffect<K extends WriteOperationName> {
   patchEntry(entry: CrmEntry, saved: OperationResult<K>, args: OperationArgs<K>): CrmEntry;
 }
 
+/** A point of a field's history or a move of a pipeline's: both have a time and an entry. */
+type HistoryItem = { at: string; entryId: string | null; [detail: string]: unknown };
+
 /**
  * Every write's optimistic effect on the cached reads; `null`: none, the
  * reads it changes are read again once it is saved. (A new write operation
@@ -71,6 +77,33 @@ const writeEffects: { [K in PageWriteName]: WriteEffect<K> | null } = {
   },
   createCrmEntry: null,
 };
+
+/** What of a history read decides where a saved change goes in its page. */
+type HistoryPageArgs = Pick<GetCrmFieldHistoryArgs, "from" | "to" | "order" | "after">;
+
+/**
+ * A cached history page with a change the page itself just saved, so a
+ * chart redraws at once without reading again (the proxy's write does not
+ * wait for searches to see the record). Newest first: on the first page; a
+ * limited page then holds one more than its limit and keeps its `next`,
+ * which still continues after the page's last stored record. Oldest first:
+ * on the last page. Null: the page must be read again (an upper time bound).
+ */
+export function withSaved(
+  items: HistoryItem[],
+  item: HistoryItem,
+  { from, to, order, after }: HistoryPageArgs,
+  next: string | null,
+): HistoryItem[] | null {
+  if (
+    items.some((known) => known.at === item.at && known.entryId === item.entryId) ||
+    (from && Date.parse(item.at) < Date.parse(from))
+  )
+    return items;
+  if (to) return null;
+  if (order === "asc") return next ? items : [...items, item];
+  return after ? items : [item, ...items];
+}
 
 /** Cache key of one read: operation plus its arguments in a stable order. */
 export function callKey(op: OperationName, args: object): string {
@@ -189,8 +222,20 @@ export class ReadCache {
    * only on its own record: a later write's value (pending or saved) stays on
    * top, whichever answer arrives first.
    */
-  async write<K extends PageWriteName>(op: K, args: OperationArgs<K>): Promise<OperationResult<K>> {
+  async write<K extends PageWriteName>(
+    op: K,
+    given: OperationArgs<K>,
+  ): Promise<OperationResult<K>> {
     const effect: WriteEffect<K> | null = writeEffects[op];
+    // One name per change: the transport sends the same body again after a lost answer,
+    // and the proxy then records the change, or creates the entry, once.
+    // (A stage move needs none: sent again, it finds the entry in its stage.)
+    const args = (
+      op === "setCrmStage"
+        ? given
+        : // 16 random bytes as digits: an id no other change has.
+          { operationId: crypto.getRandomValues(new Uint8Array(16)).join("-"), ...given }
+    ) as OperationArgs<K>;
     const own = new Map<string, CacheRecord>();
     for (const [key, record] of effect ? this.#targets(effect.read, args) : []) {
       const data = effect!.optimistic(record.data as OperationResult<K>, args);
@@ -221,7 +266,13 @@ export class ReadCache {
         this.#emit(key);
       }
     }
-    this.#patchEntries(args.slug, entryId, (entry) =>
+    // What the proxy recorded (a field that keeps history, a move): the saved value at the time
+    // it answers; a move to the stage the entry is in, its old time (`withSaved` finds it there).
+    const { updatedAt, value, position } = saved as Partial<CrmFieldValue & CrmStageValue>;
+    const item = position
+      ? { at: position.enteredAt, stage: position.stage, entryId }
+      : updatedAt && { at: updatedAt, value, entryId };
+    this.#patchEntries(args, entryId, effect && (item || null), (entry) =>
       effect ? effect.patchEntry(entry, saved, args) : entry,
     );
     return saved;
@@ -279,11 +330,46 @@ export class ReadCache {
 
   /**
    * Updates the written entry inside the entity's cached entry lists (a list
-   * missing it is read again) and drops its cached histories (read again).
+   * missing it is read again), and adds `item`, the saved change, to the
+   * cached history pages of its field or pipeline that cover its entry (see
+   * `withSaved`); without an item (a new entry's records), they are read
+   * again. The components read a field's history only for fields that keep
+   * one, so a page cached here is of one.
    */
-  #patchEntries(slug: string, entryId: string | null, update: (entry: CrmEntry) => CrmEntry): void {
+  #patchEntries(
+    args: Address,
+    entryId: string | null,
+    item: HistoryItem | null | undefined,
+    update: (entry: CrmEntry) => CrmEntry,
+  ): void {
     for (const [key, record] of this.#records) {
-      if (record.args.slug !== slug) continue;
+      const read: Address & HistoryPageArgs = record.args;
+      if (read.slug !== args.slug) continue;
+      if (record.op.endsWith("History")) {
+        if (
+          item !== undefined &&
+          (read.fieldKey !== args.fieldKey ||
+            read.pipeline !== args.pipeline ||
+            read.referenceType !== args.referenceType ||
+            read.referenceId !== args.referenceId ||
+            (read.entryId ?? entryId) !== entryId)
+        )
+          continue;
+        const page = record.data as {
+          points?: HistoryItem[];
+          moves?: HistoryItem[];
+          next: string | null;
+        };
+        const list = page.points ?? page.moves ?? [];
+        const patched = item && withSaved(list, item, read, page.next);
+        if (patched === list) continue;
+        if (patched) {
+          const data = { ...page, [page.points ? "points" : "moves"]: patched };
+          this.#records.set(key, { ...record, data } as CacheRecord);
+        } else this.#records.delete(key);
+        this.#emit(key);
+        continue;
+      }
       if (
         record.op === "getCrmEntries" &&
         entryId !== null &&
@@ -291,7 +377,7 @@ export class ReadCache {
       ) {
         const data = record.data.map((entry) => (entry.id === entryId ? update(entry) : entry));
         this.#records.set(key, { ...record, data });
-      } else if (record.op === "getCrmEntries" || record.op.endsWith("History")) {
+      } else if (record.op === "getCrmEntries") {
         this.#records.delete(key);
       } else continue;
       this.#emit(key);

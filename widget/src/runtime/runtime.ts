@@ -52,7 +52,8 @@ export class CrmRuntime {
   );
   readonly #cache = new ReadCache(
     batchQueue((body) =>
-      this.#transport.request("/v1/batch", { method: "POST", body: JSON.stringify(body) }),
+      // Sent again after a lost answer: its writes carry operation ids (see `ReadCache.write`).
+      this.#transport.request("/v1/batch", { method: "POST", body: JSON.stringify(body) }, true),
     ),
   );
 

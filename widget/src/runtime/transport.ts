@@ -52,13 +52,21 @@ export class Transport {
     this.#onSubjectChange = onSubjectChange;
   }
 
-  /** One exchange with the session token; resolves with the answer's JSON. */
-  async request(path: string, init: RequestInit): Promise<unknown> {
+  /**
+   * One exchange with the session token; resolves with the answer's JSON.
+   * With `resend`, a request whose answer was lost (the network failed, or a
+   * gateway answered 502 or 504) is sent again, the same body twice more: for
+   * bodies whose writes name themselves (`operationId`), which the proxy then
+   * applies and records once however often they arrive.
+   */
+  async request(path: string, init: RequestInit, resend?: boolean): Promise<unknown> {
     const settings = this.#settings();
     const base = settings.proxyUrl.replace(/\/+$/, "");
     if (!base) throw new CrmError("invalid_request", "The CRM proxy URL is not configured");
     const send = settings.fetch ?? fetch;
     let token = await this.#sessionToken(false);
+    let resends = resend ? 2 : 0;
+    const sendAgain = () => new Promise((resolve) => setTimeout(resolve, 500));
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -71,7 +79,15 @@ export class Transport {
           },
         });
       } catch {
+        if (resends-- > 0) {
+          await sendAgain();
+          continue;
+        }
         throw new CrmError("unavailable", "The CRM service cannot be reached");
+      }
+      if ((response.status === 502 || response.status === 504) && resends-- > 0) {
+        await sendAgain();
+        continue;
       }
       if (response.status === 401 && attempt === 0) {
         const refused = token;
