@@ -563,6 +563,21 @@ describe("crm-entity-editor", () => {
   });
 });
 
+describe("crm-entity-preview", () => {
+  it("says there is nothing to preview until a definition is given, then shows it; no axe violations", async () => {
+    const session = await newSession("preview-alone");
+    const root = await mount(html`<crm-entity-preview></crm-entity-preview>`, backOffice(session));
+    const preview = root.querySelector("crm-entity-preview")!;
+    await shadowPart(preview, "[part=note]");
+    expect(shadowText(preview, "[part=note]")).to.equal("Nothing to preview yet.");
+    preview.definition = await runtimeEntityDefinitions(backOffice(session)).getEntity("tracker");
+    await shadowPart(await shadowPart(preview, "crm-form"), "form");
+    await shadowPart(await shadowPart(preview, "crm-pipeline-progress"), "[part~=stages]");
+    await expectAccessible(root);
+    await screenshot(root, "crm-entity-preview");
+  });
+});
+
 describe("crm-entity-list", () => {
   it("lists the entities and opens the chosen one in its editor", async () => {
     const session = await newSession("list-choose");

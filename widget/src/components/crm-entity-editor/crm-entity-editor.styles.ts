@@ -112,12 +112,25 @@ export const styles = css`
     grid-template-columns: auto minmax(0, 1fr) minmax(0, 1fr) minmax(9.5em, 1fr) auto;
     align-items: start;
   }
+  /* A phone: nested boxes give up their side padding, an option's inputs take the full width. */
   @container (max-width: 36em) {
+    .sub {
+      padding-inline: 0.4em;
+    }
+    .item {
+      padding-inline: 0.5em;
+    }
     .item.row {
       grid-template-columns: auto minmax(0, 1fr) auto;
     }
     .item.row > .control {
+      grid-column: 2 / 4;
+    }
+    .item.row > .control:first-of-type {
       grid-column: 2;
+    }
+    .item.row > .remove {
+      grid-area: 1 / 3;
     }
   }
   .item.dragging {
@@ -242,10 +255,6 @@ export const styles = css`
   .delete {
     border-color: var(--_danger);
     color: var(--_danger);
-  }
-  /* Delete is not the next step after Save: it stands apart, at the row's end. */
-  .delete {
-    margin-inline-start: auto;
   }
   .danger {
     border-color: var(--_danger);

@@ -571,7 +571,17 @@ export class CrmEntityEditor extends CrmDataElement<
         </section>
 
         ${this.renderActions(messages)}
-        ${this.draft.stored ? this.renderDeleteDialog() : nothing}
+        ${
+          // Below the Save row, which stays in view: deleting is not the next step after editing.
+          this.draft.stored
+            ? html`<div>
+                <button part="delete" class="delete" type="button" @click=${this.askDelete}>
+                  Delete entity
+                </button>
+                ${this.renderDeleteDialog()}
+              </div>`
+            : nothing
+        }
         <p class="sr-only" id="reorder-help">Arrow keys move it up or down, Home and End to either end; or drag it.</p>
         <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
       </form>
@@ -637,13 +647,7 @@ export class CrmEntityEditor extends CrmDataElement<
             </button>`
           : nothing
       }
-      ${
-        this.draft.stored
-          ? html`<button part="delete" class="delete" type="button" @click=${this.askDelete}>
-              Delete entity
-            </button>`
-          : nothing
-      }
+
       ${
         this.submitted && unplaced.length > 0
           ? html`<ul class="error">
