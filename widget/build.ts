@@ -48,8 +48,10 @@ const budgets = {
   onlyField: 21.4 * kilobyte,
   allCustomer: 30.5 * kilobyte,
   // Staff only: the settings components, the customer ones their preview shows, and the
-  // zod/mini entity schema with a copy of zod's core (see bundle.ts, `ownZodCore`).
-  crmSettings: 55 * kilobyte,
+  // zod/mini entity schema with a copy of zod's core (see bundle.ts, `ownZodCore`). 56 KB
+  // since Customer Details edits with the shared inputs: the back office modules now share
+  // Lit's directive helpers and `live` in one chunk, one more file for this page (+0.4 KB).
+  crmSettings: 56 * kilobyte,
 };
 
 function kb(bytes: number): string {
