@@ -11,7 +11,11 @@ export type FieldValue = string | number | boolean | null;
 /** A schema for one field's values; parse with zod's `safeParse(schema, input)`. */
 export type FieldValueSchema = z.$ZodType<FieldValue>;
 
-/** `schema` with `checks` added, as zod/mini's `.check()` does. */
+/**
+ * `schema` with `checks` added, as zod/mini's `.check()` does. The checks are
+ * refinements rather than zod's own bound, length and regex checks: each of those
+ * is a class that every page's core would carry, for a message these give as well.
+ */
 function checked<T extends z.$ZodType>(schema: T, ...checks: z.$ZodCheck<never>[]): T {
   const def = schema._zod.def;
   return z.clone(schema, { ...def, checks: [...(def.checks ?? []), ...checks] });
@@ -21,39 +25,56 @@ function refine<T>(test: (value: T) => boolean, message: string): z.$ZodCheck<ne
   return z._refine(z.$ZodCustom, test, message) as unknown as z.$ZodCheck<never>;
 }
 
+/** No value: what a required field refuses with "Required". */
+const missing = (input: unknown) => input === null || input === undefined || input === "";
+
 /**
  * The one schema a value must pass for a field: the proxy enforces it and the
  * widgets run the same one as the user types, so both show the same message.
+ * A required field's type error on a missing value says "Required", and its
+ * first check refuses the empty string, so no wrapping schema is needed (zod's
+ * pipe would add its weight to every page's core for that one word).
  */
 export function fieldValueSchema(field: FieldDefinition): FieldValueSchema {
   const value = presentValueSchema(field);
-  if (field.required) {
-    const required = checked(
-      z._unknown(z.$ZodUnknown),
-      refine((input) => input !== null && input !== undefined && input !== "", "Required"),
-    );
-    return new z.$ZodPipe({ type: "pipe", in: required, out: value }) as FieldValueSchema;
-  }
+  if (field.required) return value;
   return new z.$ZodNullable({ type: "nullable", innerType: value }) as FieldValueSchema;
 }
 
 function presentValueSchema(field: FieldDefinition): FieldValueSchema {
+  const typeError = (message: string) => ({
+    error: (issue: { input?: unknown }) =>
+      field.required && missing(issue.input) ? "Required" : message,
+  });
+  // Text, dates and options are strings, so "" passes the type: the check comes first.
+  const present: z.$ZodCheck<never>[] = field.required
+    ? [refine((text: string) => text !== "", "Required")]
+    : [];
   switch (field.type) {
-    case "text":
+    case "text": {
+      const { maxLength } = field;
       return checked(
-        z._string(z.$ZodString, { error: "Must be text" }),
-        z._maxLength(field.maxLength, `Must be at most ${field.maxLength} characters`),
+        z._string(z.$ZodString, typeError("Must be text")),
+        ...present,
+        // Code points, as zod's maxLength counts them (an emoji is one character).
+        refine(
+          (text: string) => [...text].length <= maxLength,
+          `Must be at most ${maxLength} characters`,
+        ),
         refine(
           // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the intent
           (text: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text),
           "Must not contain control characters",
         ),
       );
+    }
     case "number": {
       // A number schema already refuses NaN and ±Infinity with its type error.
       const checks: z.$ZodCheck<never>[] = [];
-      if (field.min !== undefined) checks.push(z._gte(field.min, `Must be at least ${field.min}`));
-      if (field.max !== undefined) checks.push(z._lte(field.max, `Must be at most ${field.max}`));
+      const { min, max } = field;
+      if (min !== undefined)
+        checks.push(refine((n: number) => n >= min, `Must be at least ${min}`));
+      if (max !== undefined) checks.push(refine((n: number) => n <= max, `Must be at most ${max}`));
       const decimals = field.decimals;
       if (decimals !== undefined) {
         checks.push(
@@ -65,11 +86,13 @@ function presentValueSchema(field: FieldDefinition): FieldValueSchema {
           ),
         );
       }
-      return checked(z._number(z.$ZodNumber, { error: "Must be a number" }), ...checks);
+      return checked(z._number(z.$ZodNumber, typeError("Must be a number")), ...checks);
     }
     case "date": {
+      const format = "Must be a date written YYYY-MM-DD";
       const checks: z.$ZodCheck<never>[] = [
-        z._regex(/^\d{4}-\d{2}-\d{2}$/, "Must be a date written YYYY-MM-DD"),
+        ...present,
+        refine((d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d), format),
         refine(isCalendarDate, "Must be a real calendar date"),
       ];
       const { min, max } = field;
@@ -77,17 +100,15 @@ function presentValueSchema(field: FieldDefinition): FieldValueSchema {
         checks.push(refine((d: string) => d >= min, `Must be on or after ${min}`));
       if (max !== undefined)
         checks.push(refine((d: string) => d <= max, `Must be on or before ${max}`));
-      return checked(
-        z._string(z.$ZodString, { error: "Must be a date written YYYY-MM-DD" }),
-        ...checks,
-      );
+      return checked(z._string(z.$ZodString, typeError(format)), ...checks);
     }
     case "boolean":
-      return z._boolean(z.$ZodBoolean, { error: "Must be true or false" });
+      return z._boolean(z.$ZodBoolean, typeError("Must be true or false"));
     case "select": {
       const values = field.options.map((option) => option.value);
       return checked(
-        z._string(z.$ZodString, { error: "Must be one of the options" }),
+        z._string(z.$ZodString, typeError("Must be one of the options")),
+        ...present,
         refine((v: string) => values.includes(v), `Must be one of: ${values.join(", ")}`),
       );
     }
