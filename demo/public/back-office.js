@@ -16,7 +16,17 @@ configure({
   },
 });
 
-// Choosing a customer shows theirs (a listener here: the page's CSP allows no inline handlers).
-document.getElementById("customer")?.addEventListener("change", (event) => {
-  event.target.form?.requestSubmit();
+// The search shows the chosen customer in the details itself (its `for` attribute); the page
+// only puts the choice in the address, so a reload or a shared link opens the same customer.
+document.addEventListener("crm-customer-select", (event) => {
+  const url = new URL(window.location.href);
+  url.searchParams.set("customer", event.detail.customer.id);
+  window.history.replaceState(null, "", url);
+});
+
+// An erased customer is gone: the address no longer names them.
+document.addEventListener("crm-customer-erase", () => {
+  const url = new URL(window.location.href);
+  url.searchParams.delete("customer");
+  window.history.replaceState(null, "", url);
 });

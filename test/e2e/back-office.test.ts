@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
   type E2eStack,
+  fieldText,
   screenshot,
   screenshotDir,
   signIn,
@@ -108,6 +109,57 @@ describe("the demo back office", () => {
     expect(text).toContain("Good");
     await details.screenshot({ path: join(screenshotDir, "13-back-office-sleep-log.png") });
     await admin.close();
+    await customer.close();
+  });
+
+  test("a staff member finds Alice with the search and changes her goal weight; Alice sees it on her progress page", async () => {
+    const alice = stack.customer("Alice");
+    const staff = await stack.newContext();
+    const page = await staffSignIn(staff, "Sam");
+    const details = page.locator("crm-customer-details");
+    await details.locator('[part="empty"]', { hasText: "Choose a customer" }).waitFor();
+
+    const input = page.locator('crm-customer-search [part="input"]');
+    await input.fill("alice");
+    const option = page.locator('crm-customer-search [role="option"]', {
+      hasText: "alice@example.com",
+    });
+    await option.waitFor({ timeout: 15_000 });
+    // The answer for "alice", not the newest customers listed before typing.
+    await expect
+      .poll(() => page.locator('crm-customer-search [role="option"]').count())
+      .toBe(1);
+    // Her entry counts by entity (Sleep Log too when the test above filled it in).
+    await expect(option.textContent()).resolves.toMatch(/entries: Deals 2, .*Weight Tracker 1/);
+    await screenshot(page, "14-back-office-search");
+    await input.press("ArrowDown");
+    await input.press("Enter");
+    await page.waitForURL(`**/back-office?customer=${encodeURIComponent(alice.id)}`);
+
+    const goal = details.locator('[part="field"]', { hasText: "Goal weight" });
+    await goal.locator('[part="edit"]').click();
+    const goalInput = goal.locator("input");
+    await expect(goalInput.inputValue()).resolves.toBe("78");
+    await goalInput.fill("76.5");
+    await goalInput.press("Enter");
+    await goal.locator('[part="field-value"]', { hasText: "76.5 kg" }).waitFor({ timeout: 15_000 });
+    await details
+      .locator('[part="updated"]', { hasText: "by staff sam" })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await screenshot(page, "15-back-office-goal-edited");
+
+    const stored = await stack.adapter.getCrmField({
+      slug: "weight-tracker",
+      fieldKey: "goal_weight",
+      referenceId: alice.id,
+    });
+    expect(stored.value).toBe(76.5);
+
+    const customer = await stack.newContext();
+    const progress = await signIn(customer, "Alice");
+    expect(await fieldText(progress, "goal_weight")).toBe("76.5 kg");
+    await staff.close();
     await customer.close();
   });
 });

@@ -231,8 +231,11 @@ describe("the demo site", () => {
     expect(details).not.toContain("Starter pack");
     await screenshot(page, "06-back-office");
 
-    // Choosing another customer shows theirs.
-    await page.locator("#customer").selectOption(bob.id);
+    // Choosing another customer with the search shows theirs, and puts them in the address.
+    await page.locator('crm-customer-search [part="input"]').fill("bob@");
+    await page
+      .locator('crm-customer-search [role="option"]', { hasText: "bob@example.com" })
+      .click();
     await page.waitForURL(`**/back-office?customer=${encodeURIComponent(bob.id)}`);
     await page.locator("crm-customer-details", { hasText: "Starter pack" }).waitFor();
     await context.close();

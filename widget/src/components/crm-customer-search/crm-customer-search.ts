@@ -96,6 +96,8 @@ export class CrmCustomerSearch extends CrmDataElement<CustomerMatches, [string]>
   @state() private open = false;
   /** Index of the match the arrow keys are on; -1: none. */
   @state() private active = -1;
+  /** The customer the arrow keys are on ("" for none): kept when a new answer arrives. */
+  private activeCustomerId = "";
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   protected override loadArgs(): [string] {
@@ -110,8 +112,17 @@ export class CrmCustomerSearch extends CrmDataElement<CustomerMatches, [string]>
     return { customers: page.customers, names, more: page.next !== null };
   }
 
-  protected override loaded(): void {
-    this.active = -1;
+  /** A new answer keeps the arrow keys on the same customer when it still lists them. */
+  protected override loaded(value: CustomerMatches): void {
+    this.active = this.activeCustomerId
+      ? value.customers.findIndex((customer) => customer.id === this.activeCustomerId)
+      : -1;
+  }
+
+  /** Moves the arrow keys' mark to match `index`, remembering whom it is on. */
+  private setActive(index: number): void {
+    this.active = index;
+    this.activeCustomerId = this.shownMatches()[index]?.id ?? "";
   }
 
   override disconnectedCallback(): void {
@@ -122,7 +133,7 @@ export class CrmCustomerSearch extends CrmDataElement<CustomerMatches, [string]>
   private onInput(event: Event): void {
     this.text = (event.target as HTMLInputElement).value;
     this.open = true;
-    this.active = -1;
+    this.setActive(-1);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.query = this.text.trim();
@@ -146,19 +157,20 @@ export class CrmCustomerSearch extends CrmDataElement<CustomerMatches, [string]>
         }
         if (count === 0) return;
         // From no match, down goes to the first and up to the last; both wrap around.
-        this.active =
+        this.setActive(
           event.key === "ArrowDown"
             ? (this.active + 1) % count
             : this.active <= 0
               ? count - 1
-              : this.active - 1;
+              : this.active - 1,
+        );
         return;
       }
       case "Home":
       case "End":
         if (!this.open || count === 0) return;
         event.preventDefault();
-        this.active = event.key === "Home" ? 0 : count - 1;
+        this.setActive(event.key === "Home" ? 0 : count - 1);
         return;
       case "Enter": {
         const chosen = this.shownMatches()[this.active];
