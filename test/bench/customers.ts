@@ -1,6 +1,9 @@
 /** The bench's customers (signed sessions, ids, routing) and a JSON call through the proxy. */
 import { customerIdFor, referenceEntryId } from "../../proxy/src/adapter/ids.ts";
 import { ISSUER, sessionToken } from "./fixtures.ts";
+import type { ProxyProcess } from "./proxy-process.ts";
+import { CUSTOMERS, log } from "./settings.ts";
+import { randomWeight } from "./throughput.ts";
 
 export interface BenchCustomer {
   subject: string;
@@ -41,4 +44,21 @@ export async function call(
   if (!response.ok)
     throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+/** BENCH_CUSTOMERS customers with a tracker entry each, written through the proxy ten at a time. */
+export async function seedCustomers(proxy: ProxyProcess): Promise<BenchCustomer[]> {
+  const customers: BenchCustomer[] = [];
+  for (let i = 0; i < CUSTOMERS; i++) customers.push(await benchCustomer(`bench-${i}`));
+  for (let i = 0; i < customers.length; i += 10) {
+    await Promise.all(
+      customers.slice(i, i + 10).map((c) =>
+        call(proxy.url, "PUT", "/v1/entries/tracker/fields/current_weight", c.token, {
+          value: randomWeight(),
+        }),
+      ),
+    );
+  }
+  log(`${customers.length} customers with a tracker entry`);
+  return customers;
 }

@@ -38,3 +38,5 @@ const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
   // The line startProxyProcess waits for.
   console.log(`pass-through listening on http://127.0.0.1:${port}/v1`);
 });
+// Exits rather than dies on SIGTERM, so that `node --cpu-prof` writes its profile.
+process.once("SIGTERM", () => process.exit(0));

@@ -15,12 +15,16 @@ export interface ProxyProcess {
   stop(): Promise<void>;
 }
 
-/** `script` is the proxy (`proxy/src/node.ts`) or the bench's pass-through. */
+/**
+ * `script` is the proxy (`proxy/src/node.ts`) or the bench's pass-through; `nodeOptions` go
+ * to node before it (e.g. `--cpu-prof`).
+ */
 export async function startProxyProcess(
   env: Record<string, string>,
   script = "proxy/src/node.ts",
+  nodeOptions: string[] = [],
 ): Promise<ProxyProcess> {
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", ...env, PORT: "0", HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

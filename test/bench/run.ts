@@ -12,7 +12,7 @@ import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { createCrmServices } from "../../proxy/src/services.ts";
 import { deleteIndicesWithPrefix } from "../support/indices.ts";
 import { bundleSizes } from "./bundles.ts";
-import { type BenchCustomer, benchCustomer, call } from "./customers.ts";
+import { type BenchCustomer, seedCustomers } from "./customers.ts";
 import { measureEntryLevels } from "./entry-levels.ts";
 import { dealsEntity, proxyEnv, trackerEntity } from "./fixtures.ts";
 import { benchHistory, HISTORY_RECORDS } from "./history.ts";
@@ -20,25 +20,7 @@ import { type ProxyProcess, startProxyProcess } from "./proxy-process.ts";
 import { measureProxyVsDirect } from "./proxy-vs-direct.ts";
 import { countRequests } from "./request-counts.ts";
 import { reportResults } from "./results.ts";
-import { CUSTOMERS, log, SECONDS } from "./settings.ts";
-import { randomWeight } from "./throughput.ts";
-
-/** Customers with a tracker entry each, written through the proxy ten at a time. */
-async function seedCustomers(proxy: ProxyProcess): Promise<BenchCustomer[]> {
-  const customers: BenchCustomer[] = [];
-  for (let i = 0; i < CUSTOMERS; i++) customers.push(await benchCustomer(`bench-${i}`));
-  for (let i = 0; i < customers.length; i += 10) {
-    await Promise.all(
-      customers.slice(i, i + 10).map((c) =>
-        call(proxy.url, "PUT", "/v1/entries/tracker/fields/current_weight", c.token, {
-          value: randomWeight(),
-        }),
-      ),
-    );
-  }
-  log(`${customers.length} customers with a tracker entry`);
-  return customers;
-}
+import { log, SECONDS } from "./settings.ts";
 
 async function main(): Promise<void> {
   const started = performance.now();

@@ -11,9 +11,11 @@ export function securityHeaders() {
     strictTransportSecurity: "max-age=31536000; includeSubDomains",
     xFrameOptions: "DENY",
   });
+  // Set before the route answers (a route may still set its own): setting a header on a
+  // finished answer makes Hono rebuild it.
   const noStore = createMiddleware(async (c, next) => {
+    c.header("Cache-Control", "no-store");
     await next();
-    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
   return [headers, noStore] as const;
 }
