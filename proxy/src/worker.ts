@@ -28,7 +28,10 @@ function setUp(env: EnvRecord): ProxyApp {
       "the Rate Limiting bindings RATE_LIMITER and CUSTOMER_CREATION_LIMITER are required ([[ratelimits]] in wrangler.toml)",
     ]);
   }
-  const services = createCrmServices(config, { Connection: FetchConnection });
+  const services = createCrmServices(config, {
+    Connection: FetchConnection,
+    adapter: { shareWrites: false },
+  });
   let indicesReady = false;
   // The Worker's credential may only read and write the CRM indices: it checks
   // that setup ran (`npm run setup`), never sets anything up. Each request

@@ -18,36 +18,17 @@ import type { AdapterContext, RefreshPolicy } from "./context.ts";
 import { routingOf } from "./ids.ts";
 
 /**
- * Partial updates of one entry race with each other (100 widgets saving
- * different fields at once): Elasticsearch re-applies a `doc` merge on a
- * version conflict up to this many times, in a tight loop on the primary.
- * Measured here: 100 concurrent updates of one document lose ~70 with 10
- * retries, ~1 with 50, none with 200.
+ * Writes of one entry are compare-and-set (`if_seq_no`/`if_primary_term`): Elasticsearch may
+ * run a write long after its client gave up on it (a coordinating node that loses the
+ * primary's node re-sends the request to the new primary, even past its `timeout`), and an
+ * unconditional one would then overwrite a newer acknowledged value. A late conditional write
+ * finds the entry changed and is refused. A conflict re-reads the version and tries again,
+ * after a short random pause, up to this many times.
  */
-const RETRY_ON_CONFLICT = 100;
-
-/** Should the tight loop still lose, the request is sent again after a random pause, this many times. */
-const CONFLICT_RESENDS = 4;
-const CONFLICT_PAUSE_MS = 50;
-
-/** Sends a partial update again while it only failed on a version conflict; merges are idempotent. */
-async function withConflictResends<T>(send: () => Promise<T>): Promise<T> {
-  for (let resend = 0; ; resend++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (
-        resend >= CONFLICT_RESENDS ||
-        responseErrorType(error) !== "version_conflict_engine_exception"
-      ) {
-        throw error;
-      }
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.random() * CONFLICT_PAUSE_MS * (resend + 1)),
-      );
-    }
-  }
-}
+const MAX_WRITE_ATTEMPTS = 30;
+const CONFLICT_PAUSE_MS = 20;
+/** Entry versions remembered from earlier writes and reads, so a write rarely needs a read first. */
+const MAX_KNOWN_VERSIONS = 10_000;
 
 /** What every read returns besides the fields asked for: enough to check the entry's owner. */
 const ENTRY_IDENTITY = ["slug", "reference_type", "reference_id", "created_at", "updated_at"];
@@ -111,15 +92,32 @@ export function isMissingEntry(status: number | undefined, type: string | undefi
 export class EntryStore {
   private readonly client: Client;
   private readonly index: string;
+  private readonly versions = new KnownVersions();
+  /** One writer for every request, where the runtime lets requests share I/O (Node). */
+  private readonly sharedWriter: EntryWriter | undefined;
 
-  constructor(context: AdapterContext) {
+  constructor(context: AdapterContext, options: { shareWrites: boolean }) {
     this.client = context.client;
     this.index = context.indices.entries;
+    if (options.shareWrites) this.sharedWriter = this.newWriter();
   }
 
   /** A reader whose reads started together share one `_mget` (see `EntryReader`). */
   reader(): EntryReader {
     return new EntryReader(this.client, this.index);
+  }
+
+  /**
+   * A writer whose concurrent changes of one entry go out as one write (see `EntryWriter`):
+   * the process's own on Node, one per request on Workers, which forbid settling one
+   * request's promises with another request's I/O.
+   */
+  writer(): EntryWriter {
+    return this.sharedWriter ?? this.newWriter();
+  }
+
+  private newWriter(): EntryWriter {
+    return new EntryWriter(this.client, this.index, this.versions);
   }
 
   /** Several entries of one reference by id in one realtime request; missing ones are left out. */
@@ -179,67 +177,47 @@ export class EntryStore {
   }
 
   /**
-   * Applies a change to an entry in one partial update. With `createAs`, a
-   * missing entry is created with that slug in the same atomic request
-   * (race-free: concurrent creations settle as updates); without it, false
-   * says there is no such entry.
+   * Applies a change to an entry (see `EntryWriter`). With `createAs`, a missing entry is
+   * created with that slug; without it, false says there is no such entry.
    */
-  async applyChange(write: EntryWrite & { refresh: RefreshPolicy }): Promise<boolean> {
-    const [action, body] = this.updateLines(write);
-    try {
-      await withConflictResends(() =>
-        this.client.update<EntryDocument, Partial<EntryDocument>>({
-          index: this.index,
-          id: action.update._id,
-          routing: action.update.routing,
-          refresh: write.refresh,
-          retry_on_conflict: RETRY_ON_CONFLICT,
-          ...body,
-        }),
-      );
-    } catch (error) {
-      if (isMissingEntry(responseStatus(error), responseErrorType(error))) return false;
-      throw fromElasticsearchError(error);
-    }
-    return true;
+  applyChange(write: EntryWrite & { refresh: RefreshPolicy }): Promise<boolean> {
+    return this.writer().applyChange(write);
   }
 
   /**
-   * `applyChange`'s update as the two lines of a `_bulk`, for a write that
-   * sends its history records in the same request (see `HistoryStore.apply`).
+   * `applyChange`'s write as the two lines of a `_bulk`, for a write that sends its history
+   * records in the same request (see `HistoryStore.apply`): a compare-and-set update of the
+   * version this process knows or reads now, or a create when the entry is missing and
+   * `createAs` says to make it; null when it is missing and may not be made. A conflict or a
+   * missing entry in the bulk's answer goes through `applyChange`; a success goes to
+   * `written`.
    */
-  updateLines(
+  async entryLines(
     write: EntryWrite,
-  ): [
-    { update: { _index: string; _id: string; routing: string; retry_on_conflict: number } },
-    { doc: Partial<EntryDocument>; upsert?: EntryDocument; _source: false },
-  ] {
-    const { change, now, by, createAs, reference } = write;
-    const upsert: EntryDocument | undefined = createAs && {
-      slug: createAs.slug,
-      reference_type: reference.type,
-      reference_id: reference.id,
-      values: change.values ?? {},
-      stages: change.stages ?? {},
-      created_at: now,
-      updated_at: now,
-      updated_by: by,
-    };
+  ): Promise<
+    | [{ update: BulkTarget & EntryVersionQuery }, { doc: Partial<EntryDocument>; _source: false }]
+    | [{ create: BulkTarget }, EntryDocument]
+    | null
+  > {
+    const { id, change, now, by, createAs, reference } = write;
+    const routing = routingOf(reference);
+    const version =
+      this.versions.get(id) ??
+      (await readVersion(this.client, this.index, id, routing, this.versions));
+    const target = { _index: this.index, _id: id, routing };
+    if (version === null) {
+      if (!createAs) return null;
+      return [{ create: target }, newEntryDocument(createAs.slug, write, now, now, by, change)];
+    }
     return [
-      {
-        update: {
-          _index: this.index,
-          _id: write.id,
-          routing: routingOf(reference),
-          retry_on_conflict: RETRY_ON_CONFLICT,
-        },
-      },
-      {
-        doc: { ...change, updated_at: now, updated_by: by },
-        ...(upsert ? { upsert } : {}),
-        _source: false,
-      },
+      { update: { ...target, if_seq_no: version.seqNo, if_primary_term: version.primaryTerm } },
+      { doc: { ...change, updated_at: now, updated_by: by }, _source: false },
     ];
+  }
+
+  /** Remembers the version a write of `id` left (from a bulk item), for the next write. */
+  written(id: string, item: { _seq_no?: number; _primary_term?: number }): void {
+    this.versions.remember(id, item);
   }
 
   /** Deletes one entry; false if there was none. */
@@ -252,6 +230,7 @@ export class EntryStore {
     reference: Reference;
     refresh: RefreshPolicy;
   }): Promise<boolean> {
+    this.versions.forget(id);
     const result = await elasticsearchCall(() =>
       this.client.delete(
         { index: this.index, id, routing: routingOf(reference), refresh },
@@ -296,7 +275,7 @@ export class EntryStore {
       updated_by: by,
     };
     try {
-      await this.client.create<EntryDocument>(
+      const created = await this.client.create<EntryDocument>(
         {
           index: this.index,
           id,
@@ -307,6 +286,7 @@ export class EntryStore {
         // A create retried after a gateway error that hid its success would answer 409.
         { maxRetries: 0 },
       );
+      this.versions.remember(id, created);
     } catch (error) {
       // The id is new (random), so a 409 can only be this create itself: Elasticsearch re-runs
       // a write on the new primary when the old one fails mid-request, and the new primary
@@ -323,6 +303,213 @@ export class EntryStore {
       throw fromElasticsearchError(error);
     }
     return { id, document };
+  }
+}
+
+/** The version of an entry a compare-and-set write names. */
+interface EntryVersion {
+  seqNo: number;
+  primaryTerm: number;
+}
+
+/** Versions of entries this process wrote or read last, bounded (oldest forgotten first). */
+class KnownVersions {
+  readonly #versions = new Map<string, EntryVersion>();
+
+  get(id: string): EntryVersion | undefined {
+    return this.#versions.get(id);
+  }
+
+  remember(id: string, written: { _seq_no?: number; _primary_term?: number }): void {
+    if (written._seq_no === undefined || written._primary_term === undefined) return;
+    this.#versions.delete(id);
+    this.#versions.set(id, { seqNo: written._seq_no, primaryTerm: written._primary_term });
+    if (this.#versions.size > MAX_KNOWN_VERSIONS) {
+      const oldest = this.#versions.keys().next();
+      if (!oldest.done) this.#versions.delete(oldest.value);
+    }
+  }
+
+  forget(id: string): void {
+    this.#versions.delete(id);
+  }
+}
+
+/** The target of a `_bulk` line. */
+interface BulkTarget {
+  _index: string;
+  _id: string;
+  routing: string;
+}
+
+/** A compare-and-set condition. */
+interface EntryVersionQuery {
+  if_seq_no: number;
+  if_primary_term: number;
+}
+
+interface QueuedWrite extends EntryWrite {
+  refresh: RefreshPolicy;
+  resolve: (applied: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The strongest refresh any of the writes asked for. */
+function strongestRefresh(writes: QueuedWrite[]): RefreshPolicy {
+  if (writes.some((write) => write.refresh === true)) return true;
+  return writes.some((write) => write.refresh === "wait_for") ? "wait_for" : false;
+}
+
+/** The document of an entry a write creates. */
+function newEntryDocument(
+  slug: string,
+  write: EntryWrite,
+  createdAt: string,
+  updatedAt: string,
+  by: Actor,
+  change: EntryChange,
+): EntryDocument {
+  return {
+    slug,
+    reference_type: write.reference.type,
+    reference_id: write.reference.id,
+    values: change.values ?? {},
+    stages: change.stages ?? {},
+    created_at: createdAt,
+    updated_at: updatedAt,
+    updated_by: by,
+  };
+}
+
+/** An entry's current version (a realtime read, remembered), or null when there is no such entry. */
+async function readVersion(
+  client: Client,
+  index: string,
+  id: string,
+  routing: string,
+  versions: KnownVersions,
+): Promise<EntryVersion | null> {
+  const found = await elasticsearchCall(() =>
+    client.get({ index, id, routing, _source: false }, { ignore: [404] }),
+  );
+  if (!found.found) return null;
+  versions.remember(id, found);
+  return versions.get(id) ?? null;
+}
+
+/**
+ * Compare-and-set writes of entries. Changes of one entry that arrive while a write of it is
+ * under way wait for it, then go out together as one write (in arrival order, so a later
+ * value of a field wins): a hundred widgets saving at once cost a few writes, not a hundred
+ * rounds of conflicts.
+ */
+export class EntryWriter {
+  private readonly client: Client;
+  private readonly index: string;
+  private readonly versions: KnownVersions;
+  private readonly queues = new Map<string, QueuedWrite[]>();
+
+  constructor(client: Client, index: string, versions: KnownVersions) {
+    this.client = client;
+    this.index = index;
+    this.versions = versions;
+  }
+
+  /** Applies a change to an entry; false when the entry is missing and `createAs` is not given. */
+  applyChange(write: EntryWrite & { refresh: RefreshPolicy }): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const queued = this.queues.get(write.id);
+      if (queued) {
+        queued.push({ ...write, resolve, reject });
+        return;
+      }
+      this.queues.set(write.id, [{ ...write, resolve, reject }]);
+      void this.drain(write.id);
+    });
+  }
+
+  private async drain(id: string): Promise<void> {
+    for (;;) {
+      const group = this.queues.get(id)?.splice(0) ?? [];
+      if (group.length === 0) {
+        this.queues.delete(id);
+        return;
+      }
+      try {
+        const applied = await this.commit(group);
+        for (const write of group) write.resolve(applied);
+      } catch (error) {
+        for (const write of group) write.reject(error);
+      }
+    }
+  }
+
+  /** Writes the merged changes of `group` (one entry) with compare-and-set. */
+  private async commit(group: QueuedWrite[]): Promise<boolean> {
+    const first = group[0] as QueuedWrite;
+    const last = group.at(-1) as QueuedWrite;
+    const { id, reference } = first;
+    const createAs = group.find((write) => write.createAs)?.createAs;
+    const values = Object.assign({}, ...group.map((write) => write.change.values));
+    const stages = Object.assign({}, ...group.map((write) => write.change.stages));
+    const change: EntryChange = {
+      ...(group.some((write) => write.change.values) ? { values } : {}),
+      ...(group.some((write) => write.change.stages) ? { stages } : {}),
+    };
+    const routing = routingOf(reference);
+    const refresh = strongestRefresh(group);
+    for (let attempt = 1; ; attempt++) {
+      const version =
+        this.versions.get(id) ??
+        (await readVersion(this.client, this.index, id, routing, this.versions));
+      try {
+        if (version === null) {
+          if (!createAs) return false;
+          const document = newEntryDocument(
+            createAs.slug,
+            first,
+            first.now,
+            last.now,
+            last.by,
+            change,
+          );
+          // Sent once: a create sent again after its first attempt was stored would conflict.
+          const created = await this.client.create<EntryDocument>(
+            { index: this.index, id, routing, refresh, document },
+            { maxRetries: 0 },
+          );
+          this.versions.remember(id, created);
+        } else {
+          const updated = await this.client.update<EntryDocument, Partial<EntryDocument>>({
+            index: this.index,
+            id,
+            routing,
+            refresh,
+            if_seq_no: version.seqNo,
+            if_primary_term: version.primaryTerm,
+            _source: false,
+            doc: { ...change, updated_at: last.now, updated_by: last.by },
+          });
+          this.versions.remember(id, updated);
+        }
+        return true;
+      } catch (error) {
+        this.versions.forget(id);
+        const status = responseStatus(error);
+        const type = responseErrorType(error);
+        // Changed (or created, or deleted) by someone else since the version was read: read
+        // it again. A write that conflicts with its own earlier attempt (sent again by the
+        // transport after a broken connection) is applied again over it, which is the same.
+        const changedMeanwhile =
+          (status === 409 && type === "version_conflict_engine_exception") ||
+          isMissingEntry(status, type);
+        if (!changedMeanwhile) throw fromElasticsearchError(error);
+        if (attempt >= MAX_WRITE_ATTEMPTS) {
+          throw new CrmError("conflict", "The record was changed concurrently, try again");
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_PAUSE_MS));
+      }
+    }
   }
 }
 

@@ -306,8 +306,10 @@ export class HistoryStore {
     records: HistoryDocument[],
     refresh: RefreshPolicy,
   ): Promise<boolean> {
+    const entryLines = await entries.entryLines(write);
+    if (!entryLines) return false;
     const operations = [
-      ...entries.updateLines(write),
+      ...entryLines,
       ...records.flatMap((record) => this.lines({ record, op: "create" })),
     ];
     let items: estypes.BulkResponse["items"];
@@ -323,18 +325,21 @@ export class HistoryStore {
       // Nothing (refused before it ran) or all of it (answer lost): the caller's resend settles it.
       throw fromElasticsearchError(error);
     }
-    const update = items[0]?.update;
+    // The entry's line is a compare-and-set update, or the create of a missing entry.
+    const update = items[0]?.update ?? items[0]?.create;
     if (!update) throw new CrmError("internal", "Something went wrong");
     const created = records.filter((_record, index) => items[index + 1]?.create?.status === 201);
     if (update.error) {
-      if (isMissingEntry(update.status, update.error.type)) {
+      const missing = isMissingEntry(update.status, update.error.type);
+      if (missing && !write.createAs) {
         await this.withdraw(created);
         return false;
       }
       let applied: boolean;
       try {
-        // Only a lost race with other writers of the entry: the single update resends it.
-        if (update.error.type !== "version_conflict_engine_exception") {
+        // Only a lost race with other writers of the entry (changed, created or deleted since
+        // its version was read): the single write reads it again and resends.
+        if (update.error.type !== "version_conflict_engine_exception" && !missing) {
           throw bulkItemError(update.status, update.error.type);
         }
         applied = await entries.applyChange({ ...write, refresh });
@@ -347,6 +352,7 @@ export class HistoryStore {
         return false;
       }
     }
+    if (!update.error) entries.written(write.id, update);
     const failed: RecordWrite[] = [];
     const taken: HistoryDocument[] = [];
     records.forEach((record, index) => {

@@ -31,6 +31,11 @@ export interface CrmAdapterOptions {
   /** Refresh policy of writes; the default `wait_for` makes each write visible to the next search. */
   refresh?: RefreshPolicy;
   now?: () => Date;
+  /**
+   * Whether concurrent requests' changes of one entry may go out as one write (default true).
+   * Workers must say false: a request there may not settle with another request's I/O.
+   */
+  shareWrites?: boolean;
 }
 
 const DEFAULT_CACHE = { ttlMs: 60_000, maxEntries: 10_000 };
@@ -81,7 +86,7 @@ export function createCrmAdapter(options: CrmAdapterOptions): CrmAdapter {
   const cacheOptions = options.cache ?? DEFAULT_CACHE;
   const entities = new EntityStore(context, new TtlCache<string, CachedDefinition>(cacheOptions));
   const customers = new CustomerStore(context, new TtlCache<string, Customer>(cacheOptions));
-  const entries = new EntryStore(context);
+  const entries = new EntryStore(context, { shareWrites: options.shareWrites ?? true });
   const history = new HistoryStore(context);
   const deps = { entities, entries, history, now: context.now, refresh: context.refresh };
   const backOffice = new BackOfficeStore(context);
