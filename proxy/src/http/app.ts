@@ -14,6 +14,7 @@ import { notFound, onError } from "./errors.ts";
 import { allowedMethods } from "./middleware/allowed-methods.ts";
 import { bodySizeLimit } from "./middleware/body-limit.ts";
 import { corsAllowList } from "./middleware/cors.ts";
+import { requestDeadline } from "./middleware/deadline.ts";
 import { requireJsonBody } from "./middleware/json-body.ts";
 import {
   batchOperations,
@@ -92,9 +93,11 @@ export function createApp({
   }
 
   // One budget for every customer route (per customer, not per group), spent
-  // before the customer record is looked up or created.
+  // before the customer record is looked up or created. The deadline first, so
+  // it bounds the customer's resolution too.
   const customerGuards = (count: OperationCount) =>
     [
+      requestDeadline(config.elasticsearch.timeoutMs),
       sessionAuth(verify),
       customerRateLimit(limits.operations, count),
       customerRecord(adapter, limits.customerCreations, clientAddress),

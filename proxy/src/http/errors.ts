@@ -35,6 +35,10 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
  */
 export const onError: ErrorHandler = (error, c) => {
   if (error instanceof CrmError) return errorResponse(c, error);
+  // Hono middleware that can only throw HTTP errors (the request deadline) carry ours as cause.
+  if (error instanceof HTTPException && error.cause instanceof CrmError) {
+    return errorResponse(c, error.cause);
+  }
   if (error instanceof HTTPException) {
     const code = CODE_BY_STATUS[error.status];
     if (code) return errorResponse(c, new CrmError(code, error.message || code));
