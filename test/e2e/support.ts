@@ -15,6 +15,7 @@ import { type RunningDemo, startDemo } from "../../demo/server/demo.ts";
 import type { SeededCustomer } from "../../demo/server/seed.ts";
 import type { CrmAdapter } from "../../proxy/src/adapter/types.ts";
 import { createCrmServices } from "../../proxy/src/services.ts";
+import { chromiumLaunch } from "../support/chromium.ts";
 import { elasticsearchUrl, uniquePrefix } from "../support/elasticsearch.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -53,16 +54,7 @@ export async function startStack(name: string): Promise<E2eStack> {
     sitePort: 0,
     proxyPort: 0,
   });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunch);
   const services = createCrmServices({
     elasticsearch: { url: elasticsearchUrl() },
     indexPrefix: prefix,

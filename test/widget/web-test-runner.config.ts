@@ -20,6 +20,7 @@ import { deleteCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
 import { createCrmServices } from "../../proxy/src/services.ts";
 import { buildBundle } from "../../widget/bundle.ts";
+import { chromiumLaunch } from "../support/chromium.ts";
 import { signSession } from "../support/tokens.ts";
 import { buildFrameworkApps } from "./frameworks/build.ts";
 import { testEntities } from "./seed.ts";
@@ -206,16 +207,7 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
 }
 
 const launcher = chromeLauncher({
-  launchOptions: {
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  },
+  launchOptions: chromiumLaunch,
 });
 
 const config: TestRunnerConfig = {
