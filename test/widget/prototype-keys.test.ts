@@ -11,6 +11,7 @@ import {
   newSession,
   putEntity,
   runtimeFor,
+  screenshot,
   seed,
   shadowPart,
   uniqueSlug,
@@ -99,5 +100,6 @@ describe("keys named like Object.prototype's members", () => {
     const text = (entries.shadowRoot!.textContent ?? "").replace(/\s+/g, " ");
     expect(text).to.contain("Bob");
     expect(text).to.contain("Construction: Building");
+    await screenshot(entries, "prototype-keys-entries");
   });
 });
