@@ -45,6 +45,9 @@ export default defineConfig({
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup,
+          // A page that renders from the real proxy takes seconds on two loaded cores;
+          // vitest's default poll gives up after one.
+          expect: { poll: { timeout: 15_000 } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
