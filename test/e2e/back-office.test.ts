@@ -126,9 +126,7 @@ describe("the demo back office", () => {
     });
     await option.waitFor({ timeout: 15_000 });
     // The answer for "alice", not the newest customers listed before typing.
-    await expect
-      .poll(() => page.locator('crm-customer-search [role="option"]').count())
-      .toBe(1);
+    await expect.poll(() => page.locator('crm-customer-search [role="option"]').count()).toBe(1);
     // Her entry counts by entity (Sleep Log too when the test above filled it in).
     await expect(option.textContent()).resolves.toMatch(/entries: Deals 2, .*Weight Tracker 1/);
     await screenshot(page, "14-back-office-search");
