@@ -136,10 +136,11 @@ export async function checkCrmIndices(client: Client, indices: CrmIndices): Prom
 
 /**
  * The role the serving proxy's credential needs, and no more: no cluster
- * privilege; `read` (get, mget, search) and `index` (create, index, partial
- * update) on the CRM indices. It never creates or deletes an index, changes a
- * mapping or deletes a document. The same descriptor goes into an API key's
- * `role_descriptors` or a role of a user.
+ * privilege; `read` (get, mget, search), `index` (create, index, partial
+ * update) and `delete` (documents only: the back office deletes an entry, an
+ * entity and erases a customer) on the CRM indices. It never creates or
+ * deletes an index or changes a mapping. The same descriptor goes into an API
+ * key's `role_descriptors` or a role of a user.
  */
 export function proxyRole(indices: CrmIndices): estypes.SecurityRoleDescriptor {
   return {
@@ -147,7 +148,7 @@ export function proxyRole(indices: CrmIndices): estypes.SecurityRoleDescriptor {
     indices: [
       {
         names: crmIndexLayout(indices).map(({ index }) => index),
-        privileges: ["read", "index"],
+        privileges: ["read", "index", "delete"],
         allow_restricted_indices: false,
       },
     ],
