@@ -152,7 +152,7 @@ export const styles = [
       gap: 0.3em;
       justify-items: start;
     }
-    .pair.editing {
+    .pair.wide {
       grid-column: 1 / -1;
     }
     .value.empty {
@@ -222,6 +222,11 @@ export const styles = [
       border-bottom: 1px solid var(--_border);
       text-align: start;
       white-space: nowrap;
+    }
+    /* Who made a change can be long (a staff member's e-mail): it wraps, dates and values do not. */
+    .history td:last-child {
+      white-space: normal;
+      overflow-wrap: anywhere;
     }
     .history th {
       font-weight: 600;

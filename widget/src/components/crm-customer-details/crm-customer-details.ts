@@ -420,7 +420,9 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     const text = formatValue(field, value, this.locale);
     const controlId = `control-${this.idOf(key)}`;
     const history = this.histories.get(key);
-    return html`<div part="field" class="pair ${editor ? "editing" : ""}">
+    // Editing or showing its history, a field takes the whole row: the table needs the width.
+    const wide = editor || history !== undefined;
+    return html`<div part="field" class="pair ${wide ? "wide" : ""}">
       <dt part="field-label">
         ${editor ? html`<label for=${controlId}>${field.label}</label>` : field.label}
         ${
