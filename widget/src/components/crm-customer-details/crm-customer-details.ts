@@ -48,6 +48,10 @@ function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T
   return record && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
+/** Reads of an open history after a save, this far apart, until the save is in it. */
+const HISTORY_REREADS = 5;
+const HISTORY_REREAD_MS = 400;
+
 /** Records one history view shows (newest first). */
 const HISTORY_LIMIT = 20;
 
@@ -686,18 +690,20 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
       this.closeEdit(key);
       return;
     }
-    const saved = await this.write(key, () =>
-      this.client().run("setCrmField", {
+    let savedAt = "";
+    const saved = await this.write(key, async () => {
+      const result = await this.client().run("setCrmField", {
         slug: entity.slug,
         fieldKey: field.key,
         value: check.value,
         referenceId: this.customerId,
         ...(entry && entity.entriesPerReference === "many" ? { entryId: entry.id } : {}),
-      }),
-    );
+      });
+      savedAt = result.updatedAt ?? "";
+    });
     if (saved) {
       this.closeEdit(key);
-      this.refreshHistory(key);
+      void this.refreshHistory(key, savedAt);
     }
   }
 
@@ -799,15 +805,26 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     { entity: EntityDefinition; entry: CrmEntry; field: FieldDefinition }
   >();
 
-  private refreshHistory(key: string): void {
-    if (this.histories.has(key)) void this.readHistory(key);
+  /**
+   * Reads an open history again after a save. History is searched, so a record becomes
+   * visible at the history index's next refresh (a fraction of a second, and the write does
+   * not wait for it): until the newest record is the save at `savedAt`, read again shortly.
+   */
+  private async refreshHistory(key: string, savedAt: string): Promise<void> {
+    for (let attempt = 0; attempt < HISTORY_REREADS && this.histories.has(key); attempt++) {
+      if (attempt > 0) await new Promise((done) => setTimeout(done, HISTORY_REREAD_MS));
+      const view = await this.readHistory(key);
+      const newest = view instanceof Error ? undefined : view?.points[0]?.at;
+      if (!savedAt || !view || view instanceof Error || (newest && newest >= savedAt)) return;
+    }
   }
 
-  private async readHistory(key: string): Promise<void> {
+  private async readHistory(key: string): Promise<FieldHistoryView | Error | undefined> {
     const read = this.historyReads.get(key);
     if (!read) return;
     const { entity, entry, field } = read;
-    this.histories = new Map(this.histories).set(key, null);
+    // Opening shows "Loading…"; a re-read keeps showing the records it will replace.
+    if (!this.histories.get(key)) this.histories = new Map(this.histories).set(key, null);
     let view: FieldHistoryView | Error;
     try {
       const history = await this.client().run("getCrmFieldHistory", {
@@ -824,6 +841,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     }
     // Closed meanwhile: stays closed.
     if (this.histories.has(key)) this.histories = new Map(this.histories).set(key, view);
+    return view;
   }
 
   private async exportData(): Promise<void> {

@@ -60,7 +60,7 @@ function namesOf(runtime: CrmRuntime): Promise<Record<string, string>> {
  * @tagname crm-customer-search
  * @summary Finds a customer by subject or id and shows them in Customer Details.
  *
- * @event {CrmCustomerSelectEvent} crm-customer-select - A customer was chosen; `detail: { customer }` (id, subject, issuer, createdAt, entry counts by slug).
+ * @event {CustomEvent} crm-customer-select - A customer was chosen; `detail: { customer }` (id, subject, issuer, createdAt, entry counts by slug).
  * @event {CrmLoadErrorEvent} crm-load-error - A search failed; the popup shows the error with a retry button.
  *
  * @csspart label - The visible label.
