@@ -70,10 +70,15 @@ const eventTypes = ["CrmChangeEvent", "CrmSaveEvent", "CrmSaveErrorEvent", "CrmL
 function imports(elements: Element[]): string {
   return [
     `import type { ${eventTypes.join(", ")} } from "./components/events.js";`,
-    ...elements.map(
-      (element) =>
-        `import type { ${element.className} } from "./components/${element.tag}/${element.tag}.js";`,
-    ),
+    // A named event type of one component's own (a back office event) comes from its
+    // module; `CustomEvent<…>` is the DOM's.
+    ...elements.map((element) => {
+      const own = element.events
+        .map((event) => event.type)
+        .filter((type) => /^Crm\w+$/.test(type) && !eventTypes.includes(type));
+      const names = [...new Set([element.className, ...own])].join(", ");
+      return `import type { ${names} } from "./components/${element.tag}/${element.tag}.js";`;
+    }),
   ].join("\n");
 }
 
