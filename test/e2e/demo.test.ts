@@ -70,6 +70,10 @@ describe("the demo site", () => {
     await page.locator("crm-form #field-notes").fill("Walked to work every day.");
     await page.getByRole("button", { name: "Save check-in" }).click();
     await page.locator('crm-form [part="form-status"]', { hasText: /^Saved$/ }).waitFor();
+    // The chart beside the form draws the check-in from the save: no reload, no refresh wait.
+    await expect
+      .poll(() => page.locator("crm-field-history circle.point").last().getAttribute("aria-label"))
+      .toMatch(/: 83\.1 kg$/);
 
     // The page records the check-in's date after the save; wait until Elasticsearch has it.
     const today = await page.evaluate(() => {
