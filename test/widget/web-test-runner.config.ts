@@ -102,9 +102,11 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
       });
       const { client, indices } = services;
       adapter = services.adapter;
-      adapterAt = (at) => createCrmAdapter({ client, indices, now: () => new Date(at) });
+      // No refresh wait per seeded change: a seed ends by making history searchable once.
+      adapterAt = (at) =>
+        createCrmAdapter({ client, indices, refresh: false, now: () => new Date(at) });
       searchable = async () => {
-        await client.indices.refresh({ index: indices.history });
+        await client.indices.refresh({ index: [indices.entries, indices.history] });
       };
       closeClient = async () => {
         // By name: Elasticsearch refuses wildcard deletes by default.
@@ -181,7 +183,8 @@ function crmPlugin(launcher: ChromeLauncher): TestRunnerPlugin {
             results.push(await adapter.createCrmEntry({ ...call.args, ...reference } as never));
           }
         }
-        // Seeded history is searchable before the page reads it (writes do not wait for that).
+        // Seeded entries and history are searchable before the page reads them (seeds at a
+        // time do not wait for that).
         await searchable?.();
         return results;
       }

@@ -183,10 +183,15 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
   /**
    * One-entry entities are only ever read by id (realtime GET/mget), so their
    * writes need not wait for a refresh; many-entry entities are found by
-   * search, so their writes wait until searches see them.
+   * search, so their writes wait until searches see them. A change with
+   * history records (`recorded`) by staff or a backend caller waits too: the
+   * back office and scripts search the history right after; a customer's page
+   * shows its own save from its cache, so the customer's write does not wait.
    */
-  const refreshFor = (entity: EntityDefinition): RefreshPolicy =>
-    entity.entriesPerReference === "one" ? false : deps.refresh;
+  const refreshFor = (entity: EntityDefinition, recorded = false): RefreshPolicy =>
+    entity.entriesPerReference === "one" && !(recorded && caller.kind !== "customer")
+      ? false
+      : deps.refresh;
 
   /**
    * A one-entry entity's entry is created by its first write; a many-entry
@@ -212,7 +217,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       createAs: entity.entriesPerReference === "one" ? { slug: entity.slug } : undefined,
       by: actorOf(caller),
     };
-    const refresh = refreshFor(entity);
+    const refresh = refreshFor(entity, records.length > 0);
     const applied =
       records.length > 0
         ? await history.apply(entries, entryWrite, records, refresh)
@@ -336,7 +341,7 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
         // and is retrying): recording it again is a no-op when the record exists.
         await history.record(
           [stageRecord(change(id, entity, reference, current.entered_at), pipeline.key, a.stage)],
-          refreshFor(entity),
+          refreshFor(entity, true),
         );
         return {
           slug: entity.slug,
