@@ -2,7 +2,6 @@ import { html, nothing, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
 import { live } from "lit/directives/live.js";
 import { repeat } from "lit/directives/repeat.js";
-import { styleMap } from "lit/directives/style-map.js";
 import type { CrmErrorBody, EntityDefinition, FieldType, StageStatus } from "#domain/browser";
 // The entity model's own module: the server entry (`#domain`) re-exports everything.
 import { FIELD_TYPES, STAGE_STATUSES } from "#domain/entity";
@@ -33,6 +32,7 @@ import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import "../crm-entity-preview/crm-entity-preview.ts";
 import { defineElement } from "../define.ts";
+import { colorStyle } from "../format.ts";
 import { theme } from "../theme.styles.ts";
 import { styles } from "./crm-entity-editor.styles.ts";
 
@@ -992,7 +992,7 @@ export class CrmEntityEditor extends CrmDataElement<
                   ${this.renderHandle(list, stage, stageIndex, pipeline.stages.length)}
                   <span
                     class="swatch"
-                    style=${styleMap({ "--_swatch": stage.color || null })}
+                    .style=${colorStyle("--_swatch", stage.color)}
                     aria-hidden="true"
                   ></span>
                   <span class="item-title">${stageIndex + 1}. ${stage.label || "New stage"}</span>
