@@ -33,6 +33,22 @@ export interface EntityDefinitions {
   ): Promise<{ slug: string; deletedEntries: number }>;
 }
 
+const byRuntime = new WeakMap<CrmRuntime, EntityDefinitions>();
+
+/**
+ * The settings components' definitions when none is given: the runtime's
+ * (`runtimeEntityDefinitions`), made once per runtime, so the list and the
+ * editor of one page share one staff token.
+ */
+export function entityDefinitionsOf(runtime: CrmRuntime): EntityDefinitions {
+  let client = byRuntime.get(runtime);
+  if (!client) {
+    client = runtimeEntityDefinitions(runtime);
+    byRuntime.set(runtime, client);
+  }
+  return client;
+}
+
 /**
  * Entity definitions through the proxy's `/v1/staff/entities` routes, with the
  * runtime's proxy URL, `fetch` and staff token (changes need the admin role).

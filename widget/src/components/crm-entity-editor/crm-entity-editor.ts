@@ -5,10 +5,7 @@ import { repeat } from "lit/directives/repeat.js";
 import type { CrmErrorBody, EntityDefinition, FieldType, StageStatus } from "#domain/browser";
 // The entity model's own module: the server entry (`#domain`) re-exports everything.
 import { FIELD_TYPES, STAGE_STATUSES } from "#domain/entity";
-import {
-  type EntityDefinitions,
-  runtimeEntityDefinitions,
-} from "../../back-office/entity-client.ts";
+import { type EntityDefinitions, entityDefinitionsOf } from "../../back-office/entity-client.ts";
 import {
   blankEntity,
   blankField,
@@ -73,8 +70,6 @@ interface Item {
   uid: number;
   label: string;
 }
-
-const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
 
 /**
  * `repeat` keyed by uid (reordering moves an item's inputs, and focus, with
@@ -209,13 +204,7 @@ export class CrmEntityEditor extends CrmDataElement<
   }
 
   private definitionsOf(runtime: CrmRuntime): EntityDefinitions {
-    if (this.client) return this.client;
-    let client = clients.get(runtime);
-    if (!client) {
-      client = runtimeEntityDefinitions(runtime);
-      clients.set(runtime, client);
-    }
-    return client;
+    return this.client ?? entityDefinitionsOf(runtime);
   }
 
   /**

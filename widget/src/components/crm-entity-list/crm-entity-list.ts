@@ -1,10 +1,7 @@
 import { css, html, type nothing, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
 import type { EntityDefinition } from "#domain/browser";
-import {
-  type EntityDefinitions,
-  runtimeEntityDefinitions,
-} from "../../back-office/entity-client.ts";
+import { type EntityDefinitions, entityDefinitionsOf } from "../../back-office/entity-client.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import type { CrmEntityEditor } from "../crm-entity-editor/crm-entity-editor.ts";
@@ -15,8 +12,6 @@ import { theme } from "../theme.styles.ts";
 export interface CrmEntitySelectDetail {
   slug: string;
 }
-
-const clients = new WeakMap<CrmRuntime, EntityDefinitions>();
 
 /**
  * The entities of the CRM settings, to pick one for editing or start a new
@@ -155,13 +150,7 @@ export class CrmEntityList extends CrmDataElement<
   }
 
   private definitionsOf(runtime: CrmRuntime): EntityDefinitions {
-    if (this.client) return this.client;
-    let client = clients.get(runtime);
-    if (!client) {
-      client = runtimeEntityDefinitions(runtime);
-      clients.set(runtime, client);
-    }
-    return client;
+    return this.client ?? entityDefinitionsOf(runtime);
   }
 
   /** Chooses an entity (or a new one, with `""`), opening it in the `for` editor. */
