@@ -43,6 +43,14 @@ function table(title: string, headers: string[], rows: string[][]): string {
   ].join("\n");
 }
 
+/** The tables that list names with a description, in the order the reference shows them. */
+const NAMED_TABLES = [
+  ["Events", "Event", "events"],
+  ["Slots", "Slot", "slots"],
+  ["CSS parts", "Part", "cssParts"],
+  ["CSS custom properties", "Property", "cssProperties"],
+] as const;
+
 export function componentReference(manifest: Manifest): string {
   const elements = manifest.modules
     .flatMap((module) => module.declarations ?? [])
@@ -65,25 +73,12 @@ export function componentReference(manifest: Manifest): string {
             a.description ?? "",
           ]),
         ),
-        table(
-          "Events",
-          ["Event", "Description"],
-          (element.events ?? []).map((e) => [`\`${e.name}\``, e.description ?? ""]),
-        ),
-        table(
-          "Slots",
-          ["Slot", "Description"],
-          (element.slots ?? []).map((s) => [`\`${s.name}\``, s.description ?? ""]),
-        ),
-        table(
-          "CSS parts",
-          ["Part", "Description"],
-          (element.cssParts ?? []).map((p) => [`\`${p.name}\``, p.description ?? ""]),
-        ),
-        table(
-          "CSS custom properties",
-          ["Property", "Description"],
-          (element.cssProperties ?? []).map((p) => [`\`${p.name}\``, p.description ?? ""]),
+        ...NAMED_TABLES.map(([title, heading, list]) =>
+          table(
+            title,
+            [heading, "Description"],
+            (element[list] ?? []).map((n) => [`\`${n.name}\``, n.description ?? ""]),
+          ),
         ),
       ]
         .filter((part) => part !== "")
