@@ -1,20 +1,9 @@
-// The back office's one script. The widgets call this provider whenever they need a
-// staff token: the site's backend issues it for the signed-in staff member, so the page
-// never holds a credential of its own (and never the proxy's ADMIN_TOKEN).
+// The back office's own script. The widgets call this provider whenever they need a
+// staff token: the site's backend issues it for the signed-in staff member (site.js asks
+// it), so the page never holds a credential of its own (and never the proxy's ADMIN_TOKEN).
 import { configure } from "/crm-widgets.js";
 
-configure({
-  staffTokenProvider: async () => {
-    const response = await fetch("/staff-token", { headers: { accept: "application/json" } });
-    if (response.status === 401) {
-      window.location.assign("/staff/sign-in");
-      throw new Error("Signed out");
-    }
-    if (!response.ok) throw new Error(`The site answered ${response.status}`);
-    const { token } = await response.json();
-    return token;
-  },
-});
+configure({ staffTokenProvider: () => window.demoToken("/staff-token", "/staff/sign-in") });
 
 // The search shows the chosen customer in the details itself (its `for` attribute); the page
 // only puts the choice in the address, so a reload or a shared link opens the same customer.

@@ -141,6 +141,27 @@ function navHtml(links: readonly NavLink[], current: string | undefined): string
     .join("\n");
 }
 
+/** A sign-in form listing who one may sign in as (the demo checks no password): a button each. */
+function signInFormHtml(
+  action: string,
+  people: readonly { subject: string; name: string; label: string }[],
+): string {
+  const buttons = people.map(
+    ({ subject, name, label }) =>
+      `<li><button class="customer" type="submit" name="subject" value="${escapeHtml(subject)}">` +
+      `<span class="avatar" aria-hidden="true">${escapeHtml(name.slice(0, 1))}</span>` +
+      `<span><strong>${escapeHtml(label)}</strong><small>${escapeHtml(subject)}</small></span>` +
+      "</button></li>",
+  );
+  return [
+    `<form method="post" action="${escapeHtml(action)}">`,
+    '<ul class="customers">',
+    ...buttons,
+    "</ul>",
+    "</form>",
+  ].join("\n");
+}
+
 const readLayout = (file: string) => readFile(join(layoutDir, file), "utf8");
 
 /** A page's own content (`demo/public/<file>`, its `<main>` and scripts) in the frame of its kind. */
@@ -214,38 +235,6 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
 
   app.get("/", async (c) => c.redirect((await signedIn(c)) ? "/progress" : "/sign-in"));
 
-  app.get("/sign-in", (c) =>
-    page(c, "plain", "sign-in.html", {
-      title: "Sign in",
-      customersHtml: customers
-        .map(
-          (customer) =>
-            `<li><button class="customer" type="submit" name="subject" value="${escapeHtml(customer.subject)}">` +
-            `<span class="avatar" aria-hidden="true">${escapeHtml(customer.name.slice(0, 1))}</span>` +
-            `<span><strong>${escapeHtml(customer.name)}</strong><small>${escapeHtml(customer.subject)}</small></span>` +
-            "</button></li>",
-        )
-        .join("\n"),
-    }),
-  );
-
-  app.post("/sign-in", async (c) => {
-    const form = await c.req.parseBody();
-    const customer = typeof form.subject === "string" ? bySubject.get(form.subject) : undefined;
-    if (!customer) return c.redirect("/sign-in");
-    await setSignedCookie(c, SESSION_COOKIE, customer.subject, cookieSecret, {
-      path: "/",
-      httpOnly: true,
-      sameSite: "Lax",
-    });
-    return c.redirect("/progress", 303);
-  });
-
-  app.post("/sign-out", (c) => {
-    deleteCookie(c, SESSION_COOKIE, { path: "/" });
-    return c.redirect("/sign-in", 303);
-  });
-
   for (const { path, file, title } of CUSTOMER_PAGES) {
     app.get(path, async (c) => {
       const customer = await signedIn(c);
@@ -259,35 +248,51 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     });
   }
 
-  app.get("/staff/sign-in", (c) =>
-    page(c, "plain", "staff-sign-in.html", {
+  // Customers and staff sign in the same way, each kind with its own cookie and pages.
+  const signIns = [
+    {
+      path: "/sign-in",
+      file: "sign-in.html",
+      title: "Sign in",
+      cookie: SESSION_COOKIE,
+      home: "/progress",
+      signOutPath: "/sign-out",
+      people: customers.map(({ subject, name }) => ({ subject, name, label: name })),
+    },
+    {
+      path: "/staff/sign-in",
+      file: "staff-sign-in.html",
       title: "Staff sign-in",
-      staffHtml: DEMO_STAFF.map(
-        (member) =>
-          `<li><button class="customer" type="submit" name="subject" value="${escapeHtml(member.subject)}">` +
-          `<span class="avatar" aria-hidden="true">${escapeHtml(member.name.slice(0, 1))}</span>` +
-          `<span><strong>${escapeHtml(member.name)} · ${escapeHtml(member.role)}</strong><small>${escapeHtml(member.subject)}</small></span>` +
-          "</button></li>",
-      ).join("\n"),
-    }),
-  );
+      cookie: STAFF_COOKIE,
+      home: "/back-office",
+      signOutPath: "/staff/sign-out",
+      people: DEMO_STAFF.map(({ subject, name, role }) => ({
+        subject,
+        name,
+        label: `${name} · ${role}`,
+      })),
+    },
+  ];
+  for (const { path, file, title, cookie, home, signOutPath, people } of signIns) {
+    app.get(path, (c) => page(c, "plain", file, { title, formHtml: signInFormHtml(path, people) }));
 
-  app.post("/staff/sign-in", async (c) => {
-    const form = await c.req.parseBody();
-    const member = DEMO_STAFF.find((candidate) => candidate.subject === form.subject);
-    if (!member) return c.redirect("/staff/sign-in", 303);
-    await setSignedCookie(c, STAFF_COOKIE, member.subject, cookieSecret, {
-      path: "/",
-      httpOnly: true,
-      sameSite: "Lax",
+    app.post(path, async (c) => {
+      const form = await c.req.parseBody();
+      const person = people.find((candidate) => candidate.subject === form.subject);
+      if (!person) return c.redirect(path, 303);
+      await setSignedCookie(c, cookie, person.subject, cookieSecret, {
+        path: "/",
+        httpOnly: true,
+        sameSite: "Lax",
+      });
+      return c.redirect(home, 303);
     });
-    return c.redirect("/back-office", 303);
-  });
 
-  app.post("/staff/sign-out", (c) => {
-    deleteCookie(c, STAFF_COOKIE, { path: "/" });
-    return c.redirect("/staff/sign-in", 303);
-  });
+    app.post(signOutPath, (c) => {
+      deleteCookie(c, cookie, { path: "/" });
+      return c.redirect(path, 303);
+    });
+  }
 
   // The back office page holds no credential: its widgets ask /staff-token for a
   // short-lived staff token of the signed-in staff member.
@@ -317,20 +322,33 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     });
   });
 
+  /** A token signed with the session keys, answered with its lifetime: what the pages' providers ask for. */
+  async function tokenAnswer(
+    c: Context,
+    token: { typ: string; audience: string; subject: string; seconds: number; claims?: object },
+  ) {
+    const signed = await new SignJWT({ ...token.claims })
+      .setProtectedHeader({ alg: "HS256", typ: token.typ })
+      .setIssuer(settings.issuer)
+      .setAudience(token.audience)
+      .setSubject(token.subject)
+      .setIssuedAt()
+      .setExpirationTime(`${token.seconds}s`)
+      .sign(sessionKey);
+    return c.json({ token: signed, expiresIn: token.seconds });
+  }
+
   /** What a real site's backend provides: a token for the signed-in visitor, and nothing else. */
   app.get("/session-token", async (c) => {
     c.header("Cache-Control", "no-store");
     const customer = await signedIn(c);
     if (!customer) return c.json({ error: "Not signed in" }, 401);
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setIssuer(settings.issuer)
-      .setAudience(settings.audience)
-      .setSubject(customer.subject)
-      .setIssuedAt()
-      .setExpirationTime(`${SESSION_TOKEN_SECONDS}s`)
-      .sign(sessionKey);
-    return c.json({ token, expiresIn: SESSION_TOKEN_SECONDS });
+    return tokenAnswer(c, {
+      typ: "JWT",
+      audience: settings.audience,
+      subject: customer.subject,
+      seconds: SESSION_TOKEN_SECONDS,
+    });
   });
 
   /** A staff token for the signed-in staff member: the same keys, its own type and audience. */
@@ -338,15 +356,13 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     c.header("Cache-Control", "no-store");
     const member = await staffSignedIn(c);
     if (!member) return c.json({ error: "Not signed in as staff" }, 401);
-    const token = await new SignJWT({ role: member.role })
-      .setProtectedHeader({ alg: "HS256", typ: "staff+jwt" })
-      .setIssuer(settings.issuer)
-      .setAudience(settings.staffAudience)
-      .setSubject(member.subject)
-      .setIssuedAt()
-      .setExpirationTime(`${STAFF_TOKEN_SECONDS}s`)
-      .sign(sessionKey);
-    return c.json({ token, expiresIn: STAFF_TOKEN_SECONDS });
+    return tokenAnswer(c, {
+      typ: "staff+jwt",
+      audience: settings.staffAudience,
+      subject: member.subject,
+      seconds: STAFF_TOKEN_SECONDS,
+      claims: { role: member.role },
+    });
   });
 
   // The widget bundles as the build lays them out: the core, the back office script, and the
