@@ -154,3 +154,30 @@ export const historyDealsEntity = {
     field.key === "amount" ? { ...field, history: true } : field,
   ),
 } satisfies EntityDefinitionInput;
+
+/**
+ * Keys named like Object.prototype's members: `constructor` is a valid field, pipeline and
+ * stage key (the one such name keys allow), beside an ordinary field. A lookup by key must
+ * find what is stored, or nothing, never what every object inherits.
+ */
+export function oddKeysEntity(slug = "odd-keys") {
+  return {
+    slug,
+    name: "Odd keys",
+    fields: [
+      { key: "nickname", label: "Nickname", type: "text", customerAccess: "write" },
+      { key: "constructor", label: "Builder", type: "text", customerAccess: "write" },
+    ],
+    pipelines: [
+      {
+        key: "constructor",
+        label: "Construction",
+        customerCanMove: true,
+        stages: [
+          { key: "planned", label: "Planned" },
+          { key: "constructor", label: "Building" },
+        ],
+      },
+    ],
+  } satisfies EntityDefinitionInput;
+}

@@ -1,11 +1,11 @@
 import { expect } from "@open-wc/testing";
 import { html } from "lit";
-import type { EntityDefinitionInput } from "#domain";
 import "../../widget/src/components/crm-entries/crm-entries.ts";
 import "../../widget/src/components/crm-field/crm-field.ts";
 import "../../widget/src/components/crm-form/crm-form.ts";
 import type { CrmForm } from "../../widget/src/components/crm-form/crm-form.ts";
 import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
+import { oddKeysEntity } from "../support/entities.ts";
 import {
   mount,
   newSession,
@@ -18,39 +18,16 @@ import {
 } from "./support.ts";
 
 /**
- * `constructor` is a valid field, pipeline and stage key, and the one name of
- * Object.prototype that keys allow: a widget looking it up in an entry's
- * values must find what is stored (or nothing), never "function Object()".
+ * A widget looking up the key `constructor` in an entry's values, fields or
+ * stages must find what is stored (or nothing), never "function Object()".
  */
-function oddKeys(slug: string): EntityDefinitionInput {
-  return {
-    slug,
-    name: "Odd keys",
-    fields: [
-      { key: "nickname", label: "Nickname", type: "text", customerAccess: "write" },
-      { key: "constructor", label: "Builder", type: "text", customerAccess: "write" },
-    ],
-    pipelines: [
-      {
-        key: "constructor",
-        label: "Construction",
-        customerCanMove: true,
-        stages: [
-          { key: "planned", label: "Planned" },
-          { key: "constructor", label: "Building" },
-        ],
-      },
-    ],
-  };
-}
-
 const INHERITED_TEXT = /function|native code|\[object/i;
 
 describe("keys named like Object.prototype's members", () => {
   it("an entry without a value for `constructor` shows it empty in crm-entries, crm-form and crm-field", async () => {
     const session = await newSession("prototype-keys-empty");
     const slug = uniqueSlug("odd-keys");
-    await putEntity(session, oddKeys(slug));
+    await putEntity(session, oddKeysEntity(slug));
     await seed(session, [
       { op: "setCrmField", args: { slug, fieldKey: "nickname", value: "Ada" } },
     ]);
@@ -89,7 +66,7 @@ describe("keys named like Object.prototype's members", () => {
   it("a stored value of `constructor` and a move to the stage `constructor` show as themselves", async () => {
     const session = await newSession("prototype-keys-set");
     const slug = uniqueSlug("odd-keys");
-    await putEntity(session, oddKeys(slug));
+    await putEntity(session, oddKeysEntity(slug));
     await seed(session, [
       { op: "setCrmField", args: { slug, fieldKey: "constructor", value: "Bob" } },
       { op: "setCrmStage", args: { slug, pipeline: "constructor", stage: "constructor" } },

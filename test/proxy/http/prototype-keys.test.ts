@@ -7,29 +7,10 @@
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue, CrmStageValue, EntityDefinitionInput } from "#domain";
+import { oddKeysEntity } from "../../support/entities.ts";
 import { createTestProxy, hsToken, newSubject, type TestProxy } from "./support.ts";
 
 let proxy: TestProxy;
-
-const oddKeys = {
-  slug: "odd-keys",
-  name: "Odd keys",
-  fields: [
-    { key: "constructor", label: "Constructor", type: "text", customerAccess: "write" },
-    { key: "nickname", label: "Nickname", type: "text", customerAccess: "write" },
-  ],
-  pipelines: [
-    {
-      key: "constructor",
-      label: "Constructor pipeline",
-      customerCanMove: true,
-      stages: [
-        { key: "constructor", label: "Constructor stage" },
-        { key: "done", label: "Done" },
-      ],
-    },
-  ],
-} satisfies EntityDefinitionInput;
 
 /** Many entries per reference, `constructor` kept in history. */
 const oddNotes = {
@@ -51,7 +32,7 @@ const oddNotes = {
 
 beforeAll(async () => {
   proxy = await createTestProxy({ name: "prototype keys" });
-  await proxy.adapter.entities.create(oddKeys);
+  await proxy.adapter.entities.create(oddKeysEntity());
   await proxy.adapter.entities.create(oddNotes);
 });
 
