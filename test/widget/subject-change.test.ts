@@ -43,9 +43,14 @@ describe("a token renewed for another customer", () => {
     };
   }
 
-  it("drops what was read as the previous customer: every widget shows the new one's values", async () => {
-    const ada = await customer("subject-ada", "Ada's notes", 61);
-    const bob = await customer("subject-bob", "Bob's notes", 82);
+  /**
+   * Ada's and Bob's sessions, and this tab's runtime signed in as Ada. After
+   * `switchToBob()` the other tab has signed Bob in: the token provider answers
+   * with his token, and Ada's token here has run out.
+   */
+  async function adaThenBob(suffix: string) {
+    const ada = await customer(`subject-ada${suffix}`, "Ada's notes", 61);
+    const bob = await customer(`subject-bob${suffix}`, "Bob's notes", 82);
     let signedIn = ada;
     const network = expiringFetch(ada);
     const runtime = new CrmRuntime({
@@ -54,6 +59,15 @@ describe("a token renewed for another customer", () => {
       tokenProvider: () => signedIn.token,
       fetch: network.fetch,
     });
+    const switchToBob = () => {
+      signedIn = bob;
+      network.expire();
+    };
+    return { bob, runtime, switchToBob };
+  }
+
+  it("drops what was read as the previous customer: every widget shows the new one's values", async () => {
+    const { runtime, switchToBob } = await adaThenBob("");
     const root = await mount(
       html`<crm-field slug="tracker" field="notes"></crm-field>
         <crm-field slug="tracker" field="goal_weight"></crm-field>`,
@@ -65,8 +79,7 @@ describe("a token renewed for another customer", () => {
     await waitUntil(() => shadowText(goal, "[part=value]").includes("61"));
 
     // The other tab: Ada signs out, Bob signs in; Ada's token here runs out.
-    signedIn = bob;
-    network.expire();
+    switchToBob();
     // Any read now (a widget added, a re-render) meets the 401 and the renewed token.
     const later = document.createElement("crm-field");
     later.setAttribute("slug", "tracker");
@@ -82,21 +95,11 @@ describe("a token renewed for another customer", () => {
   });
 
   it("does not send a request refused as the previous customer again as the new one", async () => {
-    const ada = await customer("subject-ada-write", "Ada's notes", 61);
-    const bob = await customer("subject-bob-write", "Bob's notes", 82);
-    let signedIn = ada;
-    const network = expiringFetch(ada);
-    const runtime = new CrmRuntime({
-      proxyUrl: ada.proxyUrl,
-      locale: "en-US",
-      tokenProvider: () => signedIn.token,
-      fetch: network.fetch,
-    });
+    const { bob, runtime, switchToBob } = await adaThenBob("-write");
     expect((await runtime.getCrmField({ slug: "tracker", fieldKey: "notes" })).value).to.equal(
       "Ada's notes",
     );
-    signedIn = bob;
-    network.expire();
+    switchToBob();
     const write = runtime.setCrmField({ slug: "tracker", fieldKey: "notes", value: "by Ada" });
     let refused: unknown;
     await write.catch((error: unknown) => {
