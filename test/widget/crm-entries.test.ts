@@ -31,7 +31,7 @@ async function seedDeals(name: string) {
   await seed(session, [
     {
       op: "setCrmStage",
-      args: { slug: "deals", pipeline: "sales", stage: "negotiation", entryId: first.id },
+      args: { slug: "deals", pipeline: "sales", stage: "proposal", entryId: first.id },
     },
     {
       op: "setCrmStage",
@@ -69,9 +69,9 @@ describe("crm-entries", () => {
       card.getAttribute("aria-label")!.includes("Website"),
     )!;
     const text = (redesign.textContent ?? "").replace(/\s+/g, " ");
-    expect(text).to.contain("12,500.00");
+    expect(text).to.contain("€12,500.00");
     expect(text).to.contain("Apr 30, 2026");
-    expect(text).to.contain("Sales: Negotiation");
+    expect(text).to.contain("Sales: Proposal");
     const won = [...element.shadowRoot!.querySelectorAll("[part=stage-chip]")].map((chip) =>
       (chip.textContent ?? "").replace(/\s+/g, " ").trim(),
     );
@@ -88,10 +88,10 @@ describe("crm-entries", () => {
     const element = root.querySelector("crm-entries")!;
     await shadowPart(element, "[part=list]");
     const values = [...element.shadowRoot!.querySelectorAll("[part=field-value]")].map((value) =>
-      (value.textContent ?? "").trim(),
+      (value.textContent ?? "").replace(/\s+/g, " ").trim(),
     );
-    expect(values).to.include("12.500,00");
-    expect(values).to.include("990,50");
+    expect(values).to.include("12.500,00 €");
+    expect(values).to.include("990,50 €");
     expect(
       [...element.shadowRoot!.querySelectorAll("[part=field-label]")].map(
         (label) => label.textContent,

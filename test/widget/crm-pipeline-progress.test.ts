@@ -138,7 +138,7 @@ describe("crm-pipeline-progress", () => {
       { op: "createCrmEntry", args: { slug: "deals", values: { title: "Won" } } },
       { op: "createCrmEntry", args: { slug: "deals", values: { title: "Lost" } } },
     ])) as { id: string }[];
-    const stages = ["negotiation", "won", "lost"];
+    const stages = ["proposal", "won", "lost"];
     await seed(
       session,
       deals.map((deal, index) => ({
@@ -167,8 +167,8 @@ describe("crm-pipeline-progress", () => {
       CrmPipelineProgress,
     ];
     expect(stageTexts(open)).to.deep.equal([
-      "Stage 1 of 3: New, completed",
-      "Stage 2 of 3: Negotiation, current",
+      "Stage 1 of 3: Lead, completed",
+      "Stage 2 of 3: Proposal, current",
       "Stage 3 of 3: Won, upcoming",
       "Stage 3 of 3: Lost, upcoming",
     ]);
@@ -202,8 +202,8 @@ describe("crm-pipeline-progress", () => {
     const bar = (element: CrmPipelineProgress) =>
       getComputedStyle(element.shadowRoot!.querySelector("[part~=outcomes]")!);
     expect([bar(won).borderTopStyle, bar(lost).borderTopStyle]).to.deep.equal(["solid", "dashed"]);
-    expect(bar(won).borderTopColor).to.equal("rgb(26, 127, 55)");
-    expect(bar(lost).borderTopColor).to.equal("rgb(207, 34, 46)");
+    expect(bar(won).borderTopColor).to.equal("rgb(22, 163, 74)");
+    expect(bar(lost).borderTopColor).to.equal("rgb(220, 38, 38)");
     await expectAccessible(root);
     await screenshot(root, "crm-pipeline-outcomes");
   });

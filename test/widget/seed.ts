@@ -4,6 +4,7 @@
  * customers, so files never see each other's entries).
  */
 import type { EntityDefinitionInput } from "#domain";
+import { deals } from "../../demo/server/seed-data.ts";
 
 export const trackerEntity: EntityDefinitionInput = {
   slug: "tracker",
@@ -94,30 +95,11 @@ export const trackerEntity: EntityDefinitionInput = {
   ],
 };
 
-export const dealsEntity: EntityDefinitionInput = {
-  slug: "deals",
-  name: "Deals",
-  entriesPerReference: "many",
-  fields: [
-    { key: "title", label: "Title", type: "text", customerAccess: "read" },
-    { key: "amount", label: "Amount", type: "number", decimals: 2, customerAccess: "read" },
-    { key: "close_date", label: "Close date", type: "date", customerAccess: "read" },
-  ],
-  pipelines: [
-    {
-      key: "sales",
-      label: "Sales",
-      stages: [
-        { key: "new", label: "New", color: "#0969da" },
-        { key: "negotiation", label: "Negotiation", color: "#9a6700" },
-        { key: "won", label: "Won", color: "#1a7f37", status: "won" },
-        { key: "lost", label: "Lost", color: "#cf222e", status: "lost" },
-      ],
-    },
-  ],
-};
-
-export const testEntities = [trackerEntity, dealsEntity];
+/**
+ * The demo's deals (several entries per customer, a won/lost sales pipeline):
+ * written once for the demo and the tests that show it.
+ */
+export const testEntities = [trackerEntity, deals];
 
 /**
  * A weight tracker named `slug` (for a test that changes its own entity):
