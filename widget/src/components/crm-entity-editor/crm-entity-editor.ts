@@ -22,6 +22,7 @@ import {
   keyFromLabel,
   moveItem,
   type PipelineDraft,
+  type StageDraft,
   slugFromName,
 } from "../../back-office/entity-draft.ts";
 import { asCrmError } from "../../runtime/errors.ts";
@@ -69,6 +70,38 @@ type ListPath = "fields" | `fields.${number}.options` | "pipelines" | `pipelines
 interface Item {
   uid: number;
   label: string;
+}
+
+/** One object of the draft (the entity, a field, an option, a pipeline, a stage) as its controls see it. */
+interface Scope<T> {
+  /** Its path in the draft, the prefix of its inputs' paths; empty for the entity itself. */
+  path: string;
+  item: T;
+  /** The same object in a copy of the draft, where a control's change is made. */
+  at: (draft: EntityDraft) => T;
+  messages: Map<string, string>;
+}
+
+/** An item whose key (`value` for a select option) follows its label until typed by hand. */
+type Named<K extends "key" | "value"> = { label: string } & Record<K, string> &
+  Record<`${K}Edited`, boolean>;
+
+interface TextOptions {
+  multiline?: boolean;
+  readonly?: boolean;
+  hint?: string;
+  type?: string;
+}
+
+/** An item of a reorderable list, as its controls see it. */
+interface ListItem<T> extends Scope<T> {
+  list: ListPath;
+  index: number;
+  count: number;
+}
+
+function pathIn(scope: Scope<unknown>, key: string): string {
+  return scope.path ? `${scope.path}.${key}` : key;
 }
 
 /**
@@ -337,8 +370,7 @@ export class CrmEntityEditor extends CrmDataElement<
 
   private listOf(draft: EntityDraft, list: ListPath): Item[] {
     const [head, index, tail] = list.split(".");
-    if (head === "fields" && tail === "options")
-      return draft.fields[Number(index)]!.options.map((o) => ({ uid: o.uid, label: o.label }));
+    if (head === "fields" && tail === "options") return draft.fields[Number(index)]!.options;
     if (head === "pipelines" && tail === "stages") return draft.pipelines[Number(index)]!.stages;
     return head === "fields" ? draft.fields : draft.pipelines;
   }
@@ -424,6 +456,7 @@ export class CrmEntityEditor extends CrmDataElement<
     if (check.ok) this.#lastValid = check.definition;
     const messages = check.messages;
     const draft = this.draft;
+    const entity: Scope<EntityDraft> = { path: "", item: draft, at: (d) => d, messages };
     return html`<div class="layout">
       <form part="form" class="form" novalidate @submit=${this.onSubmit}>
         <section part="section" class="section" aria-labelledby="entity-heading">
@@ -452,16 +485,7 @@ export class CrmEntityEditor extends CrmDataElement<
               },
             )}
           </div>
-          ${this.textControl(
-            "description",
-            "Description",
-            draft.description,
-            messages,
-            (value, d) => {
-              d.description = value;
-            },
-            { multiline: true },
-          )}
+          ${this.text(entity, "description", "Description", { multiline: true })}
           <fieldset class="choice">
             <legend>Entries per customer</legend>
             ${(["one", "many"] as const).map(
@@ -483,81 +507,47 @@ export class CrmEntityEditor extends CrmDataElement<
             ${this.messageLine("entriesPerReference", messages)}
             ${
               draft.entriesPerReference === "many"
-                ? this.checkControl(
-                    "customerCanCreate",
-                    "Customers may add entries",
-                    draft.customerCanCreate,
-                    (value, d) => {
-                      d.customerCanCreate = value;
-                    },
-                  )
+                ? this.check(entity, "customerCanCreate", "Customers may add entries")
                 : nothing
             }
             ${
               draft.entriesPerReference === "many" && draft.customerCanCreate
                 ? html`<div class="grid">
-                    ${this.textControl(
-                      "customerEntryQuota",
-                      "Most entries per customer",
-                      draft.customerEntryQuota,
-                      messages,
-                      (value, d) => {
-                        d.customerEntryQuota = value;
-                      },
-                      { type: "number", hint: `Empty: ${DEFAULT_ENTRY_QUOTA}` },
-                    )}
+                    ${this.text(entity, "customerEntryQuota", "Most entries per customer", {
+                      type: "number",
+                      hint: `Empty: ${DEFAULT_ENTRY_QUOTA}`,
+                    })}
                   </div>`
                 : nothing
             }
           </fieldset>
         </section>
 
-        <section part="section" class="section" aria-labelledby="fields-heading">
-          <h2 id="fields-heading">Fields</h2>
-          ${draft.fields.length === 0 ? html`<p class="hint">No fields yet.</p>` : nothing}
-          <ol class="items">
-            ${keyed(draft.fields, (field, index) =>
-              this.renderField(field, index, draft.fields.length, messages),
-            )}
-          </ol>
-          ${this.messageLine("fields", messages)}
-          <button
-            class="add"
-            type="button"
-            @click=${() => {
-              const field = blankField();
-              this.edit("fields", (d) => {
-                d.fields.push(field);
-              });
-              this.#focusAfterUpdate = `[data-path="fields.${draft.fields.length}.label"]`;
-            }}
-          >
-            Add field
-          </button>
-        </section>
-
-        <section part="section" class="section" aria-labelledby="pipelines-heading">
-          <h2 id="pipelines-heading">Pipelines</h2>
-          ${draft.pipelines.length === 0 ? html`<p class="hint">No pipelines yet.</p>` : nothing}
-          <ol class="items">
-            ${keyed(draft.pipelines, (pipeline, index) =>
-              this.renderPipeline(pipeline, index, draft.pipelines.length, messages),
-            )}
-          </ol>
-          ${this.messageLine("pipelines", messages)}
-          <button
-            class="add"
-            type="button"
-            @click=${() => {
-              this.edit("pipelines", (d) => {
-                d.pipelines.push(blankPipeline());
-              });
-              this.#focusAfterUpdate = `[data-path="pipelines.${draft.pipelines.length}.label"]`;
-            }}
-          >
-            Add pipeline
-          </button>
-        </section>
+        ${this.renderSection(
+          "fields",
+          "Fields",
+          "No fields yet.",
+          this.renderList(
+            { list: "fields", of: (d) => d.fields, add: "Add field", blank: blankField },
+            messages,
+            (field) => this.renderField(field),
+          ),
+        )}
+        ${this.renderSection(
+          "pipelines",
+          "Pipelines",
+          "No pipelines yet.",
+          this.renderList(
+            {
+              list: "pipelines",
+              of: (d) => d.pipelines,
+              add: "Add pipeline",
+              blank: blankPipeline,
+            },
+            messages,
+            (pipeline) => this.renderPipeline(pipeline),
+          ),
+        )}
 
         ${this.renderActions(messages)}
         ${
@@ -696,7 +686,7 @@ export class CrmEntityEditor extends CrmDataElement<
     </dialog>`;
   }
 
-  private renderHandle(list: ListPath, item: Item, index: number, count: number): TemplateResult {
+  private renderHandle({ list, item, index, count }: ListItem<Item>): TemplateResult {
     const name = item.label || "New item";
     return html`<button
       part="handle"
@@ -745,7 +735,7 @@ export class CrmEntityEditor extends CrmDataElement<
     </button>`;
   }
 
-  private renderRemove(list: ListPath, item: Item, what: string): TemplateResult {
+  private renderRemove({ list, item }: ListItem<Item>, what: string): TemplateResult {
     return html`<button
       class="remove"
       type="button"
@@ -756,292 +746,286 @@ export class CrmEntityEditor extends CrmDataElement<
     </button>`;
   }
 
-  private renderField(
-    field: FieldDraft,
-    index: number,
-    count: number,
-    messages: Map<string, string>,
+  /** A top-level section of the form: the fields or the pipelines. */
+  private renderSection(
+    list: "fields" | "pipelines",
+    heading: string,
+    empty: string,
+    content: TemplateResult,
   ): TemplateResult {
-    const path = `fields.${index}`;
-    const at = (d: EntityDraft) => d.fields[index]!;
-    const number = (key: "decimals" | "min" | "max" | "maxLength", label: string) =>
-      this.textControl(
-        `${path}.${key}`,
-        label,
-        field[key],
-        messages,
-        (value, d) => {
-          at(d)[key] = value;
-        },
-        { type: field.type === "date" && key !== "maxLength" ? "date" : "number" },
-      );
-    return html`<li
-      part="item"
-      class=${this.#drag?.uid === field.uid ? "item dragging" : "item"}
-      data-list="fields"
-      data-index=${index}
-    >
-      <div class="item-head">
-        ${this.renderHandle("fields", field, index, count)}
-        <span class="item-title">${index + 1}. ${field.label || "New field"}
-          <span class="meta">${TYPE_LABELS[field.type]}</span></span>
-        ${this.renderRemove("fields", field, "field")}
-      </div>
-      <div class="grid">
-        ${this.textControl(`${path}.label`, "Label", field.label, messages, (value, d) => {
-          at(d).label = value;
-          if (!at(d).keyEdited) at(d).key = keyFromLabel(value);
-        })}
-        ${this.textControl(`${path}.key`, "Key", field.key, messages, (value, d) => {
-          at(d).key = value;
-          at(d).keyEdited = true;
-        })}
-        ${this.selectControl(
-          `${path}.type`,
-          "Type",
-          field.type,
-          FIELD_TYPES.map((type) => [type, TYPE_LABELS[type]] as const),
-          (value, d) => {
-            at(d).type = value as FieldType;
-            if (value === "select" && at(d).options.length === 0) at(d).options.push(blankOption());
-          },
-        )}
-        ${this.selectControl(
-          `${path}.customerAccess`,
-          "Customer access",
-          field.customerAccess,
-          (["none", "read", "write"] as const).map((access) => [access, ACCESS_LABELS[access]]),
-          (value, d) => {
-            at(d).customerAccess = value as CustomerAccess;
-          },
-        )}
-      </div>
-      ${this.textControl(
-        `${path}.description`,
-        "Description",
-        field.description,
-        messages,
-        (value, d) => {
-          at(d).description = value;
-        },
-      )}
-      <div class="checks">
-        ${this.checkControl(`${path}.required`, "Required", field.required, (value, d) => {
-          at(d).required = value;
-        })}
-        ${this.checkControl(
-          `${path}.history`,
-          "Keep a history of changes",
-          field.history,
-          (value, d) => {
-            at(d).history = value;
-          },
-        )}
-        ${
-          field.type === "text"
-            ? this.checkControl(
-                `${path}.multiline`,
-                "Several lines",
-                field.multiline,
-                (value, d) => {
-                  at(d).multiline = value;
-                },
-              )
-            : nothing
-        }
-      </div>
-      ${
-        field.type === "number"
-          ? html`<div class="grid">
-              ${this.textControl(
-                `${path}.unit`,
-                "Unit",
-                field.unit,
-                messages,
-                (value, d) => {
-                  at(d).unit = value;
-                },
-                { hint: "e.g. kilogram, percent, EUR" },
-              )}
-              ${number("decimals", "Decimals")} ${number("min", "Minimum")} ${number("max", "Maximum")}
-            </div>`
-          : field.type === "date"
-            ? html`<div class="grid">${number("min", "Earliest")} ${number("max", "Latest")}</div>`
-            : field.type === "text"
-              ? html`<div class="grid">${number("maxLength", "Maximum length")}</div>`
-              : nothing
-      }
-      ${field.type === "select" ? this.renderSelectOptions(field, index, messages) : nothing}
-    </li>`;
+    return html`<section part="section" class="section" aria-labelledby=${`${list}-heading`}>
+      <h2 id=${`${list}-heading`}>${heading}</h2>
+      ${this.draft[list].length === 0 ? html`<p class="hint">${empty}</p>` : nothing}
+      ${content}
+    </section>`;
   }
 
-  private renderSelectOptions(
-    field: FieldDraft,
-    fieldIndex: number,
+  /**
+   * A reorderable list of the draft (fields, pipelines, a field's options, a
+   * pipeline's stages): its items, its own message, and the button that adds a
+   * blank item and focuses its label.
+   */
+  private renderList<T extends Item>(
+    spec: { list: ListPath; of: (draft: EntityDraft) => T[]; add: string; blank: () => T },
     messages: Map<string, string>,
+    view: (item: ListItem<T>) => TemplateResult,
   ): TemplateResult {
-    const list: ListPath = `fields.${fieldIndex}.options`;
-    const option = (d: EntityDraft, index: number) => d.fields[fieldIndex]!.options[index]!;
-    return html`<fieldset class="sub">
-      <legend>Options</legend>
-      <ol class="items">
-        ${keyed(field.options, (o, index) => {
-          const path = `${list}.${index}`;
-          return html`<li
-              part="item"
-              class="item row"
-              data-list=${list}
-              data-index=${index}
-            >
-              ${this.renderHandle(list, o, index, field.options.length)}
-              ${this.textControl(`${path}.label`, "Label", o.label, messages, (value, d) => {
-                option(d, index).label = value;
-                if (!option(d, index).valueEdited) option(d, index).value = keyFromLabel(value);
-              })}
-              ${this.textControl(`${path}.value`, "Value", o.value, messages, (value, d) => {
-                option(d, index).value = value;
-                option(d, index).valueEdited = true;
-              })}
-              ${this.colorControl(`${path}.color`, o.color, messages, (value, d) => {
-                option(d, index).color = value;
-              })}
-              ${this.renderRemove(list, o, "option")}
-            </li>`;
-        })}
+    const { list, of } = spec;
+    const items = of(this.draft);
+    const row = list.endsWith(".options") ? " row" : "";
+    return html`<ol class="items">
+        ${keyed(
+          items,
+          (item, index) => html`<li
+            part="item"
+            class=${`item${row}${this.#drag?.uid === item.uid ? " dragging" : ""}`}
+            data-list=${list}
+            data-index=${index}
+          >
+            ${view({
+              path: `${list}.${index}`,
+              item,
+              at: (d) => of(d)[index]!,
+              messages,
+              list,
+              index,
+              count: items.length,
+            })}
+          </li>`,
+        )}
       </ol>
       ${this.messageLine(list, messages)}
       <button
         class="add"
         type="button"
         @click=${() => {
-          this.edit(list, (d) => {
-            d.fields[fieldIndex]!.options.push(blankOption());
+          const item = spec.blank();
+          this.edit(list, (draft) => {
+            of(draft).push(item);
           });
-          this.#focusAfterUpdate = `[data-path="${list}.${field.options.length}.label"]`;
+          this.#focusAfterUpdate = `[data-path="${list}.${items.length}.label"]`;
         }}
       >
-        Add option
-      </button>
+        ${spec.add}
+      </button>`;
+  }
+
+  /** An item's head: its reorder handle, its title and its remove button. */
+  private renderItemHead(
+    item: ListItem<Item>,
+    what: string,
+    title: TemplateResult,
+  ): TemplateResult {
+    return html`<div class="item-head">
+      ${this.renderHandle(item)} ${title} ${this.renderRemove(item, what)}
+    </div>`;
+  }
+
+  private renderField(field: ListItem<FieldDraft>): TemplateResult {
+    const { item, index } = field;
+    const number = (key: "decimals" | "min" | "max" | "maxLength", label: string) =>
+      this.text(field, key, label, {
+        type: item.type === "date" && key !== "maxLength" ? "date" : "number",
+      });
+    return html`${this.renderItemHead(
+      field,
+      "field",
+      html`<span class="item-title">${index + 1}. ${item.label || "New field"}
+          <span class="meta">${TYPE_LABELS[item.type]}</span></span>`,
+    )}
+      <div class="grid">
+        ${this.labelAndKey(field, "key")}
+        ${this.selectControl(
+          `${field.path}.type`,
+          "Type",
+          item.type,
+          FIELD_TYPES.map((type) => [type, TYPE_LABELS[type]] as const),
+          (value, d) => {
+            const at = field.at(d);
+            at.type = value as FieldType;
+            if (value === "select" && at.options.length === 0) at.options.push(blankOption());
+          },
+        )}
+        ${this.select(
+          field,
+          "customerAccess",
+          "Customer access",
+          (["none", "read", "write"] as const).map((access) => [access, ACCESS_LABELS[access]]),
+        )}
+      </div>
+      ${this.text(field, "description", "Description")}
+      <div class="checks">
+        ${this.check(field, "required", "Required")}
+        ${this.check(field, "history", "Keep a history of changes")}
+        ${item.type === "text" ? this.check(field, "multiline", "Several lines") : nothing}
+      </div>
+      ${
+        item.type === "number"
+          ? html`<div class="grid">
+              ${this.text(field, "unit", "Unit", { hint: "e.g. kilogram, percent, EUR" })}
+              ${number("decimals", "Decimals")} ${number("min", "Minimum")} ${number("max", "Maximum")}
+            </div>`
+          : item.type === "date"
+            ? html`<div class="grid">${number("min", "Earliest")} ${number("max", "Latest")}</div>`
+            : item.type === "text"
+              ? html`<div class="grid">${number("maxLength", "Maximum length")}</div>`
+              : nothing
+      }
+      ${item.type === "select" ? this.renderSelectOptions(field) : nothing}`;
+  }
+
+  private renderSelectOptions(field: ListItem<FieldDraft>): TemplateResult {
+    const list: ListPath = `fields.${field.index}.options`;
+    const of = (d: EntityDraft) => field.at(d).options;
+    return html`<fieldset class="sub">
+      <legend>Options</legend>
+      ${this.renderList(
+        { list, of, add: "Add option", blank: blankOption },
+        field.messages,
+        (option) => html`${this.renderHandle(option)}
+          ${this.labelAndKey(option, "value")} ${this.color(option)}
+          ${this.renderRemove(option, "option")}`,
+      )}
     </fieldset>`;
   }
 
-  private renderPipeline(
-    pipeline: PipelineDraft,
-    index: number,
-    count: number,
-    messages: Map<string, string>,
-  ): TemplateResult {
-    const path = `pipelines.${index}`;
-    const list: ListPath = `pipelines.${index}.stages`;
-    const at = (d: EntityDraft) => d.pipelines[index]!;
-    return html`<li
-      part="item"
-      class="item"
-      data-list="pipelines"
-      data-index=${index}
-    >
-      <div class="item-head">
-        ${this.renderHandle("pipelines", pipeline, index, count)}
-        <span class="item-title">${pipeline.label || "New pipeline"}</span>
-        ${this.renderRemove("pipelines", pipeline, "pipeline")}
-      </div>
-      <div class="grid">
-        ${this.textControl(`${path}.label`, "Label", pipeline.label, messages, (value, d) => {
-          at(d).label = value;
-          if (!at(d).keyEdited) at(d).key = keyFromLabel(value);
-        })}
-        ${this.textControl(`${path}.key`, "Key", pipeline.key, messages, (value, d) => {
-          at(d).key = value;
-          at(d).keyEdited = true;
-        })}
-      </div>
+  private renderPipeline(pipeline: ListItem<PipelineDraft>): TemplateResult {
+    const list: ListPath = `pipelines.${pipeline.index}.stages`;
+    const of = (d: EntityDraft) => pipeline.at(d).stages;
+    return html`${this.renderItemHead(
+      pipeline,
+      "pipeline",
+      html`<span class="item-title">${pipeline.item.label || "New pipeline"}</span>`,
+    )}
+      <div class="grid">${this.labelAndKey(pipeline, "key")}</div>
       <div class="checks">
-        ${this.checkControl(
-          `${path}.customerCanMove`,
-          "Customers may move their entries between stages",
-          pipeline.customerCanMove,
-          (value, d) => {
-            at(d).customerCanMove = value;
-          },
-        )}
+        ${this.check(pipeline, "customerCanMove", "Customers may move their entries between stages")}
       </div>
       <fieldset class="sub">
         <legend>Stages, in order</legend>
-        <ol class="items">
-          ${keyed(pipeline.stages, (stage, stageIndex) => {
-            const stagePath = `${list}.${stageIndex}`;
-            const s = (d: EntityDraft) => at(d).stages[stageIndex]!;
-            return html`<li
-                part="item"
-                class="item"
-                data-list=${list}
-                data-index=${stageIndex}
-              >
-                <div class="item-head">
-                  ${this.renderHandle(list, stage, stageIndex, pipeline.stages.length)}
-                  <span
-                    class="swatch"
-                    .style=${colorStyle("--_swatch", stage.color)}
-                    aria-hidden="true"
-                  ></span>
-                  <span class="item-title">${stageIndex + 1}. ${stage.label || "New stage"}</span>
-                  ${this.renderRemove(list, stage, "stage")}
-                </div>
-                <div class="grid">
-                  ${this.textControl(
-                    `${stagePath}.label`,
-                    "Label",
-                    stage.label,
-                    messages,
-                    (value, d) => {
-                      s(d).label = value;
-                      if (!s(d).keyEdited) s(d).key = keyFromLabel(value);
-                    },
-                  )}
-                  ${this.textControl(`${stagePath}.key`, "Key", stage.key, messages, (value, d) => {
-                    s(d).key = value;
-                    s(d).keyEdited = true;
-                  })}
-                  ${this.selectControl(
-                    `${stagePath}.status`,
-                    "Status",
-                    stage.status,
-                    STAGE_STATUSES.map((status) => [status, STATUS_LABELS[status]] as const),
-                    (value, d) => {
-                      s(d).status = value as StageStatus;
-                    },
-                  )}
-                  ${this.colorControl(`${stagePath}.color`, stage.color, messages, (value, d) => {
-                    s(d).color = value;
-                  })}
-                </div>
-                ${this.textControl(
-                  `${stagePath}.description`,
-                  "Description",
-                  stage.description,
-                  messages,
-                  (value, d) => {
-                    s(d).description = value;
-                  },
-                )}
-              </li>`;
-          })}
-        </ol>
-        ${this.messageLine(list, messages)}
-        <button
-          class="add"
-          type="button"
-          @click=${() => {
-            this.edit(list, (d) => {
-              at(d).stages.push(blankStage());
-            });
-            this.#focusAfterUpdate = `[data-path="${list}.${pipeline.stages.length}.label"]`;
-          }}
-        >
-          Add stage
-        </button>
-      </fieldset>
-    </li>`;
+        ${this.renderList(
+          { list, of, add: "Add stage", blank: blankStage },
+          pipeline.messages,
+          (stage) => this.renderStage(stage),
+        )}
+      </fieldset>`;
+  }
+
+  private renderStage(stage: ListItem<StageDraft>): TemplateResult {
+    const { item, index } = stage;
+    return html`${this.renderItemHead(
+      stage,
+      "stage",
+      html`<span
+            class="swatch"
+            .style=${colorStyle("--_swatch", item.color)}
+            aria-hidden="true"
+          ></span>
+          <span class="item-title">${index + 1}. ${item.label || "New stage"}</span>`,
+    )}
+      <div class="grid">
+        ${this.labelAndKey(stage, "key")}
+        ${this.select(
+          stage,
+          "status",
+          "Status",
+          STAGE_STATUSES.map((status) => [status, STATUS_LABELS[status]] as const),
+        )}
+        ${this.color(stage)}
+      </div>
+      ${this.text(stage, "description", "Description")}`;
+  }
+
+  /** The text input of one text property of `scope`'s item. */
+  private text<K extends string, T extends Record<K, string>>(
+    scope: Scope<T>,
+    key: K,
+    label: string,
+    options?: TextOptions,
+  ): TemplateResult {
+    return this.textControl(
+      pathIn(scope, key),
+      label,
+      scope.item[key],
+      scope.messages,
+      (value, d) => {
+        const item: Record<K, string> = scope.at(d);
+        item[key] = value;
+      },
+      options,
+    );
+  }
+
+  /** The select of one property of `scope`'s item that takes one of `choices` (value, label). */
+  private select<K extends string, V extends string, T extends Record<K, V>>(
+    scope: Scope<T>,
+    key: K,
+    label: string,
+    choices: readonly (readonly [V, string])[],
+  ): TemplateResult {
+    return this.selectControl(pathIn(scope, key), label, scope.item[key], choices, (value, d) => {
+      const item: Record<K, V> = scope.at(d);
+      // The select offers only `choices`.
+      item[key] = value as V;
+    });
+  }
+
+  /** The checkbox of one yes/no property of `scope`'s item. */
+  private check<K extends string, T extends Record<K, boolean>>(
+    scope: Scope<T>,
+    key: K,
+    label: string,
+  ): TemplateResult {
+    return this.checkControl(pathIn(scope, key), label, scope.item[key], (value, d) => {
+      const item: Record<K, boolean> = scope.at(d);
+      item[key] = value;
+    });
+  }
+
+  /** The color inputs of `scope`'s item (an option's or a stage's `color`). */
+  private color(scope: Scope<{ color: string }>): TemplateResult {
+    return this.colorControl(
+      pathIn(scope, "color"),
+      scope.item.color,
+      scope.messages,
+      (value, d) => {
+        scope.at(d).color = value;
+      },
+    );
+  }
+
+  /**
+   * The label and key inputs of a named item (`value` for a select option):
+   * the key follows the label until it is typed by hand.
+   */
+  private labelAndKey<K extends "key" | "value">(scope: Scope<Named<K>>, key: K): TemplateResult {
+    const edited = `${key}Edited` as const;
+    return html`${this.textControl(
+      pathIn(scope, "label"),
+      "Label",
+      scope.item.label,
+      scope.messages,
+      (value, d) => {
+        const item = scope.at(d);
+        // TypeScript writes a property named by a type parameter only through a record type.
+        const keys: Record<K, string> = item;
+        item.label = value;
+        if (!item[edited]) keys[key] = keyFromLabel(value);
+      },
+    )}
+    ${this.textControl(
+      pathIn(scope, key),
+      key === "key" ? "Key" : "Value",
+      scope.item[key],
+      scope.messages,
+      (value, d) => {
+        const item = scope.at(d);
+        const keys: Record<K, string> = item;
+        const edits: Record<`${K}Edited`, boolean> = item;
+        keys[key] = value;
+        edits[edited] = true;
+      },
+    )}`;
   }
 
   private messageLine(path: string, messages: Map<string, string>): TemplateResult {
@@ -1055,7 +1039,7 @@ export class CrmEntityEditor extends CrmDataElement<
     value: string,
     messages: Map<string, string>,
     apply: (value: string, draft: EntityDraft) => void,
-    options: { multiline?: boolean; readonly?: boolean; hint?: string; type?: string } = {},
+    options: TextOptions = {},
   ): TemplateResult {
     const id = `in-${path}`;
     const text = this.messageFor(path, messages);
