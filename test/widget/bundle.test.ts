@@ -1,15 +1,14 @@
 import { expect, fixture, waitUntil } from "@open-wc/testing";
 import { html } from "lit";
 import { embed } from "./embed.ts";
-import { freshToken, newSession, seed, shadowPart, shadowText } from "./support.ts";
+import { freshToken, newCustomer, shadowPart, shadowText, trackerCalls } from "./support.ts";
 
 describe("the built bundle embedded by script tag", () => {
   it("configures itself from data attributes and renders the customer's data from the real proxy", async () => {
-    const session = await newSession("bundle");
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 81.5 } },
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
-    ]);
+    const session = await newCustomer(
+      "bundle",
+      trackerCalls({ current_weight: 81.5 }, { progress: "in_progress" }),
+    );
     let asked = 0;
     (window as unknown as Record<string, unknown>).getCrmSessionToken = () => {
       asked++;

@@ -4,8 +4,8 @@ import { html } from "lit";
 import type { EntityDefinitionInput } from "../../proxy/src/domain/entity.ts";
 import type { CrmCustomerDetails } from "../../widget/src/components/crm-customer-details/crm-customer-details.ts";
 import "../../widget/src/components/crm-customer-details/crm-customer-details.ts";
-import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import {
+  backOfficeRuntime,
   expectAccessible,
   goOffline,
   holdNextAnswer,
@@ -41,14 +41,9 @@ async function seedCustomer(name: string): Promise<TestSession> {
   return session;
 }
 
-/** A back office page: no customer session, a signed-in staff member's token. */
-function backOffice(session: TestSession, staffToken = session.staffToken): CrmRuntime {
-  return new CrmRuntime({ proxyUrl: session.proxyUrl, locale: "en-US", staffToken });
-}
-
 async function details(
   session: TestSession,
-  runtime = backOffice(session),
+  runtime = backOfficeRuntime(session),
 ): Promise<{ root: HTMLElement; element: CrmCustomerDetails }> {
   const root = await mount(
     html`<crm-customer-details customer-id=${session.customerId}></crm-customer-details>`,
@@ -105,7 +100,7 @@ describe("crm-customer-details", () => {
     const session = await seedCustomer("details-list");
     const root = await mount(
       html`<crm-customer-details customer-id=${session.customerId}></crm-customer-details>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const element = root.querySelector("crm-customer-details")!;
     await element.updateComplete;
@@ -140,7 +135,7 @@ describe("crm-customer-details", () => {
     const session = await newSession("details-none");
     const root = await mount(
       html`<crm-customer-details></crm-customer-details>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const element = root.querySelector("crm-customer-details")!;
     await shadowPart(element, "[part=empty]");
@@ -161,7 +156,7 @@ describe("crm-customer-details", () => {
 
   it("shows a failed read with a retry that reads again", async () => {
     const session = await seedCustomer("details-error");
-    const runtime = backOffice(session);
+    const runtime = backOfficeRuntime(session);
     const online = goOffline(runtime);
     const { element } = await details(session, runtime);
     expect(shadowText(element, "[part=error]")).to.contain("cannot be reached");
@@ -172,14 +167,14 @@ describe("crm-customer-details", () => {
 
   it("shows the proxy's refusal with a retry button when the staff token is wrong", async () => {
     const session = await newSession("details-refused-token");
-    const { element } = await details(session, backOffice(session, "wrong"));
+    const { element } = await details(session, backOfficeRuntime(session, "wrong"));
     expect(element.shadowRoot!.querySelector("[part=error]")).to.exist;
     expect(element.shadowRoot!.querySelector("[part=retry]")).to.exist;
   });
 
   it("edits a field by keyboard: Saving…, then the stored value, recorded as this staff member's", async () => {
     const session = await seedCustomer("details-edit");
-    const runtime = backOffice(session);
+    const runtime = backOfficeRuntime(session);
     const { element } = await details(session, runtime);
     const goal = () => fieldRow(section(element, "Weight Tracker"), "Goal weight");
     const edit = goal().querySelector<HTMLButtonElement>("[part=edit]")!;
@@ -236,7 +231,7 @@ describe("crm-customer-details", () => {
 
   it("keeps the input and says why when the proxy cannot be reached on save", async () => {
     const session = await seedCustomer("details-save-error");
-    const runtime = backOffice(session);
+    const runtime = backOfficeRuntime(session);
     const { element } = await details(session, runtime);
     const notes = () => fieldRow(section(element, "Weight Tracker"), "Coach notes");
     notes().querySelector<HTMLButtonElement>("[part=edit]")!.click();
@@ -412,7 +407,7 @@ describe("crm-customer-details", () => {
   it("erases the customer after a confirmation that names them; the staff role is refused", async () => {
     const session = await seedCustomer("details-erase");
     // A staff member without the admin role: the proxy refuses the erase.
-    const refused = await details(session, backOffice(session, session.staffRoleToken));
+    const refused = await details(session, backOfficeRuntime(session, session.staffRoleToken));
     const open = (element: CrmCustomerDetails) =>
       [...element.shadowRoot!.querySelectorAll<HTMLButtonElement>("[part=actions] button")]
         .find((button) => text(button).includes("Erase customer"))!
@@ -448,7 +443,7 @@ describe("crm-customer-details", () => {
     const session = await seedCustomer("details-readonly");
     const root = await mount(
       html`<crm-customer-details readonly customer-id=${session.customerId}></crm-customer-details>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const element = root.querySelector("crm-customer-details")!;
     await shadowPart(element, "[part=entity]");

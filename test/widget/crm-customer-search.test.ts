@@ -6,8 +6,8 @@ import type { CrmCustomerDetails } from "../../widget/src/components/crm-custome
 import "../../widget/src/components/crm-customer-details/crm-customer-details.ts";
 import type { CrmCustomerSearch } from "../../widget/src/components/crm-customer-search/crm-customer-search.ts";
 import "../../widget/src/components/crm-customer-search/crm-customer-search.ts";
-import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import {
+  backOfficeRuntime,
   expectAccessible,
   goOffline,
   holdNextAnswer,
@@ -19,11 +19,6 @@ import {
   shadowText,
   type TestSession,
 } from "./support.ts";
-
-/** A back office page: no customer session, a signed-in staff member's token. */
-function backOffice(session: TestSession, staffToken = session.staffToken): CrmRuntime {
-  return new CrmRuntime({ proxyUrl: session.proxyUrl, locale: "en-US", staffToken });
-}
 
 /** A customer with a weight tracker entry and two deals. */
 async function customerWithEntries(name: string): Promise<TestSession> {
@@ -64,7 +59,7 @@ describe("crm-customer-search", () => {
     const root = await mount(
       html`<crm-customer-search for="details"></crm-customer-search>
         <crm-customer-details id="details"></crm-customer-details>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const search = root.querySelector("crm-customer-search")!;
     const input = await typeInto(search, session.subject);
@@ -100,7 +95,7 @@ describe("crm-customer-search", () => {
     const root = await mount(
       html`<crm-customer-search for="details-click"></crm-customer-search>
         <crm-customer-details id="details-click"></crm-customer-details>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const search = root.querySelector("crm-customer-search")!;
     await typeInto(search, session.subject);
@@ -112,7 +107,7 @@ describe("crm-customer-search", () => {
 
   it("sends one search when typing pauses, not one per key", async () => {
     const session = await customerWithEntries("search-debounce");
-    const runtime = backOffice(session);
+    const runtime = backOfficeRuntime(session);
     const searches: string[] = [];
     runtime.configure({
       fetch: (input, init) => {
@@ -142,7 +137,7 @@ describe("crm-customer-search", () => {
     const session = await newSession("search-empty");
     const root = await mount(
       html`<crm-customer-search></crm-customer-search>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const search = root.querySelector("crm-customer-search")!;
     const input = await typeInto(search, "no-such-customer-xyz");
@@ -157,7 +152,7 @@ describe("crm-customer-search", () => {
 
   it("shows a failed search with a retry that searches again", async () => {
     const session = await customerWithEntries("search-error");
-    const runtime = backOffice(session);
+    const runtime = backOfficeRuntime(session);
     const root = await mount(html`<crm-customer-search></crm-customer-search>`, runtime);
     const search = root.querySelector("crm-customer-search")!;
     await shadowPart(search, "[part=input]");
@@ -174,7 +169,7 @@ describe("crm-customer-search", () => {
     const session = await newSession("search-refused");
     const root = await mount(
       html`<crm-customer-search></crm-customer-search>`,
-      backOffice(session, "not-a-staff-token"),
+      backOfficeRuntime(session, "not-a-staff-token"),
     );
     const search = root.querySelector("crm-customer-search")!;
     await typeInto(search, "a");
@@ -184,7 +179,7 @@ describe("crm-customer-search", () => {
 
   it("shows a spinner while searching", async () => {
     const session = await newSession("search-loading");
-    const runtime = backOffice(session);
+    const runtime = backOfficeRuntime(session);
     const held = holdNextAnswer(runtime);
     const root = await mount(html`<crm-customer-search></crm-customer-search>`, runtime);
     const search = root.querySelector("crm-customer-search")!;
@@ -202,7 +197,7 @@ describe("crm-customer-search", () => {
     const session = await customerWithEntries("search-escape");
     const root = await mount(
       html`<crm-customer-search></crm-customer-search>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const search = root.querySelector("crm-customer-search")!;
     const input = await typeInto(search, session.subject);
@@ -225,7 +220,7 @@ describe("crm-customer-search", () => {
     const root = await mount(
       html`<crm-customer-search for="details-axe"></crm-customer-search>
         <crm-customer-details id="details-axe"></crm-customer-details>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const search = root.querySelector("crm-customer-search")!;
     await typeInto(search, session.subject);
@@ -238,7 +233,7 @@ describe("crm-customer-search", () => {
     const session = await customerWithEntries("search-shot");
     const root = await mount(
       html`<crm-customer-search></crm-customer-search>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     // Room for the popup, which lies over what follows the search.
     root.style.minHeight = "560px";

@@ -14,6 +14,7 @@ import "../../widget/src/components/crm-form/crm-form.ts";
 import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import {
+  backOfficeRuntime,
   countBatchRequests,
   emptyBackOffice,
   expectAccessible,
@@ -30,19 +31,10 @@ import {
   uniqueSlug,
 } from "./support.ts";
 
-/** A back office page's runtime: the proxy and the back-office credential, no customer session. */
-function backOffice(session: TestSession): CrmRuntime {
-  return new CrmRuntime({
-    proxyUrl: session.proxyUrl,
-    staffToken: session.staffToken,
-    locale: "en-US",
-  });
-}
-
 async function mountEditor(
   session: TestSession,
   slug = "",
-  runtime = backOffice(session),
+  runtime = backOfficeRuntime(session),
 ): Promise<CrmEntityEditor> {
   const root = await mount(html`<crm-entity-editor slug=${slug}></crm-entity-editor>`, runtime);
   root.style.width = "1000px";
@@ -120,7 +112,7 @@ describe("crm-entity-editor", () => {
     const session = await newSession("editor-load");
     const root = await mount(
       html`<crm-entity-editor slug="tracker"></crm-entity-editor>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const editor = root.querySelector("crm-entity-editor")!;
     await editor.updateComplete;
@@ -251,7 +243,7 @@ describe("crm-entity-editor", () => {
     await waitUntil(() => shadowText(editor, ".status") === "Saved", "not saved", {
       timeout: 10_000,
     });
-    const stored = await runtimeEntityDefinitions(backOffice(session)).getEntity(slug);
+    const stored = await runtimeEntityDefinitions(backOfficeRuntime(session)).getEntity(slug);
     expect(stored.fields.map((field) => field.key)).to.deep.equal(["second", "first"]);
     expect(stored.fields.map((field) => field.history)).to.deep.equal([false, true]);
     expect(stored.pipelines[0]!.stages.map((stage) => stage.key)).to.deep.equal([
@@ -299,7 +291,7 @@ describe("crm-entity-editor", () => {
     const online = goOffline();
     const root = await mount(
       html`<crm-entity-editor slug="deals"></crm-entity-editor>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const editor = root.querySelector("crm-entity-editor")!;
     await shadowPart(editor, "[part=error]");
@@ -352,7 +344,7 @@ describe("crm-entity-editor", () => {
     const session = await newSession("editor-breaking");
     const slug = await entityWithAnEntry(session, "Breaking Check");
     const editor = await mountEditor(session, slug);
-    const definitions = runtimeEntityDefinitions(backOffice(session));
+    const definitions = runtimeEntityDefinitions(backOfficeRuntime(session));
     await chooseOption(editor, "fields.0.type", "number");
     button(editor, "Save changes").click();
     await waitUntil(() => messageOf(editor, "fields.0.type") !== "", "no refusal shown", {
@@ -398,7 +390,7 @@ describe("crm-entity-editor", () => {
     const root = await mount(
       html`<crm-entity-list for="delete-editor" selected=${slug}></crm-entity-list>
         <crm-entity-editor id="delete-editor" slug=${slug}></crm-entity-editor>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     root.style.width = "1000px";
     const list = root.querySelector("crm-entity-list")!;
@@ -418,7 +410,7 @@ describe("crm-entity-editor", () => {
     );
     await sendKeys({ press: "Escape" });
     await waitUntil(() => !dialog.open, "Escape does not cancel");
-    const definitions = runtimeEntityDefinitions(backOffice(session));
+    const definitions = runtimeEntityDefinitions(backOfficeRuntime(session));
     expect((await definitions.getEntity(slug)).name, "cancelled: still there").to.equal(
       "Doomed Log",
     );
@@ -495,7 +487,7 @@ describe("crm-entity-editor", () => {
   it("lets customers create entries of a many entity, and keeps that when the entity is edited again", async () => {
     const session = await newSession("editor-create");
     const slug = uniqueSlug("orders");
-    const definitions = runtimeEntityDefinitions(backOffice(session));
+    const definitions = runtimeEntityDefinitions(backOfficeRuntime(session));
     const editor = await mountEditor(session);
     await typeInto(editor, "name", "Orders");
     await typeInto(editor, "slug", slug);
@@ -566,11 +558,16 @@ describe("crm-entity-editor", () => {
 describe("crm-entity-preview", () => {
   it("says there is nothing to preview until a definition is given, then shows it; no axe violations", async () => {
     const session = await newSession("preview-alone");
-    const root = await mount(html`<crm-entity-preview></crm-entity-preview>`, backOffice(session));
+    const root = await mount(
+      html`<crm-entity-preview></crm-entity-preview>`,
+      backOfficeRuntime(session),
+    );
     const preview = root.querySelector("crm-entity-preview")!;
     await shadowPart(preview, "[part=note]");
     expect(shadowText(preview, "[part=note]")).to.equal("Nothing to preview yet.");
-    preview.definition = await runtimeEntityDefinitions(backOffice(session)).getEntity("tracker");
+    preview.definition = await runtimeEntityDefinitions(backOfficeRuntime(session)).getEntity(
+      "tracker",
+    );
     await shadowPart(await shadowPart(preview, "crm-form"), "form");
     await shadowPart(await shadowPart(preview, "crm-pipeline-progress"), "[part~=stages]");
     await expectAccessible(root);
@@ -584,7 +581,7 @@ describe("crm-entity-list", () => {
     const root = await mount(
       html`<crm-entity-list for="settings-editor"></crm-entity-list>
         <crm-entity-editor id="settings-editor"></crm-entity-editor>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const list = root.querySelector("crm-entity-list")!;
     await list.updateComplete;
@@ -614,7 +611,7 @@ describe("crm-entity-list", () => {
     const root = await mount(
       html`<crm-entity-list for="new-editor"></crm-entity-list>
         <crm-entity-editor id="new-editor"></crm-entity-editor>`,
-      backOffice(session),
+      backOfficeRuntime(session),
     );
     const list = root.querySelector("crm-entity-list")!;
     const editor = root.querySelector("crm-entity-editor")!;
@@ -647,7 +644,7 @@ describe("crm-entity-list", () => {
   it("shows a load error with Retry", async () => {
     const session = await newSession("list-error");
     const online = goOffline();
-    const root = await mount(html`<crm-entity-list></crm-entity-list>`, backOffice(session));
+    const root = await mount(html`<crm-entity-list></crm-entity-list>`, backOfficeRuntime(session));
     const list = root.querySelector("crm-entity-list")!;
     await shadowPart(list, "[part=error]");
     online();

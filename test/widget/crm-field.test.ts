@@ -11,6 +11,7 @@ import {
   expectAccessible,
   holdNextAnswer,
   mount,
+  newCustomer,
   newSession,
   putEntity,
   runtimeFor,
@@ -19,6 +20,7 @@ import {
   shadowPart,
   shadowText,
   type TestSession,
+  trackerCalls,
   uniqueSlug,
 } from "./support.ts";
 
@@ -30,13 +32,19 @@ async function loaded(field: CrmField): Promise<void> {
   );
 }
 
-/** Mounts `template` on a runtime of its own and waits for its first crm-field to load. */
-async function mountField(session: TestSession, template: TemplateResult) {
-  const runtime = runtimeFor(session);
+/**
+ * Mounts `template` on a runtime of its own (unless given) and waits for every
+ * crm-field in it to load; `field` is the first.
+ */
+async function mountFields(
+  session: TestSession,
+  template: TemplateResult,
+  runtime = runtimeFor(session),
+) {
   const root = await mount(template, runtime);
-  const field = root.querySelector("crm-field")!;
-  await loaded(field);
-  return { runtime, root, field };
+  const fields = [...root.querySelectorAll("crm-field")];
+  await Promise.all(fields.map(loaded));
+  return { runtime, root, fields, field: fields[0]! };
 }
 
 /** What each crm-field of `template` shows once loaded, for `locale`. */
@@ -45,10 +53,16 @@ async function valuesShown(
   template: TemplateResult,
   locale: string,
 ): Promise<string[]> {
-  const root = await mount(template, runtimeFor(session, locale));
-  const fields = [...root.querySelectorAll("crm-field")];
-  await Promise.all(fields.map(loaded));
+  const { fields } = await mountFields(session, template, runtimeFor(session, locale));
   return fields.map((field) => shadowText(field, "[part=value]"));
+}
+
+/** Opens `field`'s editor and puts `value` in its input as typing does. */
+async function typeDraft(field: CrmField, value: string): Promise<void> {
+  field.startEditing();
+  const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
+  input.value = value;
+  input.dispatchEvent(new Event("input"));
 }
 
 async function selectAll(): Promise<void> {
@@ -58,14 +72,16 @@ async function selectAll(): Promise<void> {
 }
 
 async function seededSession(name: string) {
-  const session = await newSession(name);
-  await seed(session, [
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 81.5 } },
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "goal_weight", value: 1234.5 } },
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "last_checkin", value: "2026-03-05" } },
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "great" } },
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "followed_plan", value: true } },
-  ]);
+  const session = await newCustomer(
+    name,
+    trackerCalls({
+      current_weight: 81.5,
+      goal_weight: 1234.5,
+      last_checkin: "2026-03-05",
+      mood: "great",
+      followed_plan: true,
+    }),
+  );
   return session;
 }
 
@@ -144,16 +160,12 @@ describe("crm-field", () => {
 
   it("shows the placeholder when the field has no value", async () => {
     const session = await newSession("field-empty");
-    const root = await mount(
+    const { fields } = await mountFields(
+      session,
       html`<crm-field slug="tracker" field="notes" placeholder="No notes yet"></crm-field>
         <crm-field slug="tracker" field="current_weight"></crm-field>`,
-      runtimeFor(session),
     );
-    const [withPlaceholder, plain] = [...root.querySelectorAll("crm-field")] as [
-      CrmField,
-      CrmField,
-    ];
-    await Promise.all([loaded(withPlaceholder), loaded(plain)]);
+    const [withPlaceholder, plain] = fields as [CrmField, CrmField];
     expect(shadowText(withPlaceholder, "[part=placeholder]")).to.equal("No notes yet");
     expect(shadowText(plain, "[part=placeholder]")).to.equal("Not set");
   });
@@ -217,7 +229,7 @@ describe("crm-field", () => {
 
   it("is edited with the keyboard alone: Enter opens, live validation, Escape cancels, Enter saves", async () => {
     const session = await seededSession("field-keyboard");
-    const { field } = await mountField(
+    const { field } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
     );
@@ -262,22 +274,19 @@ describe("crm-field", () => {
   it("shows the same validation message the proxy returns for the same bad value", async () => {
     const session = await seededSession("field-messages");
     const runtime = runtimeFor(session);
-    const root = await mount(
+    const { fields } = await mountFields(
+      session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>
         <crm-field slug="tracker" field="notes" editable></crm-field>`,
       runtime,
     );
-    const [weight, notes] = [...root.querySelectorAll("crm-field")] as [CrmField, CrmField];
-    await Promise.all([loaded(weight), loaded(notes)]);
+    const [weight, notes] = fields as [CrmField, CrmField];
     const cases: [CrmField, string, string, string | number][] = [
       [weight, "current_weight", "12.25", 12.25],
       [notes, "notes", "x".repeat(41), "x".repeat(41)],
     ];
     for (const [field, key, typed, wireValue] of cases) {
-      field.startEditing();
-      const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
-      input.value = typed;
-      input.dispatchEvent(new Event("input"));
+      await typeDraft(field, typed);
       await field.updateComplete;
       const shown = shadowText(field, "[part=message]");
       const refused = await runtime
@@ -303,18 +312,13 @@ describe("crm-field", () => {
     const definition = { slug, name: "Rollback", fields: [score] };
     await putEntity(session, definition);
     await seed(session, [{ op: "setCrmField", args: { slug, fieldKey: "score", value: 10 } }]);
-    const root = await mount(
+    const { field } = await mountFields(
+      session,
       html`<crm-field slug=${slug} field="score" editable></crm-field>`,
-      runtimeFor(session),
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
     // The site owner lowers the limit after the page loaded: only the proxy knows.
     await putEntity(session, { ...definition, fields: [{ ...score, max: 50 }] });
-    field.startEditing();
-    const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
-    input.value = "75";
-    input.dispatchEvent(new Event("input"));
+    await typeDraft(field, "75");
     const refused = oneEvent(field, "crm-save-error");
     void field.commit();
     // One task later the batch is on its way and the optimistic value is rendered.
@@ -352,16 +356,12 @@ describe("crm-field", () => {
       locale: "en-US",
       fetch: proxyFetch,
     });
-    const root = await mount(
+    const { field } = await mountFields(
+      session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
       runtime,
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
-    field.startEditing();
-    const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
-    input.value = "81";
-    input.dispatchEvent(new Event("input"));
+    await typeDraft(field, "81");
     const failed = oneEvent(field, "crm-save-error");
     void field.commit();
     expect((await failed).detail.error.code).to.equal("outcome_unknown");
@@ -373,17 +373,14 @@ describe("crm-field", () => {
 
   it("announces saving through one status region that exists before the save starts", async () => {
     const session = await seededSession("field-status-region");
-    const { runtime, field } = await mountField(
+    const { runtime, field } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
     );
     const region = field.shadowRoot!.querySelector("[part=status]")!;
     expect(region.getAttribute("role")).to.equal("status");
     expect(shadowText(field, "[part=status]")).to.equal("");
-    field.startEditing();
-    const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
-    input.value = "79.5";
-    input.dispatchEvent(new Event("input"));
+    await typeDraft(field, "79.5");
     const held = holdNextAnswer(runtime);
     const saved = oneEvent(field, "crm-save");
     void field.commit();
@@ -400,13 +397,12 @@ describe("crm-field", () => {
 
   it("updates every crm-field showing a field when one of them saves it", async () => {
     const session = await seededSession("field-shared");
-    const root = await mount(
+    const { fields } = await mountFields(
+      session,
       html`<crm-field slug="tracker" field="mood" editable></crm-field>
         <crm-field slug="tracker" field="mood"></crm-field>`,
-      runtimeFor(session),
     );
-    const [editor, display] = [...root.querySelectorAll("crm-field")] as [CrmField, CrmField];
-    await Promise.all([loaded(editor), loaded(display)]);
+    const [editor, display] = fields as [CrmField, CrmField];
     editor.startEditing();
     const select = await shadowPart<HTMLSelectElement>(editor, "[part=input]");
     expect(select.localName).to.equal("select");
@@ -434,17 +430,13 @@ describe("crm-field", () => {
       { op: "createCrmEntry", args: { slug, values: { note: "first" } } },
       { op: "createCrmEntry", args: { slug, values: { note: "second" } } },
     ])) as [{ id: string }, { id: string }];
-    const root = await mount(
+    const { fields } = await mountFields(
+      session,
       html`<crm-field slug=${slug} field="note" entry-id=${first.id} editable></crm-field>
         <crm-field slug=${slug} field="note" entry-id=${second.id}></crm-field>`,
-      runtimeFor(session),
     );
-    const [editor, other] = [...root.querySelectorAll("crm-field")] as [CrmField, CrmField];
-    await Promise.all([loaded(editor), loaded(other)]);
-    editor.startEditing();
-    const input = await shadowPart<HTMLInputElement>(editor, "[part=input]");
-    input.value = "changed";
-    input.dispatchEvent(new Event("input"));
+    const [editor, other] = fields as [CrmField, CrmField];
+    await typeDraft(editor, "changed");
     const saved = oneEvent(editor, "crm-save");
     void editor.commit();
     // One task later the optimistic value is in the cache and rendered.
@@ -459,7 +451,7 @@ describe("crm-field", () => {
 
   it("a field shown without an entry id updates when its entry is saved by id", async () => {
     const session = await seededSession("field-by-id");
-    const { runtime, field } = await mountField(
+    const { runtime, field } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
     );
@@ -485,13 +477,10 @@ describe("crm-field", () => {
     await seed(second, [
       { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 64.5 } },
     ]);
-    const runtime = runtimeFor(first);
-    const root = await mount(
+    const { runtime, field } = await mountFields(
+      first,
       html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
-      runtime,
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
     expect(shadowText(field, "[part=value]")).to.equal("81.5 kg");
     runtime.configure({ token: second.token });
     await waitUntil(
@@ -518,7 +507,7 @@ describe("crm-field", () => {
 
   it("shows a value written while it was out of the page once it is put back", async () => {
     const session = await seededSession("field-reattach");
-    const { runtime, root, field } = await mountField(
+    const { runtime, root, field } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
     );
@@ -533,7 +522,8 @@ describe("crm-field", () => {
 
   it("is captured in light and dark", async () => {
     const session = await seededSession("field-shot");
-    const root = await mount(
+    const { root } = await mountFields(
+      session,
       html`<div style="display: grid; gap: 8px; font: 16px system-ui, sans-serif">
         <div>Current weight: <crm-field slug="tracker" field="current_weight" editable></crm-field></div>
         <div>Check-in: <crm-field slug="tracker" field="last_checkin"></crm-field></div>
@@ -541,15 +531,9 @@ describe("crm-field", () => {
         <div>Notes: <crm-field slug="tracker" field="notes" editable placeholder="No notes yet"></crm-field></div>
         <div>Editing: <crm-field id="editing" slug="tracker" field="current_weight" editable></crm-field></div>
       </div>`,
-      runtimeFor(session),
     );
-    const fields = [...root.querySelectorAll("crm-field")];
-    await Promise.all(fields.map(loaded));
     const editing = root.querySelector<CrmField>("#editing")!;
-    editing.startEditing();
-    const input = await shadowPart<HTMLInputElement>(editing, "[part=input]");
-    input.value = "500";
-    input.dispatchEvent(new Event("input"));
+    await typeDraft(editing, "500");
     await editing.updateComplete;
     await screenshot(root, "crm-field");
   });
@@ -573,43 +557,40 @@ const changeText = (field: CrmField) =>
 describe("crm-field show-change", () => {
   it("shows the signed change since the previous recorded value, for the page's locale", async () => {
     const { session, slug } = await trackerWith("change-two", [80.8, 80.2]);
-    const root = await mount(
+    const { root, fields } = await mountFields(
+      session,
       html`<p><crm-field slug=${slug} field="weight" show-change editable></crm-field></p>
         <p><crm-field slug=${slug} field="weight" show-change lang="de-DE"></crm-field></p>`,
-      runtimeFor(session),
     );
-    const [english, german] = [...root.querySelectorAll("crm-field")] as CrmField[];
-    await Promise.all([loaded(english!), loaded(german!)]);
-    await waitUntil(() => changeText(english!), "no change shown", { timeout: 5_000 });
-    expect(changeText(english!)).to.equal("\u22120.6 kg since last time");
-    expect(changeText(german!)).to.equal("\u22120,6 kg seit dem letzten Mal");
-    expect(english!.hasAttribute("show-change")).to.equal(true);
+    const [english, german] = fields as [CrmField, CrmField];
+    await waitUntil(() => changeText(english), "no change shown", { timeout: 5_000 });
+    expect(changeText(english)).to.equal("\u22120.6 kg since last time");
+    expect(changeText(german)).to.equal("\u22120,6 kg seit dem letzten Mal");
+    expect(english.hasAttribute("show-change")).to.equal(true);
     await expectAccessible(root);
     // The editor's input is described by the change, as the value is followed by it.
-    english!.startEditing();
-    await english!.updateComplete;
-    const input = english!.shadowRoot!.querySelector("[part=input]")!;
+    english.startEditing();
+    await english.updateComplete;
+    const input = english.shadowRoot!.querySelector("[part=input]")!;
     expect(input.getAttribute("aria-describedby")).to.equal("message change");
-    english!.cancel();
-    await english!.updateComplete;
+    english.cancel();
+    await english.updateComplete;
     await screenshot(root, "crm-field-change");
   });
 
   it("shows no change while the field has only one recorded value", async () => {
     const { session, slug } = await trackerWith("change-one", [80.8]);
-    const root = await mount(
+    const { field } = await mountFields(
+      session,
       html`<crm-field slug=${slug} field="weight" show-change></crm-field>`,
-      runtimeFor(session),
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
     expect(shadowText(field, "[part=value]")).to.equal("80.8 kg");
     expect(field.shadowRoot!.querySelector("[part=change]")).to.equal(null);
   });
 
   it("shows the change against the value it replaced as soon as the page saves a new one", async () => {
     const { session, slug } = await trackerWith("change-save", [80.8, 80.2]);
-    const { runtime, field } = await mountField(
+    const { runtime, field } = await mountFields(
       session,
       html`<crm-field slug=${slug} field="weight" show-change></crm-field>`,
     );
@@ -631,12 +612,11 @@ describe("crm-field show-change", () => {
     ]);
     const runtime = runtimeFor(session);
     const batches = countBatchRequests(runtime);
-    const root = await mount(
+    const { field } = await mountFields(
+      session,
       html`<crm-field slug=${slug} field="height" show-change></crm-field>`,
       runtime,
     );
-    const field = root.querySelector("crm-field")!;
-    await loaded(field);
     batches.restore();
     expect(shadowText(field, "[part=value]")).to.equal("173 cm");
     expect(field.shadowRoot!.querySelector("[part=change]")).to.equal(null);

@@ -1,6 +1,6 @@
 import { expect, oneEvent, waitUntil } from "@open-wc/testing";
 import { resetMouse, sendKeys, sendMouse } from "@web/test-runner-commands";
-import { html } from "lit";
+import { html, type TemplateResult } from "lit";
 import type { CrmForm } from "../../widget/src/components/crm-form/crm-form.ts";
 import type { CrmSaveEvent } from "../../widget/src/components/events.ts";
 import "../../widget/src/components/crm-form/crm-form.ts";
@@ -11,19 +11,32 @@ import {
   expectAccessible,
   goOffline,
   mount,
+  newCustomer,
   newSession,
   putEntity,
   runtimeFor,
   screenshot,
-  seed,
   shadowPart,
   shadowText,
   type TestSession,
+  trackerCalls,
   uniqueSlug,
 } from "./support.ts";
 
 async function loaded(form: CrmForm): Promise<void> {
   await shadowPart(form, "[part=form], [part=error]");
+}
+
+/** Mounts `template` (the tracker's form unless given) and waits for its crm-form to load. */
+async function mountForm(
+  session: TestSession,
+  template: TemplateResult = html`<crm-form slug="tracker"></crm-form>`,
+  runtime = runtimeFor(session),
+) {
+  const root = await mount(template, runtime);
+  const form = root.querySelector("crm-form")!;
+  await loaded(form);
+  return { root, form, runtime };
 }
 
 function control<T extends HTMLElement = HTMLInputElement>(form: CrmForm, key: string): T {
@@ -87,20 +100,17 @@ dataBoundSuite<CrmForm>({
 
 describe("crm-form", () => {
   it("shows labeled inputs for all five field types prefilled with current values", async () => {
-    const session = await newSession("form-prefill");
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 80.5 } },
-      {
-        op: "setCrmField",
-        args: { slug: "tracker", fieldKey: "last_checkin", value: "2026-02-01" },
-      },
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "notes", value: "Felt good" } },
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "okay" } },
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "followed_plan", value: false } },
-    ]);
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const session = await newCustomer(
+      "form-prefill",
+      trackerCalls({
+        current_weight: 80.5,
+        last_checkin: "2026-02-01",
+        notes: "Felt good",
+        mood: "okay",
+        followed_plan: false,
+      }),
+    );
+    const { form } = await mountForm(session);
     const labels = [...form.shadowRoot!.querySelectorAll("label")].map((label) => ({
       for: label.htmlFor,
       text: (label.textContent ?? "").replace(/\s+/g, " ").trim(),
@@ -140,16 +150,11 @@ describe("crm-form", () => {
   });
 
   it("names a read-only field's value by its label and speaks field messages politely", async () => {
-    const session = await newSession("form-read-only");
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "goal_weight", value: 72.5 } },
-    ]);
-    const root = await mount(
+    const session = await newCustomer("form-read-only", trackerCalls({ goal_weight: 72.5 }));
+    const { root, form } = await mountForm(
+      session,
       html`<crm-form slug="tracker" fields="goal_weight,current_weight"></crm-form>`,
-      runtimeFor(session),
     );
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
     const value = form.shadowRoot!.querySelector(".readonly")!;
     expect(value.getAttribute("role")).to.equal("group");
     const label = form.shadowRoot!.getElementById(value.getAttribute("aria-labelledby")!)!;
@@ -163,10 +168,7 @@ describe("crm-form", () => {
 
   it("validates as the user types with the proxy's own messages, once a field was left", async () => {
     const session = await newSession("form-messages");
-    const runtime = runtimeFor(session);
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const { form, runtime } = await mountForm(session);
     const cases: [string, string, unknown][] = [
       ["current_weight", "12.25", 12.25],
       ["last_checkin", "1999-12-31", "1999-12-31"],
@@ -192,10 +194,7 @@ describe("crm-form", () => {
 
   it("refuses to submit invalid input: no request, messages on the fields, focus on the first", async () => {
     const session = await newSession("form-invalid");
-    const runtime = runtimeFor(session);
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const { form, runtime } = await mountForm(session);
     type(control(form, "notes"), "n".repeat(41));
     const spy = countBatchRequests(runtime);
     try {
@@ -214,10 +213,7 @@ describe("crm-form", () => {
 
   it("is filled in and submitted with the keyboard alone, all changes in one batch request", async () => {
     const session = await newSession("form-keyboard");
-    const runtime = runtimeFor(session);
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const { form, runtime } = await mountForm(session);
     control(form, "current_weight").focus();
     await sendKeys({ type: "78.2" });
     await sendKeys({ press: "Tab" });
@@ -266,22 +262,10 @@ describe("crm-form", () => {
 
   it("shows the proxy's refusal on its field, keeps the input, saves the rest and focuses the refused field", async () => {
     const session = await newSession("form-refused");
-    const slug = uniqueSlug("checkin");
-    const score = {
-      key: "score",
-      label: "Score",
-      type: "number",
-      max: 100,
-      customerAccess: "write",
-    } as const;
-    const note = { key: "note", label: "Note", type: "text", customerAccess: "write" } as const;
-    const definition = { slug, name: "Check-in", fields: [note, score] };
-    await putEntity(session, definition);
-    const root = await mount(html`<crm-form slug=${slug}></crm-form>`, runtimeFor(session));
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const { slug, limitScore } = await checkinEntity(session);
+    const { form } = await mountForm(session, html`<crm-form slug=${slug}></crm-form>`);
     // The site owner lowers the limit after the page loaded: only the proxy knows.
-    await putEntity(session, { ...definition, fields: [note, { ...score, max: 50 }] });
+    await limitScore(50);
     type(control(form, "note"), "Fine");
     type(control(form, "score"), "75");
     const refused = oneEvent(form, "crm-save-error");
@@ -306,18 +290,13 @@ describe("crm-form", () => {
   });
 
   it("takes a value another widget saved into a field the user has not touched", async () => {
-    const session = await newSession("form-shared");
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "okay" } },
-    ]);
-    const root = await mount(
+    const session = await newCustomer("form-shared", trackerCalls({ mood: "okay" }));
+    const { root, form } = await mountForm(
+      session,
       html`<crm-field slug="tracker" field="mood" editable></crm-field>
         <crm-form slug="tracker" fields="mood,notes"></crm-form>`,
-      runtimeFor(session),
     );
-    const form = root.querySelector("crm-form")!;
     const field = root.querySelector("crm-field")!;
-    await loaded(form);
     await shadowPart(field, "[part=value]");
     type(control<HTMLTextAreaElement>(form, "notes"), "typing…");
     field.startEditing();
@@ -335,9 +314,7 @@ describe("crm-form", () => {
   it("saves on a mouse click on Save after a refused save: leaving the refused field moves nothing", async () => {
     const session = await newSession("form-mouse-refused");
     const { slug, limitScore } = await checkinEntity(session);
-    const root = await mount(html`<crm-form slug=${slug}></crm-form>`, runtimeFor(session));
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const { form } = await mountForm(session, html`<crm-form slug=${slug}></crm-form>`);
     await limitScore(50);
     type(control(form, "score"), "75");
     await form.submit();
@@ -370,10 +347,7 @@ describe("crm-form", () => {
 
   it("keeps Save under the pointer when leaving a field reveals its message", async () => {
     const session = await newSession("form-mouse-reveal");
-    const runtime = runtimeFor(session);
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const { form, runtime } = await mountForm(session);
     const notes = control<HTMLTextAreaElement>(form, "notes");
     notes.focus();
     type(notes, "n".repeat(41));
@@ -398,10 +372,7 @@ describe("crm-form", () => {
 
   it("shows one form-level message with Retry when the proxy cannot be reached, and keeps the input", async () => {
     const session = await newSession("form-unreachable");
-    const runtime = runtimeFor(session);
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtime);
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const { root, form, runtime } = await mountForm(session);
     type(control(form, "current_weight"), "79.5");
     type(control<HTMLTextAreaElement>(form, "notes"), "Typed while offline");
     type(control<HTMLSelectElement>(form, "mood"), "great");
@@ -443,10 +414,11 @@ describe("crm-form", () => {
 
   it("says the proxy cannot be reached in German for de-DE", async () => {
     const session = await newSession("form-unreachable-de");
-    const runtime = runtimeFor(session, "de-DE");
-    const root = await mount(html`<crm-form slug="tracker" fields="notes"></crm-form>`, runtime);
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const { form, runtime } = await mountForm(
+      session,
+      html`<crm-form slug="tracker" fields="notes"></crm-form>`,
+      runtimeFor(session, "de-DE"),
+    );
     type(control<HTMLTextAreaElement>(form, "notes"), "Offline");
     const backOnline = goOffline(runtime);
     try {
@@ -461,17 +433,11 @@ describe("crm-form", () => {
   });
 
   it("is captured in light and dark", async () => {
-    const session = await newSession("form-shot");
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 80.5 } },
-      {
-        op: "setCrmField",
-        args: { slug: "tracker", fieldKey: "last_checkin", value: "2026-02-01" },
-      },
-    ]);
-    const root = await mount(html`<crm-form slug="tracker"></crm-form>`, runtimeFor(session));
-    const form = root.querySelector("crm-form")!;
-    await loaded(form);
+    const session = await newCustomer(
+      "form-shot",
+      trackerCalls({ current_weight: 80.5, last_checkin: "2026-02-01" }),
+    );
+    const { root, form } = await mountForm(session);
     type(control<HTMLTextAreaElement>(form, "notes"), "n".repeat(45));
     await form.submit();
     await screenshot(root, "crm-form");

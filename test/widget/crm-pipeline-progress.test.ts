@@ -8,12 +8,14 @@ import {
   expectAccessible,
   holdNextAnswer,
   mount,
+  newCustomer,
   newSession,
   runtimeFor,
   screenshot,
   seed,
   shadowPart,
   shadowText,
+  trackerCalls,
 } from "./support.ts";
 
 async function loaded(element: CrmPipelineProgress): Promise<void> {
@@ -29,10 +31,7 @@ function stageTexts(element: CrmPipelineProgress): string[] {
 dataBoundSuite<CrmPipelineProgress>({
   tag: "crm-pipeline-progress",
   async setUp(name) {
-    const session = await newSession(name);
-    await seed(session, [
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
-    ]);
+    const session = await newCustomer(name, trackerCalls({}, { progress: "in_progress" }));
     return {
       session,
       // Read-only with descriptions, movable (plan_choice) and compact.
@@ -48,10 +47,10 @@ dataBoundSuite<CrmPipelineProgress>({
 
 describe("crm-pipeline-progress", () => {
   it("marks the current stage with aria-current=step and names it 'Stage 2 of 3: In Progress'", async () => {
-    const session = await newSession("pipeline-current");
-    await seed(session, [
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
-    ]);
+    const session = await newCustomer(
+      "pipeline-current",
+      trackerCalls({}, { progress: "in_progress" }),
+    );
     const root = await mount(
       html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
       runtimeFor(session),
@@ -77,10 +76,7 @@ describe("crm-pipeline-progress", () => {
   });
 
   it("names the stage in German for de-DE", async () => {
-    const session = await newSession("pipeline-de");
-    await seed(session, [
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
-    ]);
+    const session = await newCustomer("pipeline-de", trackerCalls({}, { progress: "in_progress" }));
     const root = await mount(
       html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
       runtimeFor(session, "de-DE"),
@@ -240,10 +236,7 @@ describe("crm-pipeline-progress", () => {
   });
 
   it("lets the customer move the stage with the keyboard when the pipeline allows it", async () => {
-    const session = await newSession("pipeline-move");
-    await seed(session, [
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "plan_choice", stage: "trial" } },
-    ]);
+    const session = await newCustomer("pipeline-move", trackerCalls({}, { plan_choice: "trial" }));
     const runtime = runtimeFor(session);
     const root = await mount(
       html`<crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>
@@ -270,10 +263,7 @@ describe("crm-pipeline-progress", () => {
   });
 
   it("keeps keyboard focus inside while moving the stage and on the new current stage after", async () => {
-    const session = await newSession("pipeline-focus");
-    await seed(session, [
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "plan_choice", stage: "trial" } },
-    ]);
+    const session = await newCustomer("pipeline-focus", trackerCalls({}, { plan_choice: "trial" }));
     const runtime = runtimeFor(session);
     const root = await mount(
       html`<crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>`,

@@ -3,7 +3,7 @@ import { sendKeys } from "@web/test-runner-commands";
 import type { CrmField } from "../../widget/src/components/crm-field/crm-field.ts";
 import type { CrmForm } from "../../widget/src/components/crm-form/crm-form.ts";
 import type { AppOptions, MountedApp } from "./frameworks/apps.ts";
-import { newSession, runtimeFor, seed, shadowPart, shadowText } from "./support.ts";
+import { newCustomer, runtimeFor, shadowPart, shadowText, trackerCalls } from "./support.ts";
 
 type Mount = (container: HTMLElement, options: AppOptions) => MountedApp;
 
@@ -21,11 +21,10 @@ async function selectAll(): Promise<void> {
 
 /** The same page in either framework: renders, sets properties, hears events, edits and saves. */
 async function usePage(name: string, mount: Mount): Promise<void> {
-  const session = await newSession(name);
-  await seed(session, [
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 81.5 } },
-    { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
-  ]);
+  const session = await newCustomer(
+    name,
+    trackerCalls({ current_weight: 81.5 }, { progress: "in_progress" }),
+  );
   const heard: { type: string; detail: unknown }[] = [];
   const container = document.createElement("div");
   document.body.append(container);

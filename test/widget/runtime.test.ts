@@ -5,10 +5,12 @@ import {
   countBatchRequests,
   freshToken,
   holdNextAnswer,
+  newCustomer,
   newSession,
   putEntity,
   runtimeFor,
   seed,
+  trackerCalls,
   uniqueSlug,
 } from "./support.ts";
 
@@ -26,11 +28,10 @@ async function weightReadThenHeld(name: string) {
 
 describe("page runtime against the real proxy", () => {
   it("sends the calls of one task as one batch request and shares identical reads", async () => {
-    const session = await newSession("runtime-batch");
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 81.5 } },
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "great" } },
-    ]);
+    const session = await newCustomer(
+      "runtime-batch",
+      trackerCalls({ current_weight: 81.5, mood: "great" }),
+    );
     const runtime = runtimeFor(session);
     const spy = countBatchRequests(runtime);
     try {
@@ -262,10 +263,10 @@ describe("page runtime against the real proxy", () => {
   });
 
   it("a read on its way while a write lands keeps the written value, not the answer from before it", async () => {
-    const session = await newSession("runtime-read-during-write");
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 81.5 } },
-    ]);
+    const session = await newCustomer(
+      "runtime-read-during-write",
+      trackerCalls({ current_weight: 81.5 }),
+    );
     const runtime = runtimeFor(session);
     const weight = { slug: "tracker", fieldKey: "current_weight" };
     const held = holdNextAnswer(runtime);

@@ -3,7 +3,15 @@ import { html } from "lit";
 import "../../widget/src/components/crm-customer-details/crm-customer-details.ts";
 import "../../widget/src/index.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
-import { mount, newSession, runtimeFor, screenshot, seed, shadowPart } from "./support.ts";
+import {
+  mount,
+  newCustomer,
+  newSession,
+  runtimeFor,
+  screenshot,
+  shadowPart,
+  trackerCalls,
+} from "./support.ts";
 
 const page = (
   customerId: string,
@@ -30,11 +38,10 @@ function heights(root: HTMLElement, selector: string): number[] {
 
 describe("designed states", () => {
   it("keeps fields and pipelines at their loaded height while loading (no layout jump)", async () => {
-    const session = await newSession("states-jump");
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 80 } },
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "starting" } },
-    ]);
+    const session = await newCustomer(
+      "states-jump",
+      trackerCalls({ current_weight: 80 }, { progress: "starting" }),
+    );
     const template = html`<p><crm-field slug="tracker" field="current_weight"></crm-field></p>
       <crm-pipeline-progress slug="tracker" pipeline="progress" layout="compact"></crm-pipeline-progress>
       <crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`;

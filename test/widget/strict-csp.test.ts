@@ -1,5 +1,5 @@
 import { expect, waitUntil } from "@open-wc/testing";
-import { freshToken, newSession, seed, shadowPart } from "./support.ts";
+import { freshToken, newCustomer, newSession, seed, shadowPart, trackerCalls } from "./support.ts";
 
 /** Opens a page of test/widget/csp/ (served with `default-src 'self'; style-src 'self'`) in a frame. */
 async function strictPage(page: string, query: Record<string, string>): Promise<Window> {
@@ -45,11 +45,10 @@ describe("under a strict Content-Security-Policy", () => {
   });
 
   it("the back office (customer search, editable Customer Details, CRM settings) renders with no violation", async () => {
-    const session = await newSession("strict-csp-back-office");
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "mood", value: "great" } },
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
-    ]);
+    const session = await newCustomer(
+      "strict-csp-back-office",
+      trackerCalls({ mood: "great" }, { progress: "in_progress" }),
+    );
     const page = await strictPage("back-office.html", {
       proxy: session.proxyUrl,
       staffToken: session.staffToken,

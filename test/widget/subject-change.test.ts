@@ -3,7 +3,7 @@ import { html } from "lit";
 import "../../widget/src/components/crm-field/crm-field.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import type { Fetch } from "../../widget/src/runtime/transport.ts";
-import { mount, newSession, seed, shadowText, type TestSession } from "./support.ts";
+import { mount, newCustomer, shadowText, type TestSession, trackerCalls } from "./support.ts";
 
 /**
  * Two tabs of one site: in the other tab the visitor signs out and someone
@@ -14,11 +14,7 @@ import { mount, newSession, seed, shadowText, type TestSession } from "./support
  */
 describe("a token renewed for another customer", () => {
   async function customer(name: string, nickname: string, weight: number) {
-    const session = await newSession(name);
-    await seed(session, [
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "notes", value: nickname } },
-      { op: "setCrmField", args: { slug: "tracker", fieldKey: "goal_weight", value: weight } },
-    ]);
+    const session = await newCustomer(name, trackerCalls({ notes: nickname, goal_weight: weight }));
     return session;
   }
 

@@ -46,6 +46,30 @@ export function seed(session: TestSession, calls: SeedCall[]): Promise<unknown[]
   return executeServerCommand("crm-seed", { subject: session.subject, calls });
 }
 
+/** A new customer (as `newSession`) whose data `calls` wrote first. */
+export async function newCustomer(name: string, calls: SeedCall[]): Promise<TestSession> {
+  const session = await newSession(name);
+  await seed(session, calls);
+  return session;
+}
+
+/** The seed calls that set the shared tracker's fields to `values` and move its pipelines to `stages`. */
+export function trackerCalls(
+  values: Record<string, unknown>,
+  stages: Record<string, string> = {},
+): SeedCall[] {
+  return [
+    ...Object.entries(values).map(([fieldKey, value]) => ({
+      op: "setCrmField" as const,
+      args: { slug: "tracker", fieldKey, value },
+    })),
+    ...Object.entries(stages).map(([pipeline, stage]) => ({
+      op: "setCrmStage" as const,
+      args: { slug: "tracker", pipeline, stage },
+    })),
+  ];
+}
+
 /** Makes every stored history record searchable now (writes do not wait for it). */
 export function historySearchable(): Promise<unknown> {
   return executeServerCommand("crm-searchable", {});
@@ -53,6 +77,14 @@ export function historySearchable(): Promise<unknown> {
 
 export function runtimeFor(session: TestSession, locale = "en-US"): CrmRuntime {
   return new CrmRuntime({ proxyUrl: session.proxyUrl, token: session.token, locale });
+}
+
+/** A back office page's runtime: the proxy and a signed-in staff member's token, no customer session. */
+export function backOfficeRuntime(
+  session: TestSession,
+  staffToken = session.staffToken,
+): CrmRuntime {
+  return new CrmRuntime({ proxyUrl: session.proxyUrl, locale: "en-US", staffToken });
 }
 
 /** Renders `template` inside a container that provides `runtime` to every component in it. */
