@@ -1,9 +1,9 @@
 import { expect, oneEvent, waitUntil } from "@open-wc/testing";
 import { sendKeys } from "@web/test-runner-commands";
 import { html } from "lit";
-import type { EntityDefinitionInput } from "../../proxy/src/domain/entity.ts";
 import type { CrmCustomerDetails } from "../../widget/src/components/crm-customer-details/crm-customer-details.ts";
 import "../../widget/src/components/crm-customer-details/crm-customer-details.ts";
+import { weightHistoryEntity } from "./seed.ts";
 import {
   backOfficeRuntime,
   expectAccessible,
@@ -41,12 +41,14 @@ async function seedCustomer(name: string): Promise<TestSession> {
   return session;
 }
 
+/** The session's customer's details on a back office page, once they show something. */
 async function details(
   session: TestSession,
   runtime = backOfficeRuntime(session),
+  { readonly = false } = {},
 ): Promise<{ root: HTMLElement; element: CrmCustomerDetails }> {
   const root = await mount(
-    html`<crm-customer-details customer-id=${session.customerId}></crm-customer-details>`,
+    html`<crm-customer-details ?readonly=${readonly} customer-id=${session.customerId}></crm-customer-details>`,
     runtime,
   );
   const element = root.querySelector("crm-customer-details")!;
@@ -70,6 +72,18 @@ function fieldRow(scope: ParentNode, label: string): HTMLElement {
   );
   if (!found) throw new Error(`no field ${label}`);
   return found;
+}
+
+/** Opens the editor of the field row `row`. */
+function startEditing(row: HTMLElement): void {
+  row.querySelector<HTMLButtonElement>("[part=edit]")!.click();
+}
+
+/** Opens the add-entry form of the section of the many-entry entity `name`. */
+function openAddEntry(element: CrmCustomerDetails, name: string): void {
+  [...section(element, name).querySelectorAll<HTMLButtonElement>("button")]
+    .find((button) => text(button).includes(`Add ${name} entry`))!
+    .click();
 }
 
 /** Selects the focused input's text, so what is typed next replaces it. */
@@ -211,7 +225,7 @@ describe("crm-customer-details", () => {
     const session = await seedCustomer("details-invalid");
     const { element } = await details(session);
     const weight = () => fieldRow(section(element, "Weight Tracker"), "Current weight");
-    weight().querySelector<HTMLButtonElement>("[part=edit]")!.click();
+    startEditing(weight());
     await element.updateComplete;
     const input = weight().querySelector<HTMLInputElement>("input")!;
     input.focus();
@@ -234,7 +248,7 @@ describe("crm-customer-details", () => {
     const runtime = backOfficeRuntime(session);
     const { element } = await details(session, runtime);
     const notes = () => fieldRow(section(element, "Weight Tracker"), "Coach notes");
-    notes().querySelector<HTMLButtonElement>("[part=edit]")!.click();
+    startEditing(notes());
     await element.updateComplete;
     notes().querySelector<HTMLInputElement>("input")!.focus();
     selectAll(element);
@@ -280,9 +294,7 @@ describe("crm-customer-details", () => {
     const session = await seedCustomer("details-entries");
     const { element } = await details(session);
     const deals = () => section(element, "Deals");
-    [...deals().querySelectorAll<HTMLButtonElement>("button")]
-      .find((button) => text(button).includes("Add Deals entry"))!
-      .click();
+    openAddEntry(element, "Deals");
     await element.updateComplete;
     const form = deals().querySelector<HTMLFormElement>("[part=add-entry]")!;
     expect(element.shadowRoot!.activeElement?.id).to.equal("add-deals-title");
@@ -321,22 +333,8 @@ describe("crm-customer-details", () => {
   it("shows a field's recorded history with who made each change, and a save adds to it", async () => {
     const session = await newSession("details-history");
     const slug = uniqueSlug("staff-history");
-    const definition: EntityDefinitionInput = {
-      slug,
-      name: "Progress log",
-      fields: [
-        {
-          key: "weight",
-          label: "Weight",
-          type: "number",
-          unit: "kilogram",
-          decimals: 1,
-          history: true,
-          customerAccess: "write",
-        },
-      ],
-    };
-    await putEntity(session, definition);
+    // A weight tracker of its own, named apart from the shared one's section.
+    await putEntity(session, { ...weightHistoryEntity(slug), name: "Progress log" });
     await seed(session, [
       {
         op: "setCrmField",
@@ -366,7 +364,7 @@ describe("crm-customer-details", () => {
       ["88.4 kg", "a backend script"],
       ["90.0 kg", "a backend script"],
     ]);
-    weight().querySelector<HTMLButtonElement>("[part=edit]")!.click();
+    startEditing(weight());
     await element.updateComplete;
     weight().querySelector<HTMLInputElement>("input")!.focus();
     selectAll(element);
@@ -441,12 +439,7 @@ describe("crm-customer-details", () => {
 
   it("shows the data without controls when readonly", async () => {
     const session = await seedCustomer("details-readonly");
-    const root = await mount(
-      html`<crm-customer-details readonly customer-id=${session.customerId}></crm-customer-details>`,
-      backOfficeRuntime(session),
-    );
-    const element = root.querySelector("crm-customer-details")!;
-    await shadowPart(element, "[part=entity]");
+    const { element } = await details(session, backOfficeRuntime(session), { readonly: true });
     expect(element.shadowRoot!.querySelectorAll("button")).to.have.length(0);
     expect(text(element.shadowRoot)).to.contain("82.0 kg");
   });
@@ -454,12 +447,8 @@ describe("crm-customer-details", () => {
   it("has no axe violations, with an edit, an add form and a history open", async () => {
     const session = await seedCustomer("details-axe");
     const { root, element } = await details(session);
-    fieldRow(section(element, "Weight Tracker"), "Goal weight")
-      .querySelector<HTMLButtonElement>("[part=edit]")!
-      .click();
-    [...section(element, "Deals").querySelectorAll<HTMLButtonElement>("button")]
-      .find((button) => text(button).includes("Add Deals entry"))!
-      .click();
+    startEditing(fieldRow(section(element, "Weight Tracker"), "Goal weight"));
+    openAddEntry(element, "Deals");
     await element.updateComplete;
     await expectAccessible(root);
   });
@@ -467,9 +456,7 @@ describe("crm-customer-details", () => {
   it("is captured in light and dark", async () => {
     const session = await seedCustomer("details-shot");
     const { root, element } = await details(session);
-    fieldRow(section(element, "Weight Tracker"), "Goal weight")
-      .querySelector<HTMLButtonElement>("[part=edit]")!
-      .click();
+    startEditing(fieldRow(section(element, "Weight Tracker"), "Goal weight"));
     await element.updateComplete;
     await screenshot(root, "crm-customer-details");
   });

@@ -12,23 +12,40 @@ import {
   goOffline,
   holdNextAnswer,
   mount,
+  newCustomer,
   newSession,
   screenshot,
-  seed,
   shadowPart,
   shadowText,
   type TestSession,
+  trackerCalls,
 } from "./support.ts";
 
 /** A customer with a weight tracker entry and two deals. */
-async function customerWithEntries(name: string): Promise<TestSession> {
-  const session = await newSession(name);
-  await seed(session, [
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 82 } },
+function customerWithEntries(name: string): Promise<TestSession> {
+  return newCustomer(name, [
+    ...trackerCalls({ current_weight: 82 }),
     { op: "createCrmEntry", args: { slug: "deals", values: { title: "Annual plan" } } },
     { op: "createCrmEntry", args: { slug: "deals", values: { title: "Coaching" } } },
   ]);
-  return session;
+}
+
+/**
+ * A back office page's customer search on `runtime`; `withDetails` puts a
+ * customer details element beside it that the search names with `for`.
+ */
+async function mountSearch(
+  session: TestSession,
+  { withDetails = false, runtime = backOfficeRuntime(session) } = {},
+) {
+  const root = await mount(
+    withDetails
+      ? html`<crm-customer-search for="details"></crm-customer-search>
+          <crm-customer-details id="details"></crm-customer-details>`
+      : html`<crm-customer-search></crm-customer-search>`,
+    runtime,
+  );
+  return { root, search: root.querySelector("crm-customer-search")! };
 }
 
 /** Types into the search input the way a user does: focus, then key presses. */
@@ -56,12 +73,7 @@ async function optionFor(search: CrmCustomerSearch, text: string): Promise<HTMLE
 describe("crm-customer-search", () => {
   it("finds a customer by subject with their entry counts and shows them in the details named by for", async () => {
     const session = await customerWithEntries("search-find");
-    const root = await mount(
-      html`<crm-customer-search for="details"></crm-customer-search>
-        <crm-customer-details id="details"></crm-customer-details>`,
-      backOfficeRuntime(session),
-    );
-    const search = root.querySelector("crm-customer-search")!;
+    const { root, search } = await mountSearch(session, { withDetails: true });
     const input = await typeInto(search, session.subject);
     const option = await optionFor(search, session.subject);
     expect(option.textContent?.replace(/\s+/g, " ")).to.contain(
@@ -92,12 +104,7 @@ describe("crm-customer-search", () => {
 
   it("chooses a match with the pointer too", async () => {
     const session = await customerWithEntries("search-click");
-    const root = await mount(
-      html`<crm-customer-search for="details-click"></crm-customer-search>
-        <crm-customer-details id="details-click"></crm-customer-details>`,
-      backOfficeRuntime(session),
-    );
-    const search = root.querySelector("crm-customer-search")!;
+    const { root, search } = await mountSearch(session, { withDetails: true });
     await typeInto(search, session.subject);
     (await optionFor(search, session.subject)).click();
     expect(root.querySelector<CrmCustomerDetails>("crm-customer-details")!.customerId).to.equal(
@@ -116,8 +123,7 @@ describe("crm-customer-search", () => {
         return fetch(input, init);
       },
     });
-    const root = await mount(html`<crm-customer-search></crm-customer-search>`, runtime);
-    const search = root.querySelector("crm-customer-search")!;
+    const { search } = await mountSearch(session, { runtime });
     const input = await shadowPart<HTMLInputElement>(search, "[part=input]");
     // The newest customers, read when the search appears.
     await waitUntil(() => searches.length > 0);
@@ -135,11 +141,7 @@ describe("crm-customer-search", () => {
 
   it("says so when nothing matches", async () => {
     const session = await newSession("search-empty");
-    const root = await mount(
-      html`<crm-customer-search></crm-customer-search>`,
-      backOfficeRuntime(session),
-    );
-    const search = root.querySelector("crm-customer-search")!;
+    const { search } = await mountSearch(session);
     const input = await typeInto(search, "no-such-customer-xyz");
     await shadowPart(search, "[part=empty]");
     expect(shadowText(search, "[part=empty]")).to.contain(
@@ -153,8 +155,7 @@ describe("crm-customer-search", () => {
   it("shows a failed search with a retry that searches again", async () => {
     const session = await customerWithEntries("search-error");
     const runtime = backOfficeRuntime(session);
-    const root = await mount(html`<crm-customer-search></crm-customer-search>`, runtime);
-    const search = root.querySelector("crm-customer-search")!;
+    const { search } = await mountSearch(session, { runtime });
     await shadowPart(search, "[part=input]");
     const online = goOffline(runtime);
     await typeInto(search, session.subject);
@@ -167,11 +168,9 @@ describe("crm-customer-search", () => {
 
   it("shows the proxy's refusal of a wrong staff token", async () => {
     const session = await newSession("search-refused");
-    const root = await mount(
-      html`<crm-customer-search></crm-customer-search>`,
-      backOfficeRuntime(session, "not-a-staff-token"),
-    );
-    const search = root.querySelector("crm-customer-search")!;
+    const { search } = await mountSearch(session, {
+      runtime: backOfficeRuntime(session, "not-a-staff-token"),
+    });
     await typeInto(search, "a");
     await shadowPart(search, "[part=error]");
     expect(search.shadowRoot!.querySelector("[part=retry]")).to.exist;
@@ -181,8 +180,7 @@ describe("crm-customer-search", () => {
     const session = await newSession("search-loading");
     const runtime = backOfficeRuntime(session);
     const held = holdNextAnswer(runtime);
-    const root = await mount(html`<crm-customer-search></crm-customer-search>`, runtime);
-    const search = root.querySelector("crm-customer-search")!;
+    const { search } = await mountSearch(session, { runtime });
     const input = await shadowPart<HTMLInputElement>(search, "[part=input]");
     input.focus();
     await search.updateComplete;
@@ -195,11 +193,7 @@ describe("crm-customer-search", () => {
 
   it("closes on Escape, and clears on a second Escape", async () => {
     const session = await customerWithEntries("search-escape");
-    const root = await mount(
-      html`<crm-customer-search></crm-customer-search>`,
-      backOfficeRuntime(session),
-    );
-    const search = root.querySelector("crm-customer-search")!;
+    const { search } = await mountSearch(session);
     const input = await typeInto(search, session.subject);
     await optionFor(search, session.subject);
     await sendKeys({ press: "Escape" });
@@ -217,12 +211,7 @@ describe("crm-customer-search", () => {
 
   it("has no axe violations, open with matches", async () => {
     const session = await customerWithEntries("search-axe");
-    const root = await mount(
-      html`<crm-customer-search for="details-axe"></crm-customer-search>
-        <crm-customer-details id="details-axe"></crm-customer-details>`,
-      backOfficeRuntime(session),
-    );
-    const search = root.querySelector("crm-customer-search")!;
+    const { root, search } = await mountSearch(session, { withDetails: true });
     await typeInto(search, session.subject);
     await optionFor(search, session.subject);
     await sendKeys({ press: "ArrowDown" });
@@ -231,13 +220,9 @@ describe("crm-customer-search", () => {
 
   it("is captured in light and dark", async () => {
     const session = await customerWithEntries("search-shot");
-    const root = await mount(
-      html`<crm-customer-search></crm-customer-search>`,
-      backOfficeRuntime(session),
-    );
+    const { root, search } = await mountSearch(session);
     // Room for the popup, which lies over what follows the search.
     root.style.minHeight = "560px";
-    const search = root.querySelector("crm-customer-search")!;
     // The newest customers: this one and the other files' ones.
     await typeInto(search, "search-");
     await optionFor(search, session.subject);
