@@ -339,23 +339,36 @@ async function finish(
 }
 
 /**
+ * Lit's own modules (not its decorators): a copy would be a second Lit on the page,
+ * with its own base classes and template markers.
+ */
+const litItself = /node_modules\/(lit-html|lit-element|@lit\/reactive-element)\/(?!decorators\/)/;
+
+/**
  * The core modules the back office modules bundle a copy of: those from which they
  * import a name no customer module imports. Exporting such a name from the core
  * would make every customer page pay for the back office; a copy costs only staff
  * pages. A copied module's own imports are looked at again, until nothing changes.
+ * Lit itself is never copied: the core exports the names the copies need of it
+ * instead (`exported`, by module, grows by them).
  */
 async function backOfficeCopies(
   core: Set<string>,
-  alias: Map<string, Map<string, string>>,
+  exported: Map<string, Set<string>>,
   entries: string[],
 ): Promise<Set<string>> {
   const own = new Set<string>();
   for (;;) {
-    const before = own.size;
+    let changed = false;
     for (const [path, names] of await importedFromCore(core, entries, own)) {
-      if ([...names].some((name) => !alias.get(path)?.has(name))) own.add(path);
+      const missing = [...names].filter((name) => !exported.get(path)?.has(name));
+      if (missing.length === 0) continue;
+      changed = true;
+      if (litItself.test(path))
+        exported.set(path, new Set([...(exported.get(path) ?? []), ...missing]));
+      else own.add(path);
     }
-    if (own.size === before) return own;
+    if (!changed) return own;
   }
 }
 
@@ -365,11 +378,11 @@ export async function buildBundle(outdir: string): Promise<BundleFiles> {
   const core = await coreModules();
   const customerEntries = customerTags.map(componentSource);
   const backOfficeEntries = [...backOfficeTags.map(componentSource), "widget/src/back-office.ts"];
-  // The core exports what customer modules and the back office script import, nothing more.
-  const alias = aliases(
-    await importedFromCore(core, [...customerEntries, "widget/src/back-office.ts"]),
-  );
-  const copies = await backOfficeCopies(core, alias, backOfficeEntries);
+  // The core exports what customer modules and the back office script import, and what the
+  // back office's copies need of Lit, nothing more.
+  const exported = await importedFromCore(core, [...customerEntries, "widget/src/back-office.ts"]);
+  const copies = await backOfficeCopies(core, exported, backOfficeEntries);
+  const alias = aliases(exported);
 
   // The core: its own exports, plus the aliases the component modules import.
   const coreEntry = join(root, "widget", "src", "crm-widgets.ts");

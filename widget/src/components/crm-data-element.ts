@@ -1,7 +1,13 @@
-import { consume } from "@lit/context";
+import { ContextConsumer } from "@lit/context";
 import { Task, TaskStatus } from "@lit/task";
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { state } from "lit/decorators.js";
+import {
+  html,
+  LitElement,
+  nothing,
+  type PropertyDeclarations,
+  type PropertyValues,
+  type TemplateResult,
+} from "lit";
 import type { CrmError } from "#domain/browser";
 import { asCrmError } from "../runtime/errors.ts";
 import { pageRuntime } from "../runtime/index.ts";
@@ -9,6 +15,16 @@ import type { CrmRuntime } from "../runtime/runtime.ts";
 import { runtimeContext } from "./context.ts";
 import { emit } from "./events.ts";
 import { type MessageKey, message } from "./messages.ts";
+
+/**
+ * Declarations of internal reactive state (Lit's `state: true`: no attribute),
+ * for a component's `static properties`. The components declare their
+ * properties there rather than with Lit's decorators, whose code and per-property
+ * calls every page would download.
+ */
+export function states(...names: string[]): PropertyDeclarations {
+  return Object.fromEntries(names.map((name) => [name, { state: true }]));
+}
 
 /**
  * The shared base of every data-bound component: it finds its runtime (the
@@ -22,13 +38,24 @@ import { type MessageKey, message } from "./messages.ts";
  * runs again when one of them changes.
  */
 export abstract class CrmDataElement<T, A extends ReadonlyArray<unknown>> extends LitElement {
+  static override properties = states("runtime");
+
   /**
    * The runtime this component reads and writes through: the one an ancestor
    * provides (`provideRuntime`), else, from `connectedCallback` on, the page's.
    */
-  @consume({ context: runtimeContext, subscribe: true })
-  @state()
   protected runtime!: CrmRuntime;
+
+  constructor() {
+    super();
+    new ContextConsumer(this, {
+      context: runtimeContext,
+      subscribe: true,
+      callback: (runtime) => {
+        this.runtime = runtime;
+      },
+    });
+  }
 
   /** Last value shown: kept while a re-read is pending so nothing flickers. */
   protected current: T | undefined;

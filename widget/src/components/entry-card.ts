@@ -5,8 +5,8 @@ import {
   type FieldDefinition,
   ownValue,
 } from "#domain/browser";
-import { renderStages } from "./crm-pipeline-progress/stages.ts";
-import { colorStyle, formatTimestamp, formatValue, outcomeSuffix } from "./format.ts";
+import { outcomeSuffix, renderStages, stageWord } from "./crm-pipeline-progress/stages.ts";
+import { colorStyle, formatTimestamp, formatValue } from "./format.ts";
 import { message } from "./messages.ts";
 
 /** What one entry card shows. */
@@ -54,7 +54,7 @@ export function renderEntryCard({
                   .style=${colorStyle("--_stage", stage?.color)}
                 >
                   <span class="chip-pipeline">${pipeline.label}:</span>
-                  ${stage?.label ?? message(locale, "notStarted")}${outcomeSuffix(locale, stage)}
+                  ${stage?.label ?? stageWord(locale, "notStarted")}${outcomeSuffix(locale, stage)}
                 </li>`;
               })}
             </ul>`

@@ -1,4 +1,4 @@
-import type { FieldDefinition, FieldValue, StageDefinition } from "#domain/browser";
+import type { FieldDefinition, FieldValue } from "#domain/browser";
 import { message } from "./messages.ts";
 
 /** An ISO 4217 currency code (`EUR`, `USD`) rather than a measurement unit. */
@@ -102,11 +102,4 @@ export function formatValue(
  */
 export function colorStyle(property: string, color: string | undefined): string {
   return color && /^#[\da-f]{6}$/i.test(color) ? `${property}:${color}` : "";
-}
-
-/** " (won)" after an outcome stage's label, unless the label already says it ("Won"). */
-export function outcomeSuffix(locale: string, stage: StageDefinition | undefined): string {
-  if (!stage || stage.status === "active") return "";
-  const word = message(locale, stage.status);
-  return stage.label.toLowerCase() === word.toLowerCase() ? "" : ` (${word})`;
 }

@@ -17,6 +17,7 @@ import { renderEntryCard } from "../entry-card.ts";
 import { FieldEditor } from "../field-editor.ts";
 import { formatTimestamp, formatValue } from "../format.ts";
 import { renderFieldControl } from "../inputs.ts";
+import { words } from "../messages.ts";
 import { styles } from "./crm-customer-details.styles.ts";
 import {
   actorText,
@@ -26,6 +27,10 @@ import {
   type FieldHistoryView,
   lastChanged,
 } from "./staff-edits.ts";
+
+const noCrmData = words({ noCrmData: "No CRM entries for this customer." }, [
+  "Keine CRM-Einträge für diesen Kunden.",
+]);
 
 /** What the component shows: the customer's entries and every entity they could have. */
 interface DetailsData extends CustomerEntries {
@@ -194,7 +199,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     }
     return html`<div class="details">
       ${this.renderHeader(this.current ?? null)}
-      <p part="empty" class="empty-box">${this.t("noCrmData")}</p>
+      <p part="empty" class="empty-box">${noCrmData(this.locale, "noCrmData")}</p>
     </div>`;
   }
 
@@ -288,7 +293,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     const unused = this.readonly ? [] : entities.filter((entity) => !shown(entity));
     return html`<div class="details">
       ${this.renderHeader(data)}
-      ${data.entries.length === 0 ? html`<p part="empty" class="empty-box">${this.t("noCrmData")}</p>` : nothing}
+      ${data.entries.length === 0 ? html`<p part="empty" class="empty-box">${noCrmData(this.locale, "noCrmData")}</p>` : nothing}
       ${entities.filter(shown).map((entity) => this.renderEntity(entity, data))}
       ${
         unused.length

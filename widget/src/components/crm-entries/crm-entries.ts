@@ -1,11 +1,13 @@
 import { html, type nothing, type TemplateResult } from "lit";
-import { property } from "lit/decorators.js";
 import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain/browser";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { renderEntryCard } from "../entry-card.ts";
+import { words } from "../messages.ts";
 import { styles } from "./crm-entries.styles.ts";
+
+const noEntries = words({ noEntries: "No entries yet." }, ["Noch keine Einträge."]);
 
 interface EntriesData {
   entity: EntityDefinition;
@@ -44,15 +46,19 @@ interface EntriesData {
  * @cssproperty --crm-radius - Corner radius.
  * @cssproperty --crm-color-skeleton - Loading placeholder.
  */
-@defineElement("crm-entries")
 export class CrmEntries extends CrmDataElement<EntriesData, [string, string]> {
+  static override properties = {
+    slug: { reflect: true },
+    fields: { reflect: true },
+  };
+
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
-  @property({ reflect: true }) slug = "";
+  slug = "";
 
   /** Comma-separated field keys to show, in order; default: the first four readable fields. */
-  @property({ reflect: true }) fields = "";
+  fields = "";
 
   protected override loadArgs(): [string, string] {
     return [this.slug, this.fields];
@@ -97,7 +103,7 @@ export class CrmEntries extends CrmDataElement<EntriesData, [string, string]> {
   }
 
   protected override renderEmpty(): TemplateResult {
-    return html`<p part="empty" class="empty-box">${this.t("noEntries")}</p>`;
+    return html`<p part="empty" class="empty-box">${noEntries(this.locale, "noEntries")}</p>`;
   }
 
   protected override renderValue({ entity, entries, fields }: EntriesData): TemplateResult {
@@ -109,6 +115,8 @@ export class CrmEntries extends CrmDataElement<EntriesData, [string, string]> {
     </ul>`;
   }
 }
+
+defineElement("crm-entries")(CrmEntries);
 
 declare global {
   interface HTMLElementTagNameMap {

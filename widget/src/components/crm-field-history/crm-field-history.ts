@@ -1,9 +1,8 @@
 import { html, nothing, type PropertyValues, svg, type TemplateResult } from "lit";
-import { property, state } from "lit/decorators.js";
 import type { FieldDefinition } from "#domain/browser";
 import { asCrmError } from "../../runtime/errors.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
-import { CrmDataElement } from "../crm-data-element.ts";
+import { CrmDataElement, states } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { formatValue } from "../format.ts";
 import { styles } from "./crm-field-history.styles.ts";
@@ -53,27 +52,35 @@ const PAD = { top: 12, right: 14, bottom: 24, left: 44 };
  * @cssproperty --crm-chart-goal - Color of the goal line (default: success green).
  * @cssproperty --crm-chart-height - Height of the drawing (default: 220px, 180px when narrow).
  */
-@defineElement("crm-field-history")
 export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string, string, string]> {
+  static override properties = {
+    slug: { reflect: true },
+    field: { reflect: true },
+    goalField: { attribute: "goal-field", reflect: true },
+    entryId: { attribute: "entry-id", reflect: true },
+    range: { reflect: true },
+    ...states("width", "focused"),
+  };
+
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
-  @property({ reflect: true }) slug = "";
+  slug = "";
 
   /** The number field whose history is shown (its definition has `history: true`). */
-  @property({ reflect: true }) field = "";
+  field = "";
 
   /** Another number field holding the goal, drawn as a line and projected to. */
-  @property({ attribute: "goal-field", reflect: true }) goalField = "";
+  goalField = "";
 
   /** The entry to show, for entities with several entries per customer. */
-  @property({ attribute: "entry-id", reflect: true }) entryId = "";
+  entryId = "";
 
   /** The time range shown first: `4w`, `3m` or `all`. */
-  @property({ reflect: true }) range: Range = "3m";
+  range: Range = "3m";
 
-  @state() private width = 480;
-  @state() private focused = -1;
+  private width = 480;
+  private focused = -1;
   // TypeScript-private, not #private: esbuild lowers #private beside decorators into helpers.
   private resize: ResizeObserver | undefined;
 
@@ -354,6 +361,8 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
     }
   }
 }
+
+defineElement("crm-field-history")(CrmFieldHistory);
 
 /** Tick labels without units (the unit is in the summary and the points' labels). */
 function formatTick(tick: number, locale: string): string {

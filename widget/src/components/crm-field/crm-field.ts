@@ -1,14 +1,14 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { property, state } from "lit/decorators.js";
 import type { CrmFieldValue, FieldDefinition, FieldValue } from "#domain/browser";
 import { asCrmError, fieldMessage } from "../../runtime/errors.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
-import { CrmDataElement } from "../crm-data-element.ts";
+import { CrmDataElement, states } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
 import { FieldEditor } from "../field-editor.ts";
 import { colorStyle, formatValue, isEmptyValue } from "../format.ts";
 import { renderFieldControl } from "../inputs.ts";
+import { words } from "../messages.ts";
 import { styles } from "./crm-field.styles.ts";
 
 interface FieldData {
@@ -17,6 +17,8 @@ interface FieldData {
   /** The two newest recorded values, newest first (only with `show-change` on a history field). */
   recent: FieldValue[];
 }
+
+const changeWord = words({ change: "{change} since last time" }, ["{change} seit dem letzten Mal"]);
 
 const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentColor">
   <path d="M11.5 1.6a1.6 1.6 0 0 1 2.3 0l.6.6a1.6 1.6 0 0 1 0 2.3L5.2 13.7 1.5 14.5l.8-3.7z" />
@@ -58,36 +60,45 @@ const pencil = html`<svg viewBox="0 0 16 16" aria-hidden="true" fill="currentCol
  * @cssproperty --crm-field-value-weight - Font weight of the value.
  * @cssproperty --crm-field-skeleton-width - Width of the loading placeholder (match your typical value).
  */
-@defineElement("crm-field")
 export class CrmField extends CrmDataElement<FieldData, [string, string, string, boolean]> {
+  static override properties = {
+    slug: { reflect: true },
+    field: { reflect: true },
+    entryId: { attribute: "entry-id", reflect: true },
+    editable: { type: Boolean, reflect: true },
+    placeholder: { reflect: true },
+    showChange: { attribute: "show-change", type: Boolean, reflect: true },
+    ...states("editing", "saving", "saveError", "saveOutcomeUnknown"),
+  };
+
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
-  @property({ reflect: true }) slug = "";
+  slug = "";
 
   /** The field's key. */
-  @property({ reflect: true }) field = "";
+  field = "";
 
   /** The entry to show, for entities with several entries per customer. */
-  @property({ attribute: "entry-id", reflect: true }) entryId = "";
+  entryId = "";
 
   /** Lets the customer edit the value in place (when the field is writable for them). */
-  @property({ type: Boolean, reflect: true }) editable = false;
+  editable = false;
 
   /** Text shown when the field has no value (default: a localized "Not set"). */
-  @property({ reflect: true }) placeholder = "";
+  placeholder = "";
 
   /**
    * Shows the change since the previous value ("−0.6 kg since last time") for a
    * number field that keeps history; nothing while there is no previous value.
    */
-  @property({ attribute: "show-change", type: Boolean, reflect: true }) showChange = false;
+  showChange = false;
 
-  @state() private editing = false;
-  @state() private saving = false;
-  @state() private saveError = "";
+  private editing = false;
+  private saving = false;
+  private saveError = "";
   /** The last save failed without saying whether it was stored (`outcome_unknown`). */
-  @state() private saveOutcomeUnknown = false;
+  private saveOutcomeUnknown = false;
   /** The inline edit, from `startEditing` on. */
   private editor: FieldEditor | undefined;
 
@@ -165,7 +176,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
     // A real minus sign: Intl writes a hyphen-minus for most locales.
     const sign = difference > 0 ? "+" : difference < 0 ? "\u2212" : "";
     const amount = sign + formatValue(field, Math.abs(difference), this.locale);
-    return this.t("change", { change: amount });
+    return changeWord(this.locale, "change", { change: amount });
   }
 
   private renderDisplay(
@@ -295,6 +306,8 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
     }
   }
 }
+
+defineElement("crm-field")(CrmField);
 
 declare global {
   interface HTMLElementTagNameMap {

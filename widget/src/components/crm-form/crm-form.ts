@@ -1,5 +1,4 @@
 import { html, nothing, type TemplateResult } from "lit";
-import { property, state } from "lit/decorators.js";
 import type {
   CrmEntry,
   CrmErrorBody,
@@ -10,13 +9,13 @@ import type {
 import { CrmError, ownValue } from "#domain/browser";
 import { asCrmError, fieldMessage } from "../../runtime/errors.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
-import { CrmDataElement } from "../crm-data-element.ts";
+import { CrmDataElement, states } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
 import { FieldEditor } from "../field-editor.ts";
 import { formatValue, unitLabel } from "../format.ts";
 import { renderFieldControl } from "../inputs.ts";
-import type { MessageKey } from "../messages.ts";
+import { words } from "../messages.ts";
 import { styles } from "./crm-form.styles.ts";
 
 interface FormData {
@@ -27,8 +26,28 @@ interface FormData {
 
 type FormStatus = "idle" | "saving" | "saved" | "failed" | "invalid" | "unchanged";
 
-const statusMessages: Partial<Record<FormStatus, MessageKey>> = {
-  saved: "saved",
+/** The form's own words. */
+const formWord = words(
+  {
+    formInvalid: "Please correct the highlighted fields.",
+    formFailed: "Your changes were not saved. Your input is kept; try again.",
+    formNothing: "Nothing to save.",
+    formNotSent: "Not saved: {message}. Your input is kept.",
+    unreachable: "the CRM service cannot be reached",
+    formUnknown:
+      "Your changes may have been saved: the CRM service did not confirm them. Check again before repeating; your input is kept.",
+  },
+  [
+    "Bitte korrigieren Sie die markierten Felder.",
+    "Ihre Änderungen wurden nicht gespeichert. Ihre Eingaben bleiben erhalten.",
+    "Nichts zu speichern.",
+    "Nicht gespeichert: {message}. Ihre Eingaben bleiben erhalten.",
+    "Der CRM-Dienst ist nicht erreichbar",
+    "Ihre Änderungen sind vielleicht gespeichert: der CRM-Dienst hat sie nicht bestätigt. Bitte prüfen Sie, bevor Sie sie wiederholen; Ihre Eingaben bleiben erhalten.",
+  ],
+);
+
+const statusMessages: Partial<Record<FormStatus, "formFailed" | "formInvalid" | "formNothing">> = {
   failed: "formFailed",
   invalid: "formInvalid",
   unchanged: "formNothing",
@@ -80,27 +99,34 @@ const statusMessages: Partial<Record<FormStatus, MessageKey>> = {
  * @cssproperty --crm-color-success - The "Saved" status.
  * @cssproperty --crm-radius - Corner radius.
  */
-@defineElement("crm-form")
 export class CrmForm extends CrmDataElement<FormData, [string, string, string]> {
+  static override properties = {
+    slug: { reflect: true },
+    fields: { reflect: true },
+    entryId: { attribute: "entry-id", reflect: true },
+    noHeading: { attribute: "no-heading", type: Boolean, reflect: true },
+    ...states("status", "formError", "formOutcomeUnknown"),
+  };
+
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
-  @property({ reflect: true }) slug = "";
+  slug = "";
 
   /** Comma-separated field keys, in order; default: every field the customer may write. */
-  @property({ reflect: true }) fields = "";
+  fields = "";
 
   /** The entry to edit, for entities with several entries per customer. */
-  @property({ attribute: "entry-id", reflect: true }) entryId = "";
+  entryId = "";
 
   /** Hides the heading (the entity's name). */
-  @property({ attribute: "no-heading", type: Boolean, reflect: true }) noHeading = false;
+  noHeading = false;
 
-  @state() private status: FormStatus = "idle";
+  private status: FormStatus = "idle";
   /** Why the last save failed as a whole (no field concerned), e.g. the proxy unreachable. */
-  @state() private formError = "";
+  private formError = "";
   /** The last save failed without saying whether it was stored (`outcome_unknown`). */
-  @state() private formOutcomeUnknown = false;
+  private formOutcomeUnknown = false;
   /** Each field's edit, by key: draft, message, and the value the proxy last confirmed. */
   private readonly editors = new Map<string, FieldEditor>();
 
@@ -177,7 +203,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
   }
 
   protected override renderEmpty(): TemplateResult {
-    return html`<div part="empty" class="empty-box">${this.t("formNothing")}</div>`;
+    return html`<div part="empty" class="empty-box">${formWord(this.locale, "formNothing")}</div>`;
   }
 
   protected override renderValue({ entity, fields, entry }: FormData): TemplateResult {
@@ -218,10 +244,11 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
   }
 
   private statusText(): string {
-    if (this.formOutcomeUnknown) return this.t("formUnknown");
-    if (this.formError) return this.t("formNotSent", { message: this.formError });
+    if (this.formOutcomeUnknown) return formWord(this.locale, "formUnknown");
+    if (this.formError) return formWord(this.locale, "formNotSent", { message: this.formError });
+    if (this.status === "saved") return this.t("saved");
     const key = statusMessages[this.status];
-    return key ? this.t(key) : "";
+    return key ? formWord(this.locale, key) : "";
   }
 
   /** Sends the form again after a failure that concerned no field (the proxy unreachable). */
@@ -366,7 +393,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
     if (formFailure) {
       this.formError =
         formFailure.code === "unavailable"
-          ? this.t("unreachable")
+          ? formWord(this.locale, "unreachable")
           : formFailure.message.replace(/\.$/, "");
     }
     emit(this, "crm-save-error", { slug: this.slug, error: failure, errors: refused });
@@ -379,6 +406,8 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
     if (first) this.renderRoot.querySelector<HTMLElement>(`#field-${first.field.key}`)?.focus();
   }
 }
+
+defineElement("crm-form")(CrmForm);
 
 declare global {
   interface HTMLElementTagNameMap {

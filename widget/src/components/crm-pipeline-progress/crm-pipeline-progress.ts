@@ -1,5 +1,4 @@
 import { html, type nothing, type PropertyValues, type TemplateResult } from "lit";
-import { property, state } from "lit/decorators.js";
 import type {
   CrmStageValue,
   EntityDefinition,
@@ -8,7 +7,7 @@ import type {
 } from "#domain/browser";
 import { asCrmError } from "../../runtime/errors.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
-import { CrmDataElement } from "../crm-data-element.ts";
+import { CrmDataElement, states } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
 import { styles } from "./crm-pipeline-progress.styles.ts";
@@ -65,36 +64,44 @@ interface PipelineData {
  * @cssproperty --crm-color-danger - Errors.
  * @cssproperty --crm-color-skeleton - Loading placeholder.
  */
-@defineElement("crm-pipeline-progress")
 export class CrmPipelineProgress extends CrmDataElement<
   PipelineData,
   [string, string, string, boolean]
 > {
+  static override properties = {
+    slug: { reflect: true },
+    pipeline: { reflect: true },
+    entryId: { attribute: "entry-id", reflect: true },
+    layout: { reflect: true },
+    showDescriptions: { attribute: "show-descriptions", type: Boolean, reflect: true },
+    showHistory: { attribute: "show-history", type: Boolean, reflect: true },
+    ...states("saving", "saveError", "saveOutcomeUnknown"),
+  };
+
   static override styles = styles;
 
   /** The entity's slug, as in CRM settings. */
-  @property({ reflect: true }) slug = "";
+  slug = "";
 
   /** The pipeline's key. */
-  @property({ reflect: true }) pipeline = "";
+  pipeline = "";
 
   /** The entry to show, for entities with several entries per customer. */
-  @property({ attribute: "entry-id", reflect: true }) entryId = "";
+  entryId = "";
 
   /** `full`: labeled steps; `compact`: one segmented bar and a one-line summary. */
-  @property({ reflect: true }) layout: "full" | "compact" = "full";
+  layout: "full" | "compact" = "full";
 
   /** Shows each stage's description under its name (full layout). */
-  @property({ attribute: "show-descriptions", type: Boolean, reflect: true }) showDescriptions =
-    false;
+  showDescriptions = false;
 
   /** Shows under each reached stage when it was reached (one more read, from the stage history). */
-  @property({ attribute: "show-history", type: Boolean, reflect: true }) showHistory = false;
+  showHistory = false;
 
-  @state() private saving = false;
-  @state() private saveError = "";
+  private saving = false;
+  private saveError = "";
   /** The last save failed without saying whether it was stored (`outcome_unknown`). */
-  @state() private saveOutcomeUnknown = false;
+  private saveOutcomeUnknown = false;
   /** A move started from the keyboard or pointer inside: focus follows the current stage. */
   private keepFocus = false;
 
@@ -202,6 +209,8 @@ export class CrmPipelineProgress extends CrmDataElement<
     }
   }
 }
+
+defineElement("crm-pipeline-progress")(CrmPipelineProgress);
 
 declare global {
   interface HTMLElementTagNameMap {

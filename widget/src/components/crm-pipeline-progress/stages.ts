@@ -5,8 +5,8 @@ import {
   type StageDefinition,
   type StagePosition,
 } from "#domain/browser";
-import { colorStyle, formatTimestamp, outcomeSuffix } from "../format.ts";
-import { message } from "../messages.ts";
+import { colorStyle, formatTimestamp } from "../format.ts";
+import { message, words } from "../messages.ts";
 
 export interface StagesOptions {
   pipeline: PipelineDefinition;
@@ -23,6 +23,39 @@ export interface StagesOptions {
 }
 
 type StageState = "completed" | "current" | "upcoming" | "skipped";
+
+/** The words of stages, on the pages that show some (progress, entries, customer details). */
+export const stageWord = /* @__PURE__ */ words(
+  {
+    stageOf: "Stage {n} of {total}: {label}",
+    notStarted: "Not started",
+    completed: "completed",
+    current: "current",
+    upcoming: "upcoming",
+    skipped: "not reached",
+    won: "won",
+    lost: "lost",
+    moveTo: "Move to {label}",
+  },
+  [
+    "Phase {n} von {total}: {label}",
+    "Nicht begonnen",
+    "abgeschlossen",
+    "aktuell",
+    "anstehend",
+    "nicht erreicht",
+    "gewonnen",
+    "verloren",
+    "Nach {label} verschieben",
+  ],
+);
+
+/** " (won)" after an outcome stage's label, unless the label already says it ("Won"). */
+export function outcomeSuffix(locale: string, stage: StageDefinition | undefined): string {
+  if (!stage || stage.status === "active") return "";
+  const word = stageWord(locale, stage.status);
+  return stage.label.toLowerCase() === word.toLowerCase() ? "" : ` (${word})`;
+}
 
 const check = html`<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3.5 8.5l3 3 6-7" /></svg>`;
 const icons = {
@@ -45,7 +78,7 @@ export function stageName(
   total: number,
   stage: StageDefinition,
 ): string {
-  return message(locale, "stageOf", { n: step + 1, total, label: stage.label });
+  return stageWord(locale, "stageOf", { n: step + 1, total, label: stage.label });
 }
 
 /**
@@ -69,7 +102,7 @@ export function renderStages(options: StagesOptions): TemplateResult {
   const currentStep = current ? steps[currentIndex]! : -1;
   const summary = current
     ? stageName(locale, currentStep, total, current)
-    : message(locale, "notStarted");
+    : stageWord(locale, "notStarted");
   const outcome = current && current.status !== "active" ? current.status : "active";
   const rendered = stages.map((stage, index) => {
     const step = steps[index]!;
@@ -148,7 +181,7 @@ function renderStage(
   const text = html`<span class="text">
     <span part="stage-label" class="stage-label"
       ><span class="sr-only">${stageName(locale, step, total, stage).replace(stage.label, "")}</span
-      >${stage.label}<span class="sr-only">, ${message(locale, stateWord)}</span></span
+      >${stage.label}<span class="sr-only">, ${stageWord(locale, stateWord)}</span></span
     >
     ${
       reachedAt && layout === "full" && (state === "completed" || state === "current")
@@ -175,7 +208,7 @@ function renderStage(
             part="move-button"
             class="move"
             type="button"
-            title=${message(locale, "moveTo", { label: stage.label })}
+            title=${stageWord(locale, "moveTo", { label: stage.label })}
             aria-disabled=${options.busy ? "true" : "false"}
             @click=${() => onMove(stage)}
           >
