@@ -22,7 +22,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, posix, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
+import {
+  type BuildOptions,
+  build,
+  type Message,
+  type Metafile,
+  type OnResolveArgs,
+  type Plugin,
+  type PluginBuild,
+} from "esbuild";
 import { minify } from "terser";
 import { minifyTemplatesPlugin } from "./minify-templates.ts";
 import { backOfficeTags } from "./src/back-office-tags.ts";
@@ -175,6 +183,27 @@ async function coreModules(): Promise<Set<string>> {
 const ownZodCore = (importer: string) => /node_modules\/zod\//.test(importer);
 
 /**
+ * Where an import the core plugins look at resolves to, found by esbuild's own resolver
+ * (marked with the plugin's `name`, so the plugin does not see it again); undefined for
+ * entry points and for zod's imports of its own modules (see `ownZodCore`).
+ */
+async function resolveImport(
+  builder: PluginBuild,
+  args: OnResolveArgs,
+  name: string,
+): Promise<{ path: string } | { errors: Message[] } | undefined> {
+  if (args.pluginData === name || args.kind === "entry-point" || ownZodCore(args.importer))
+    return undefined;
+  const resolved = await builder.resolve(args.path, {
+    importer: args.importer,
+    resolveDir: args.resolveDir,
+    kind: args.kind,
+    pluginData: name,
+  });
+  return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
+}
+
+/**
  * Marks imports of core modules external, as written, so the names imported stay visible;
  * `own` modules are bundled instead (see `backOfficeCopies`).
  */
@@ -183,15 +212,8 @@ function externalCore(core: Set<string>, own: ReadonlySet<string>): Plugin {
     name: "external-core",
     setup(builder) {
       builder.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.pluginData === "external-core" || args.kind === "entry-point") return undefined;
-        if (ownZodCore(args.importer)) return undefined;
-        const resolved = await builder.resolve(args.path, {
-          importer: args.importer,
-          resolveDir: args.resolveDir,
-          kind: args.kind,
-          pluginData: "external-core",
-        });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        const resolved = await resolveImport(builder, args, "external-core");
+        if (!resolved || "errors" in resolved) return resolved;
         return core.has(resolved.path) && !own.has(resolved.path)
           ? { path: resolved.path, external: true }
           : undefined;
@@ -257,15 +279,8 @@ function fromCore(
     setup(builder) {
       builder.onResolve({ filter: /.*/ }, async (args) => {
         if (args.namespace === "crm-core") return { path: coreSpecifier, external: true };
-        if (args.pluginData === "from-core" || args.kind === "entry-point") return undefined;
-        if (ownZodCore(args.importer)) return undefined;
-        const resolved = await builder.resolve(args.path, {
-          importer: args.importer,
-          resolveDir: args.resolveDir,
-          kind: args.kind,
-          pluginData: "from-core",
-        });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        const resolved = await resolveImport(builder, args, "from-core");
+        if (!resolved || "errors" in resolved) return resolved;
         if (!core.has(resolved.path) || own.has(resolved.path)) return undefined;
         // With splitting, one stand-in per importing file: shared by several files, it would
         // become a chunk of its own (one more request for a few re-exports). Without, one per

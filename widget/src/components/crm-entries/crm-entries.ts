@@ -4,6 +4,7 @@ import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { renderEntryCard } from "../entry-card.ts";
+import { listedFields } from "../field-list.ts";
 import { words } from "../messages.ts";
 import { styles } from "./crm-entries.styles.ts";
 
@@ -73,13 +74,7 @@ export class CrmEntries extends CrmDataElement<EntriesData, [string, string]> {
       runtime.getCrmEntity({ slug }),
       runtime.getCrmEntries({ slug }),
     ]);
-    const keys = fieldKeys
-      .split(",")
-      .map((key) => key.trim())
-      .filter(Boolean);
-    const fields = keys.length
-      ? keys.flatMap((key) => entity.fields.filter((field) => field.key === key))
-      : entity.fields.slice(0, 4);
+    const fields = listedFields(entity, fieldKeys, (all) => all.slice(0, 4));
     return { entity, entries, fields };
   }
 

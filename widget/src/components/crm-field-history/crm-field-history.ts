@@ -81,8 +81,7 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
 
   private width = 480;
   private focused = -1;
-  // TypeScript-private, not #private: esbuild lowers #private beside decorators into helpers.
-  private resize: ResizeObserver | undefined;
+  #resize: ResizeObserver | undefined;
 
   protected override loadArgs(): [string, string, string, string] {
     return [this.slug, this.field, this.goalField, this.entryId];
@@ -114,16 +113,16 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
   override connectedCallback(): void {
     super.connectedCallback();
     // Drawn at the width it has, so text and strokes are never scaled.
-    this.resize = new ResizeObserver(([entry]) => {
+    this.#resize = new ResizeObserver(([entry]) => {
       const width = Math.round(entry?.contentRect.width ?? 0);
       if (width > 0) this.width = width;
     });
-    this.resize.observe(this);
+    this.#resize.observe(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.resize?.disconnect();
+    this.#resize?.disconnect();
   }
 
   protected override isEmpty(value: HistoryData): boolean {
@@ -141,14 +140,14 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
   }
 
   protected override renderEmpty(): TemplateResult {
-    return html`<p part="empty" class="empty">${this.m("none")}</p>`;
+    return html`<p part="empty" class="empty">${this.#m("none")}</p>`;
   }
 
-  private m(key: Parameters<typeof chartMessage>[1], params?: Record<string, string | number>) {
+  #m(key: Parameters<typeof chartMessage>[1], params?: Record<string, string | number>) {
     return chartMessage(this.locale, key, params);
   }
 
-  private day(t: number, month: "short" | "long" = "short"): string {
+  #day(t: number, month: "short" | "long" = "short"): string {
     const date = new Date(t);
     const year = date.getFullYear() !== new Date().getFullYear() ? "numeric" : undefined;
     return new Intl.DateTimeFormat(this.locale, { day: "numeric", month, year }).format(date);
@@ -169,48 +168,48 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
     return html`<figure part="base" class="base">
       <figcaption class="header">
         <span part="label" class="label">${field.label}</span>
-        <span part="ranges" class="ranges" role="group" aria-label=${this.m("ranges")}>
+        <span part="ranges" class="ranges" role="group" aria-label=${this.#m("ranges")}>
           ${(Object.keys(RANGES) as Range[]).map(
             (range) => html`<button
               part="range"
               type="button"
               aria-pressed=${range === this.range ? "true" : "false"}
-              @click=${() => this.choose(range)}
+              @click=${() => this.#choose(range)}
             >
-              ${this.m(range === "4w" ? "r4w" : range === "3m" ? "r3m" : "all")}
+              ${this.#m(range === "4w" ? "r4w" : range === "3m" ? "r3m" : "all")}
             </button>`,
           )}
         </span>
       </figcaption>
       <output part="focus" class="focus">${
         shown[this.focused]
-          ? `${this.day(shown[this.focused]!.t)} · ${value(shown[this.focused]!.v)}`
+          ? `${this.#day(shown[this.focused]!.t)} · ${value(shown[this.focused]!.v)}`
           : nothing
       }</output>
       ${
         shown.length
-          ? this.renderChart(shown, start, goal, projection, value, field.label)
-          : html`<p class="empty">${this.m("noneInRange")}</p>`
+          ? this.#renderChart(shown, start, goal, projection, value, field.label)
+          : html`<p class="empty">${this.#m("noneInRange")}</p>`
       }
-      <p part="summary" class="summary">${this.summary(last, goal, projection, value)}</p>
+      <p part="summary" class="summary">${this.#summary(last, goal, projection, value)}</p>
       <details class="table-view">
-        <summary>${this.m("table")}</summary>
+        <summary>${this.#m("table")}</summary>
         <table part="table">
-          <thead><tr><th scope="col">${this.m("date")}</th><th scope="col">${field.label}</th></tr></thead>
-          <tbody>${[...shown].reverse().map((p) => html`<tr><td>${this.day(p.t)}</td><td>${value(p.v)}</td></tr>`)}</tbody>
+          <thead><tr><th scope="col">${this.#m("date")}</th><th scope="col">${field.label}</th></tr></thead>
+          <tbody>${[...shown].reverse().map((p) => html`<tr><td>${this.#day(p.t)}</td><td>${value(p.v)}</td></tr>`)}</tbody>
         </table>
       </details>
     </figure>`;
   }
 
-  private summary(
+  #summary(
     last: Point,
     goal: number | null,
     projection: Projection,
     value: (v: number) => string,
   ): string {
-    const parts = [this.m("latest", { value: value(last.v), date: this.day(last.t) })];
-    if (goal !== null) parts.push(this.m("goal", { value: value(goal) }));
+    const parts = [this.#m("latest", { value: value(last.v), date: this.#day(last.t) })];
+    if (goal !== null) parts.push(this.#m("goal", { value: value(goal) }));
     const change = "perWeek" in projection ? value(projection.perWeek) : "";
     const signed =
       change && projection.kind !== "flat" && !change.startsWith("-") && !change.startsWith("−")
@@ -218,21 +217,21 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
         : change;
     switch (projection.kind) {
       case "toward":
-        parts.push(this.m("toward", { date: this.day(projection.at, "long") }));
+        parts.push(this.#m("toward", { date: this.#day(projection.at, "long") }));
         break;
       case "trend":
-        parts.push(this.m("trend", { change: signed }));
+        parts.push(this.#m("trend", { change: signed }));
         break;
       case "away":
-        parts.push(this.m("away", { change: signed }));
+        parts.push(this.#m("away", { change: signed }));
         break;
       default:
-        parts.push(this.m(projection.kind === "not-enough" ? "notEnough" : projection.kind));
+        parts.push(this.#m(projection.kind === "not-enough" ? "notEnough" : projection.kind));
     }
     return parts.join(" ");
   }
 
-  private renderChart(
+  #renderChart(
     shown: Point[],
     start: number,
     goal: number | null,
@@ -282,15 +281,15 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
       height=${height}
       viewBox="0 0 ${width} ${height}"
       role="group"
-      aria-label=${this.m("chart", {
+      aria-label=${this.#m("chart", {
         label,
         count: shown.length,
-        from: this.day(shown[0]!.t),
-        to: this.day(last.t),
+        from: this.#day(shown[0]!.t),
+        to: this.#day(last.t),
         min: value(Math.min(...shown.map((p) => p.v))),
         max: value(Math.max(...shown.map((p) => p.v))),
       })}
-      @keydown=${(event: KeyboardEvent) => this.key(event, shown.length)}
+      @keydown=${(event: KeyboardEvent) => this.#key(event, shown.length)}
     >
       ${ticks.map(
         (
@@ -300,12 +299,12 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
       )}
       ${dates.map(
         (t) =>
-          svg`<text class="axis" x=${x(t)} y=${height - 6} text-anchor="middle">${this.day(t)}</text>`,
+          svg`<text class="axis" x=${x(t)} y=${height - 6} text-anchor="middle">${this.#day(t)}</text>`,
       )}
       ${
         goal !== null
           ? svg`<line class="goal" x1=${PAD.left} x2=${width - PAD.right} y1=${y(goal)} y2=${y(goal)}></line>
-            <text class="goal-label" x=${width - PAD.right} y=${y(goal)} dy="-0.4em" text-anchor="end">${this.m("goalLine", { value: value(goal) })}</text>`
+            <text class="goal-label" x=${width - PAD.right} y=${y(goal)} dy="-0.4em" text-anchor="end">${this.#m("goalLine", { value: value(goal) })}</text>`
           : nothing
       }
       ${projectionLine}
@@ -318,7 +317,7 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
           r="4"
           role="img"
           tabindex=${i === focus ? "0" : "-1"}
-          aria-label="${this.day(p.t)}: ${value(p.v)}"
+          aria-label="${this.#day(p.t)}: ${value(p.v)}"
           @focus=${() => {
             this.focused = i;
           }}
@@ -330,13 +329,13 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
     </svg>`;
   }
 
-  private choose(range: Range): void {
+  #choose(range: Range): void {
     this.range = range;
     this.focused = -1;
   }
 
   /** Arrow keys, Home and End move focus between points (one tab stop for the whole chart). */
-  private key(event: KeyboardEvent, count: number): void {
+  #key(event: KeyboardEvent, count: number): void {
     const current = this.focused < 0 ? count - 1 : this.focused;
     const next =
       event.key === "ArrowLeft" || event.key === "ArrowDown"

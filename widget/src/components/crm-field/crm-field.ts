@@ -100,7 +100,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
   /** The last save failed without saying whether it was stored (`outcome_unknown`). */
   private saveOutcomeUnknown = false;
   /** The inline edit, from `startEditing` on. */
-  private editor: FieldEditor | undefined;
+  #editor: FieldEditor | undefined;
 
   protected override loadArgs(): [string, string, string, boolean] {
     return [this.slug, this.field, this.entryId, this.showChange];
@@ -156,9 +156,9 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
 
   protected override renderValue({ field, value, recent }: FieldData): TemplateResult {
     const canEdit = this.editable && field.customerAccess === "write";
-    const change = this.change(field, value.value, recent);
+    const change = this.#change(field, value.value, recent);
     return html`<span part="base" class="field ${canEdit ? "editable" : ""}" aria-busy=${this.saving}>
-      ${this.editing && this.editor ? this.renderEditor(this.editor, change) : this.renderDisplay(field, value.value, canEdit)}
+      ${this.editing && this.#editor ? this.#renderEditor(this.#editor, change) : this.#renderDisplay(field, value.value, canEdit)}
       ${change ? html`<span id="change" part="change" class="change">${change}</span>` : nothing}
       ${this.renderSaveState(this.saving, this.saveError, this.saveOutcomeUnknown)}
     </span>`;
@@ -169,7 +169,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
    * saved on this page shows before history has its record, so then the newest record is the
    * previous one.
    */
-  private change(field: FieldDefinition, value: FieldValue, recent: FieldValue[]): string {
+  #change(field: FieldDefinition, value: FieldValue, recent: FieldValue[]): string {
     const previous = recent[0] === value ? recent[1] : recent[0];
     if (typeof value !== "number" || typeof previous !== "number") return "";
     const difference = value - previous;
@@ -179,11 +179,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
     return changeWord(this.locale, "change", { change: amount });
   }
 
-  private renderDisplay(
-    field: FieldDefinition,
-    value: FieldValue,
-    canEdit: boolean,
-  ): TemplateResult {
+  #renderDisplay(field: FieldDefinition, value: FieldValue, canEdit: boolean): TemplateResult {
     const text = formatValue(field, value, this.locale);
     const option =
       field.type === "select"
@@ -214,7 +210,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
       </button>`;
   }
 
-  private renderEditor(editor: FieldEditor, change: string): TemplateResult {
+  #renderEditor(editor: FieldEditor, change: string): TemplateResult {
     const field = editor.field;
     return html`<span class="editor">
       ${renderFieldControl(field, {
@@ -225,8 +221,8 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
         invalid: editor.message !== "",
         describedBy: change ? "message change" : "message",
         onInput: (event) => editor.input(event),
-        onKeyDown: this.onKeyDown,
-        onBlur: this.onBlur,
+        onKeyDown: this.#onKeyDown,
+        onBlur: this.#onBlur,
       })}
       <span id="message" part="message" class="message" aria-live="polite">${editor.message}</span>
     </span>`;
@@ -236,7 +232,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
   startEditing = (): void => {
     const data = this.current;
     if (!data || this.saving || !this.editable || data.field.customerAccess !== "write") return;
-    this.editor = new FieldEditor(this, data.field, data.value.value);
+    this.#editor = new FieldEditor(this, data.field, data.value.value);
     this.saveError = "";
     this.saveOutcomeUnknown = false;
     this.editing = true;
@@ -250,7 +246,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
     }
   }
 
-  private onKeyDown = (event: KeyboardEvent): void => {
+  #onKeyDown = (event: KeyboardEvent): void => {
     if (event.key === "Escape") {
       event.preventDefault();
       this.cancel();
@@ -262,7 +258,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
     }
   };
 
-  private onBlur = (): void => {
+  #onBlur = (): void => {
     if (this.editing) void this.commit();
   };
 
@@ -273,7 +269,7 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
 
   /** Validates the draft with the shared schema and saves it if it changed. */
   async commit(): Promise<void> {
-    const editor = this.editor;
+    const editor = this.#editor;
     const data = this.current;
     if (!editor || !data || !this.editing || !editor.check().ok) return;
     this.editing = false;

@@ -13,6 +13,7 @@ import { CrmDataElement, states } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
 import { FieldEditor } from "../field-editor.ts";
+import { listedFields } from "../field-list.ts";
 import { formatValue, unitLabel } from "../format.ts";
 import { renderFieldControl } from "../inputs.ts";
 import { words } from "../messages.ts";
@@ -128,7 +129,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
   /** The last save failed without saying whether it was stored (`outcome_unknown`). */
   private formOutcomeUnknown = false;
   /** Each field's edit, by key: draft, message, and the value the proxy last confirmed. */
-  private readonly editors = new Map<string, FieldEditor>();
+  readonly #editors = new Map<string, FieldEditor>();
 
   protected override loadArgs(): [string, string, string] {
     return [this.slug, this.fields, this.entryId];
@@ -152,13 +153,9 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
     }
     const entry = entryId ? entries.find((candidate) => candidate.id === entryId) : entries[0];
     if (entryId && !entry) throw new CrmError("entry_not_found", "Entry not found");
-    const keys = fieldKeys
-      .split(",")
-      .map((key) => key.trim())
-      .filter(Boolean);
-    const fields = keys.length
-      ? keys.flatMap((key) => entity.fields.filter((field) => field.key === key))
-      : entity.fields.filter((field) => field.customerAccess === "write");
+    const fields = listedFields(entity, fieldKeys, (all) =>
+      all.filter((field) => field.customerAccess === "write"),
+    );
     return { entity, entry, fields };
   }
 
@@ -166,11 +163,11 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
   protected override loaded({ fields, entry }: FormData): void {
     for (const field of fields) {
       const server = ownValue(entry?.values, field.key) ?? null;
-      const editor = this.editors.get(field.key);
+      const editor = this.#editors.get(field.key);
       if (editor) {
         editor.field = field;
         editor.sync(server);
-      } else this.editors.set(field.key, new FieldEditor(this, field, server));
+      } else this.#editors.set(field.key, new FieldEditor(this, field, server));
     }
   }
 
@@ -208,13 +205,13 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
 
   protected override renderValue({ entity, fields, entry }: FormData): TemplateResult {
     const saving = this.status === "saving";
-    return html`<form part="form" novalidate aria-busy=${saving} @submit=${this.onSubmit}>
+    return html`<form part="form" novalidate aria-busy=${saving} @submit=${this.#onSubmit}>
       ${
         this.noHeading
           ? nothing
           : html`<h2 part="heading" class="heading"><slot name="heading">${entity.name}</slot></h2>`
       }
-      ${fields.map((field) => this.renderField(field, entry))}
+      ${fields.map((field) => this.#renderField(field, entry))}
       <div part="actions" class="actions">
         <button
           part="submit"
@@ -230,10 +227,10 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
         </button>
         <span class="outcome"
           ><span part="form-status" class="form-status ${this.status}" role="status"
-            >${this.statusText()}</span
+            >${this.#statusText()}</span
           >${
             this.formError
-              ? html`<button part="retry" class="retry" type="button" @click=${this.resend}>
+              ? html`<button part="retry" class="retry" type="button" @click=${this.#resend}>
                   ${this.t("retry")}
                 </button>`
               : nothing
@@ -243,7 +240,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
     </form>`;
   }
 
-  private statusText(): string {
+  #statusText(): string {
     if (this.formOutcomeUnknown) return formWord(this.locale, "formUnknown");
     if (this.formError) return formWord(this.locale, "formNotSent", { message: this.formError });
     if (this.status === "saved") return this.t("saved");
@@ -252,13 +249,13 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
   }
 
   /** Sends the form again after a failure that concerned no field (the proxy unreachable). */
-  private resend = (): void => {
+  #resend = (): void => {
     // The Retry button goes away while saving: the focus moves to the Save button first.
     this.renderRoot.querySelector<HTMLElement>("[part=submit]")?.focus();
     void this.submit();
   };
 
-  private renderField(field: FieldDefinition, entry: CrmEntry | undefined): TemplateResult {
+  #renderField(field: FieldDefinition, entry: CrmEntry | undefined): TemplateResult {
     const id = `field-${field.key}`;
     const unit = field.type === "number" && field.unit ? unitLabel(field.unit, this.locale) : "";
     const label = html`<label part="label" for=${id}
@@ -270,7 +267,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
           : nothing
       }</label
     >`;
-    const editor = this.editors.get(field.key);
+    const editor = this.#editors.get(field.key);
     if (field.customerAccess !== "write" || !editor) {
       return html`<div part="field" class="field">
         <span part="label" class="label" id=${id}>${field.label}</span>
@@ -289,8 +286,8 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
         locale: this.locale,
         invalid: error !== "",
         describedBy: `desc-${field.key} err-${field.key}`,
-        onInput: (event) => this.onInput(editor, event),
-        onBlur: () => this.onBlur(editor),
+        onInput: (event) => this.#onInput(editor, event),
+        onBlur: () => this.#onBlur(editor),
       })}
       <span part="field-error" class="field-error" id="err-${field.key}" aria-live="polite"
         >${error}</span
@@ -298,7 +295,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
     </div>`;
   }
 
-  private onInput(editor: FieldEditor, event: Event): void {
+  #onInput(editor: FieldEditor, event: Event): void {
     editor.input(event);
     if (this.status === "saved" || this.status === "unchanged") this.status = "idle";
   }
@@ -308,11 +305,11 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
    * typing. Leaving a field never changes its message: the proxy's refusal stands until the
    * input changes, and the Save button the pointer is pressing does not move.
    */
-  private onBlur(editor: FieldEditor): void {
+  #onBlur(editor: FieldEditor): void {
     if (!editor.shown && editor.changed() !== undefined) editor.show();
   }
 
-  private onSubmit = (event: SubmitEvent): void => {
+  #onSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
     void this.submit();
   };
@@ -322,7 +319,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
     const data = this.current;
     if (!data || this.status === "saving") return;
     const editors = data.fields.flatMap((field) => {
-      const editor = this.editors.get(field.key);
+      const editor = this.#editors.get(field.key);
       return field.customerAccess === "write" && editor ? [editor] : [];
     });
     this.formError = "";
@@ -334,7 +331,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
     }
     if (!valid) {
       this.status = "invalid";
-      await this.focusFirstInvalid(editors);
+      await this.#focusFirstInvalid(editors);
       return;
     }
     const changed = editors.flatMap((editor) => {
@@ -397,10 +394,10 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
           : formFailure.message.replace(/\.$/, "");
     }
     emit(this, "crm-save-error", { slug: this.slug, error: failure, errors: refused });
-    await this.focusFirstInvalid(editors);
+    await this.#focusFirstInvalid(editors);
   }
 
-  private async focusFirstInvalid(editors: FieldEditor[]): Promise<void> {
+  async #focusFirstInvalid(editors: FieldEditor[]): Promise<void> {
     await this.updateComplete;
     const first = editors.find((editor) => editor.message);
     if (first) this.renderRoot.querySelector<HTMLElement>(`#field-${first.field.key}`)?.focus();

@@ -103,7 +103,7 @@ export class CrmPipelineProgress extends CrmDataElement<
   /** The last save failed without saying whether it was stored (`outcome_unknown`). */
   private saveOutcomeUnknown = false;
   /** A move started from the keyboard or pointer inside: focus follows the current stage. */
-  private keepFocus = false;
+  #keepFocus = false;
 
   protected override loadArgs(): [string, string, string, boolean] {
     return [this.slug, this.pipeline, this.entryId, this.showHistory];
@@ -173,7 +173,7 @@ export class CrmPipelineProgress extends CrmDataElement<
     const previousValue = data.stage.position?.stage ?? null;
     const detail = { slug: this.slug, pipeline: this.pipeline };
     emit(this, "crm-change", { ...detail, value: stage.key, previousValue });
-    this.keepFocus = this.shadowRoot?.activeElement != null;
+    this.#keepFocus = this.shadowRoot?.activeElement != null;
     this.saving = true;
     this.saveError = "";
     this.saveOutcomeUnknown = false;
@@ -192,19 +192,19 @@ export class CrmPipelineProgress extends CrmDataElement<
     } finally {
       this.saving = false;
       await this.updateComplete;
-      this.refocus();
-      this.keepFocus = false;
+      this.#refocus();
+      this.#keepFocus = false;
     }
   };
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    this.refocus();
+    this.#refocus();
   }
 
   /** The pressed stage stops being a button once it is current: focus moves to it, never to the page. */
-  private refocus(): void {
-    if (this.keepFocus && !this.shadowRoot?.activeElement) {
+  #refocus(): void {
+    if (this.#keepFocus && !this.shadowRoot?.activeElement) {
       this.renderRoot.querySelector<HTMLElement>("[aria-current=step]")?.focus();
     }
   }
