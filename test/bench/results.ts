@@ -255,18 +255,20 @@ export function reportResults(results: BenchResults): void {
       value: `${entriesRatio.toFixed(2)}×`,
       met: entriesRatio <= 1.5,
     },
-    ...Object.entries(bundles.widget.pages).flatMap(([name, page]) =>
-      page.budget === undefined
+    // Against the page's target; the build's budget is only the ceiling it enforces meanwhile.
+    ...Object.entries(bundles.widget.pages).flatMap(([name, page]) => {
+      const target = page.target ?? page.budget;
+      return target === undefined
         ? []
         : [
             {
               name: `widget page ${name} min+gzip`,
-              target: `≤ ${kb(page.budget)}`,
+              target: `≤ ${kb(target)}`,
               value: `${kb(page.gzipBytes)} (${page.requests} files)`,
-              met: page.gzipBytes <= page.budget,
+              met: page.gzipBytes <= target,
             },
-          ],
-    ),
+          ];
+    }),
     {
       name: "Worker bundle gzip",
       target: "≤ 300 KB",
