@@ -15,6 +15,7 @@ import type {
 import { CrmError } from "#domain/browser";
 import { asCrmError } from "../runtime/errors.ts";
 import type { CrmRuntime } from "../runtime/runtime.ts";
+import { answerOf, jsonHeaders } from "../runtime/transport.ts";
 
 /** The back office CRM tab of one customer (`GET /v1/staff/customers/:id/entries`). */
 export interface CustomerEntries {
@@ -83,11 +84,7 @@ export function staffClient(runtime: CrmRuntime): StaffClient {
       try {
         response = await send(`${proxyUrl.replace(/\/+$/, "")}/v1/staff${path}`, {
           ...init,
-          headers: {
-            accept: "application/json",
-            authorization: `Bearer ${bearer}`,
-            ...(init.body ? { "content-type": "application/json" } : {}),
-          },
+          headers: jsonHeaders(init, bearer),
         });
       } catch {
         throw new CrmError("unavailable", "The CRM service cannot be reached");
@@ -96,19 +93,7 @@ export function staffClient(runtime: CrmRuntime): StaffClient {
         bearer = await token(true);
         continue;
       }
-      const payload = (await response.json().catch(() => undefined)) as
-        | { error?: Partial<CrmErrorBody> }
-        | undefined;
-      if (response.ok) return payload;
-      if (payload?.error) throw asCrmError(payload.error);
-      throw new CrmError(
-        response.status === 401
-          ? "unauthenticated"
-          : response.status >= 500
-            ? "unavailable"
-            : "internal",
-        `The CRM service answered ${response.status}`,
-      );
+      return answerOf(response);
     }
   }
 

@@ -17,6 +17,34 @@ export interface ProxySettings {
   fetch?: Fetch;
 }
 
+/** The headers of a JSON exchange with the proxy, with the bearer token when there is one. */
+export function jsonHeaders(init: RequestInit, token: string | undefined): Record<string, string> {
+  return {
+    accept: "application/json",
+    ...(init.body ? { "content-type": "application/json" } : {}),
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  };
+}
+
+/**
+ * The JSON the proxy answered; a refusal throws the `CrmError` its body
+ * carries, or, without one (a gateway's page), one by the HTTP status.
+ */
+export async function answerOf(response: Response): Promise<unknown> {
+  const payload: unknown = await response.json().catch(() => undefined);
+  if (response.ok) return payload;
+  const error = (payload as { error?: unknown } | undefined)?.error;
+  if (error) throw asCrmError(error);
+  throw new CrmError(
+    response.status === 401
+      ? "unauthenticated"
+      : response.status >= 500
+        ? "unavailable"
+        : "internal",
+    `The CRM service answered ${response.status}`,
+  );
+}
+
 /**
  * Who a token is for: its `iss` and `sub`, read without verifying (the proxy
  * verifies; this only tells two customers' tokens apart).
@@ -72,11 +100,7 @@ export class Transport {
       try {
         response = await send(`${base}${path}`, {
           ...init,
-          headers: {
-            accept: "application/json",
-            ...(init.body ? { "content-type": "application/json" } : {}),
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
+          headers: jsonHeaders(init, token),
         });
       } catch {
         if (resends-- > 0) {
@@ -105,18 +129,7 @@ export class Transport {
           continue;
         }
       }
-      const payload: unknown = await response.json().catch(() => undefined);
-      if (response.ok) return payload;
-      const error = (payload as { error?: unknown } | undefined)?.error;
-      if (error) throw asCrmError(error);
-      throw new CrmError(
-        response.status === 401
-          ? "unauthenticated"
-          : response.status >= 500
-            ? "unavailable"
-            : "internal",
-        `The CRM service answered ${response.status}`,
-      );
+      return answerOf(response);
     }
   }
 
