@@ -1,17 +1,13 @@
 import { css } from "lit";
+import { backOfficeStyles } from "../../back-office/back-office.styles.ts";
 import { stagesStyles } from "../crm-pipeline-progress/crm-pipeline-progress.styles.ts";
 import { entryCardStyles } from "../entry-card.ts";
-import { theme } from "../theme.styles.ts";
 
 export const styles = [
-  theme,
+  backOfficeStyles,
   stagesStyles,
   entryCardStyles,
   css`
-    :host {
-      display: block;
-      color: var(--_text);
-    }
     .details {
       display: grid;
       gap: calc(var(--_gap) * 1.5);
@@ -258,17 +254,6 @@ export const styles = [
     }
     .dialog-buttons {
       justify-content: flex-end;
-    }
-    dialog {
-      max-width: min(32em, calc(100vw - 2em));
-      padding: 1.2em 1.4em;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      background: var(--_surface);
-      color: var(--_text);
-    }
-    dialog::backdrop {
-      background: rgb(0 0 0 / 0.45);
     }
     dialog h3 {
       margin: 0 0 0.5em;

@@ -1,13 +1,9 @@
 import { css } from "lit";
-import { theme } from "../theme.styles.ts";
+import { backOfficeStyles } from "../../back-office/back-office.styles.ts";
 
 export const styles = [
-  theme,
+  backOfficeStyles,
   css`
-    :host {
-      display: block;
-      color: var(--_text);
-    }
     .search {
       position: relative;
       display: grid;

@@ -2,8 +2,6 @@ import { css } from "lit";
 
 export const styles = css`
   :host {
-    display: block;
-    color: var(--_text);
     /* Laid out by the room the page gives it, not by the window. */
     container-type: inline-size;
   }
@@ -261,17 +259,6 @@ export const styles = css`
     background: var(--_danger);
     color: var(--_on-accent);
     font-weight: 600;
-  }
-  .dialog {
-    max-width: min(32em, calc(100vw - 2em));
-    padding: 1.2em 1.4em;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    color: var(--_text);
-  }
-  .dialog::backdrop {
-    background: rgb(0 0 0 / 0.45);
   }
   .dialog p {
     margin: 0 0 0.7em;

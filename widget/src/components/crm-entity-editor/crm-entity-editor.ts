@@ -5,6 +5,7 @@ import { repeat } from "lit/directives/repeat.js";
 import type { CrmErrorBody, EntityDefinition, FieldType, StageStatus } from "#domain/browser";
 // The entity model's own module: the server entry (`#domain`) re-exports everything.
 import { FIELD_TYPES, STAGE_STATUSES } from "#domain/entity";
+import { backOfficeStyles } from "../../back-office/back-office.styles.ts";
 import { type EntityDefinitions, entityDefinitionsOf } from "../../back-office/entity-client.ts";
 import {
   blankEntity,
@@ -31,7 +32,6 @@ import { CrmDataElement } from "../crm-data-element.ts";
 import "../crm-entity-preview/crm-entity-preview.ts";
 import { defineElement } from "../define.ts";
 import { colorStyle } from "../format.ts";
-import { theme } from "../theme.styles.ts";
 import { styles } from "./crm-entity-editor.styles.ts";
 
 /** Detail of `crm-entity-save`: the definition as the proxy stored it. */
@@ -177,7 +177,7 @@ export class CrmEntityEditor extends CrmDataElement<
   EntityDraft,
   [string, EntityDefinitions | undefined]
 > {
-  static override styles = [theme, styles];
+  static override styles = [backOfficeStyles, styles];
 
   /** The slug of the entity to edit; empty for a new entity. */
   @property({ reflect: true }) slug = "";

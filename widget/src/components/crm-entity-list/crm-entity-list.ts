@@ -1,12 +1,12 @@
 import { css, html, type nothing, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
 import type { EntityDefinition } from "#domain/browser";
+import { backOfficeStyles } from "../../back-office/back-office.styles.ts";
 import { type EntityDefinitions, entityDefinitionsOf } from "../../back-office/entity-client.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import type { CrmEntityEditor } from "../crm-entity-editor/crm-entity-editor.ts";
 import { defineElement } from "../define.ts";
-import { theme } from "../theme.styles.ts";
 
 /** Detail of `crm-entity-select`: the chosen slug, empty for "New entity". */
 export interface CrmEntitySelectDetail {
@@ -41,12 +41,8 @@ export class CrmEntityList extends CrmDataElement<
   [EntityDefinitions | undefined, number]
 > {
   static override styles = [
-    theme,
+    backOfficeStyles,
     css`
-      :host {
-        display: block;
-        color: var(--_text);
-      }
       nav {
         display: grid;
         gap: 0.5em;

@@ -2,12 +2,12 @@ import { ContextProvider } from "@lit/context";
 import { css, html, nothing, type TemplateResult } from "lit";
 import { property } from "lit/decorators.js";
 import type { EntityDefinition } from "#domain/browser";
+import { backOfficeStyles } from "../../back-office/back-office.styles.ts";
 import { SAMPLE_ENTRY_ID, sampleCrmFetch } from "../../back-office/sample-crm.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { runtimeContext } from "../context.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
-import { theme } from "../theme.styles.ts";
 
 /**
  * How a customer will see an entity: its `crm-form`, a `crm-field` and each
@@ -33,11 +33,8 @@ export class CrmEntityPreview extends CrmDataElement<
   [EntityDefinition | undefined]
 > {
   static override styles = [
-    theme,
+    backOfficeStyles,
     css`
-      :host {
-        display: block;
-      }
       .frame {
         display: grid;
         gap: 1.25em;
