@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keySchema, slugSchema } from "./documented.ts";
 
 /**
  * The argument pieces the operations' schemas share (`operations.ts` and the
@@ -23,8 +24,21 @@ export const referenceArgs = {
     .optional(),
 };
 
+/** The arguments that name one field of an entity: what its value, writes and history are read by. */
+export const fieldArgs = { slug: slugSchema, fieldKey: keySchema };
+
+/** The arguments that name one pipeline of an entity: what its stages and moves are read by. */
+export const pipelineArgs = { slug: slugSchema, pipeline: keySchema };
+
 export const entryIdSchema = z
   .string()
   .min(1)
   .max(128)
   .regex(/^[\w.:@-]+$/, "Must be an entry id");
+
+/** The entry an operation acts on: among the reference's entries, or the reference itself. */
+export const entryArgs = {
+  /** Required for entities with several entries per reference; otherwise the reference's one entry. */
+  entryId: entryIdSchema.optional(),
+  ...referenceArgs,
+};

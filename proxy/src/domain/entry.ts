@@ -51,11 +51,16 @@ export const crmEntrySchema = z
   .meta({ id: "CrmEntry" });
 export type CrmEntry = z.infer<typeof crmEntrySchema>;
 
+/** What every answer about one field (its value, its history) starts with: which field. */
+export const aboutField = { slug: z.string(), fieldKey: z.string() };
+
+/** What every answer about one pipeline (a stage, the moves) starts with: which pipeline. */
+export const aboutPipeline = { slug: z.string(), pipeline: z.string() };
+
 /** What `getCrmField` answers: the value, and the entry it came from (null if none exists yet). */
 export const crmFieldValueSchema = z
   .object({
-    slug: z.string(),
-    fieldKey: z.string(),
+    ...aboutField,
     value: storedValueSchema,
     entryId: z.string().nullable(),
     updatedAt: timestampSchema.nullable(),
@@ -66,8 +71,7 @@ export type CrmFieldValue = z.infer<typeof crmFieldValueSchema>;
 /** What `getCrmStage` answers for one pipeline. */
 export const crmStageValueSchema = z
   .object({
-    slug: z.string(),
-    pipeline: z.string(),
+    ...aboutPipeline,
     position: stagePositionSchema.nullable(),
     entryId: z.string().nullable(),
   })

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { entryIdSchema, referenceArgs } from "./arguments.ts";
-import { isoDateSchema, keySchema, slugSchema } from "./documented.ts";
-import { type Actor, actorSchema, wireValueSchema } from "./entry.ts";
+import { entryIdSchema, fieldArgs, pipelineArgs, referenceArgs } from "./arguments.ts";
+import { isoDateSchema } from "./documented.ts";
+import { type Actor, aboutField, aboutPipeline, actorSchema, wireValueSchema } from "./entry.ts";
 
 /**
  * Field and stage history: immutable records of acknowledged changes. Fields
@@ -41,16 +41,14 @@ const historyPageArgs = {
 };
 
 export const getCrmFieldHistoryArgsSchema = z.strictObject({
-  slug: slugSchema,
-  fieldKey: keySchema,
+  ...fieldArgs,
   /** One entry's history; without it, every entry of the reference (the one entry of a one-entry entity). */
   entryId: entryIdSchema.optional(),
   ...historyPageArgs,
 });
 
 export const getCrmStageHistoryArgsSchema = z.strictObject({
-  slug: slugSchema,
-  pipeline: keySchema,
+  ...pipelineArgs,
   entryId: entryIdSchema.optional(),
   ...historyPageArgs,
 });
@@ -64,46 +62,36 @@ const timestampSchema = z.iso.datetime({ offset: true });
 export const historyActorSchema = actorSchema;
 export type HistoryActor = Actor;
 
-/** One recorded value of a field; `by` is absent for customers. */
+/** What every history record says: when, in which entry, and who made it (absent for customers). */
+const recorded = {
+  at: timestampSchema,
+  entryId: z.string(),
+  by: historyActorSchema.optional(),
+};
+
+/** What every history page ends with: `next` (as `after`) continues the same read; null on the last page. */
+const nextPage = { next: z.string().nullable() };
+
+/** One recorded value of a field. */
 export const fieldHistoryPointSchema = z
-  .object({
-    at: timestampSchema,
-    value: wireValueSchema,
-    entryId: z.string(),
-    by: historyActorSchema.optional(),
-  })
+  .object({ ...recorded, value: wireValueSchema })
   .meta({ id: "FieldHistoryPoint" });
 export type FieldHistoryPoint = z.infer<typeof fieldHistoryPointSchema>;
 
 /** One recorded move into a stage. */
 export const stageHistoryMoveSchema = z
-  .object({
-    at: timestampSchema,
-    stage: z.string(),
-    entryId: z.string(),
-    by: historyActorSchema.optional(),
-  })
+  .object({ ...recorded, stage: z.string() })
   .meta({ id: "StageHistoryMove" });
 export type StageHistoryMove = z.infer<typeof stageHistoryMoveSchema>;
 
-/** What `getCrmFieldHistory` answers; `next` (as `after`) continues the same read on the next page. */
+/** What `getCrmFieldHistory` answers: one page of the field's recorded values. */
 export const crmFieldHistorySchema = z
-  .object({
-    slug: z.string(),
-    fieldKey: z.string(),
-    points: z.array(fieldHistoryPointSchema),
-    next: z.string().nullable(),
-  })
+  .object({ ...aboutField, points: z.array(fieldHistoryPointSchema), ...nextPage })
   .meta({ id: "CrmFieldHistory" });
 export type CrmFieldHistory = z.infer<typeof crmFieldHistorySchema>;
 
-/** What `getCrmStageHistory` answers. */
+/** What `getCrmStageHistory` answers: one page of the pipeline's recorded moves. */
 export const crmStageHistorySchema = z
-  .object({
-    slug: z.string(),
-    pipeline: z.string(),
-    moves: z.array(stageHistoryMoveSchema),
-    next: z.string().nullable(),
-  })
+  .object({ ...aboutPipeline, moves: z.array(stageHistoryMoveSchema), ...nextPage })
   .meta({ id: "CrmStageHistory" });
 export type CrmStageHistory = z.infer<typeof crmStageHistorySchema>;

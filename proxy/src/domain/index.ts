@@ -4,6 +4,7 @@
  * (classic zod; the entity schemas are zod/mini, see documented.ts). Pure TypeScript + zod; it must never import server code. The
  * browser imports `#domain/browser` instead, which holds no classic zod.
  */
+export { fieldArgs, pipelineArgs } from "./arguments.ts";
 export * from "./defaults.ts";
 // The entity schemas written in zod/mini, and (shadowing four of them) their classic-zod
 // stand-ins, which the server's routes and operation table embed and document.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { entryIdSchema, referenceArgs } from "./arguments.ts";
+import { entryArgs, fieldArgs, pipelineArgs, referenceArgs } from "./arguments.ts";
 import { MAX_BATCH_CALLS, MAX_ENTRIES_OFFSET, MAX_ENTRIES_PER_READ } from "./defaults.ts";
 import { keySchema, slugSchema, storedEntityDefinitionSchema } from "./documented.ts";
 import {
@@ -56,36 +56,21 @@ export const getCrmEntriesArgsSchema = z.strictObject({
   ...referenceArgs,
 });
 
-export const getCrmFieldArgsSchema = z.strictObject({
-  slug: slugSchema,
-  fieldKey: keySchema,
-  /** Required for entities with several entries per reference; otherwise the reference's one entry. */
-  entryId: entryIdSchema.optional(),
-  ...referenceArgs,
-});
+export const getCrmFieldArgsSchema = z.strictObject({ ...fieldArgs, ...entryArgs });
 
 export const setCrmFieldArgsSchema = z.strictObject({
-  slug: slugSchema,
-  fieldKey: keySchema,
+  ...fieldArgs,
   value: wireValueSchema,
-  entryId: entryIdSchema.optional(),
+  ...entryArgs,
   operationId: operationIdSchema.optional(),
-  ...referenceArgs,
 });
 
-export const getCrmStageArgsSchema = z.strictObject({
-  slug: slugSchema,
-  pipeline: keySchema,
-  entryId: entryIdSchema.optional(),
-  ...referenceArgs,
-});
+export const getCrmStageArgsSchema = z.strictObject({ ...pipelineArgs, ...entryArgs });
 
 export const setCrmStageArgsSchema = z.strictObject({
-  slug: slugSchema,
-  pipeline: keySchema,
+  ...pipelineArgs,
   stage: keySchema,
-  entryId: entryIdSchema.optional(),
-  ...referenceArgs,
+  ...entryArgs,
 });
 
 export const createCrmEntryArgsSchema = z.strictObject({
@@ -97,12 +82,7 @@ export const createCrmEntryArgsSchema = z.strictObject({
 
 export const getCrmEntityArgsSchema = z.strictObject({ slug: slugSchema });
 
-export const deleteCrmEntryArgsSchema = z.strictObject({
-  slug: slugSchema,
-  /** Required for entities with several entries per reference; otherwise the reference's one entry. */
-  entryId: entryIdSchema.optional(),
-  ...referenceArgs,
-});
+export const deleteCrmEntryArgsSchema = z.strictObject({ slug: slugSchema, ...entryArgs });
 
 export const deletedCrmEntrySchema = z
   .object({ slug: z.string(), entryId: z.string(), deleted: z.boolean() })

@@ -20,14 +20,15 @@ const VALUE_IGNORE_ABOVE = 1024;
 const date: estypes.MappingProperty = { type: "date", format: "strict_date_optional_time" };
 const keyword: estypes.MappingProperty = { type: "keyword" };
 
+/** What entries and history records both hold: the entity, and the reference they are routed by. */
+const entityAndReference = { slug: keyword, reference_type: keyword, reference_id: keyword };
+
 export const entriesMappings: estypes.MappingTypeMapping = {
   dynamic: "strict",
   // Every entry is routed by its reference, so one customer's reads hit one shard.
   _routing: { required: true },
   properties: {
-    slug: keyword,
-    reference_type: keyword,
-    reference_id: keyword,
+    ...entityAndReference,
     values: { type: "flattened", depth_limit: 1, ignore_above: VALUE_IGNORE_ABOVE },
     // `{ <pipelineKey>: { stage, entered_at } }`
     stages: { type: "flattened", depth_limit: 2 },
@@ -75,9 +76,7 @@ export const historyMappings: estypes.MappingTypeMapping = {
     // The record's own id again: `_id` cannot be sorted on, and paging needs a tiebreaker.
     record_id: keyword,
     entry_id: keyword,
-    slug: keyword,
-    reference_type: keyword,
-    reference_id: keyword,
+    ...entityAndReference,
     // `field` (a field's value changed) or `stage` (an entry moved in a pipeline).
     kind: keyword,
     // The field key or the pipeline key.

@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { ERROR_STATUS, type ErrorCode, keySchema, OPERATIONS, slugSchema } from "#domain";
+import {
+  ERROR_STATUS,
+  type ErrorCode,
+  fieldArgs,
+  OPERATIONS,
+  pipelineArgs,
+  slugSchema,
+} from "#domain";
 
 /**
  * What routes answer besides the operations' own results (those are the
@@ -23,8 +30,8 @@ export const errorSchema = z
   .openapi("Error");
 
 export const slugParamSchema = z.object({ slug: slugSchema });
-export const fieldParamsSchema = z.object({ slug: slugSchema, fieldKey: keySchema });
-export const stageParamsSchema = z.object({ slug: slugSchema, pipeline: keySchema });
+export const fieldParamsSchema = z.object(fieldArgs);
+export const stageParamsSchema = z.object(pipelineArgs);
 
 const errorContent = { "application/json": { schema: errorSchema } } as const;
 
