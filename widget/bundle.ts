@@ -408,39 +408,38 @@ export async function buildBundle(outdir: string): Promise<BundleFiles> {
     })
     .join("\n");
   mkdirSync(outdir, { recursive: true });
-  await finish(
-    await build({
-      ...common,
-      stdin: {
-        contents: `export * from ${JSON.stringify(coreEntry)};\n${reexports}\n`,
-        resolveDir: dirname(coreEntry),
-        sourcefile: "crm-widgets.core.js",
-        loader: "js",
-      },
-      outfile: join(outdir, "crm-widgets.js"),
-    }),
-    outdir,
-    files,
-  );
+  /** One esbuild run (with `plugin`, the one that links to the core), minified and recorded. */
+  const output = async (options: Omit<BuildOptions, "metafile">, plugin?: Plugin) =>
+    finish(
+      await build({
+        ...common,
+        ...options,
+        plugins: [...(plugin ? [plugin] : []), ...(common.plugins ?? [])],
+      }),
+      outdir,
+      files,
+    );
+  await output({
+    stdin: {
+      contents: `export * from ${JSON.stringify(coreEntry)};\n${reexports}\n`,
+      resolveDir: dirname(coreEntry),
+      sourcefile: "crm-widgets.core.js",
+      loader: "js",
+    },
+    outfile: join(outdir, "crm-widgets.js"),
+  });
   // Customer components, each module whole (what they share beyond the core is copied into
   // each: one request per tag, and no chunk gzipped apart from its users), and all of them in
   // one module. Every output sits one folder below the core: `../crm-widgets.js` names it.
   const fromCoreBelow = fromCore(core, alias, "../crm-widgets.js");
   for (const tag of customerTags) {
-    await finish(
-      await build({
-        ...common,
-        entryPoints: { [`components/${tag}`]: componentSource(tag) },
-        outdir,
-        plugins: [fromCoreBelow, ...(common.plugins ?? [])],
-      }),
-      outdir,
-      files,
+    await output(
+      { entryPoints: { [`components/${tag}`]: componentSource(tag) }, outdir },
+      fromCoreBelow,
     );
   }
-  await finish(
-    await build({
-      ...common,
+  await output(
+    {
       stdin: {
         contents: customerTags
           .map((tag) => `import ${JSON.stringify(join(root, componentSource(tag)))};`)
@@ -450,35 +449,24 @@ export async function buildBundle(outdir: string): Promise<BundleFiles> {
         loader: "js",
       },
       outfile: join(outdir, allCustomerComponents),
-      plugins: [fromCoreBelow, ...(common.plugins ?? [])],
-    }),
-    outdir,
-    files,
+    },
+    fromCoreBelow,
   );
   // The back office: its components (no chunks shared with customer modules) and its script.
-  await finish(
-    await build({
-      ...common,
+  await output(
+    {
       entryPoints: Object.fromEntries(
         backOfficeTags.map((tag) => [`back-office/${tag}`, componentSource(tag)]),
       ),
       outdir,
       splitting: true,
       chunkNames: "back-office/[name]-[hash]",
-      plugins: [fromCore(core, alias, "../crm-widgets.js", copies), ...(common.plugins ?? [])],
-    }),
-    outdir,
-    files,
+    },
+    fromCore(core, alias, "../crm-widgets.js", copies),
   );
-  await finish(
-    await build({
-      ...common,
-      entryPoints: { "crm-back-office": "widget/src/back-office.ts" },
-      outdir,
-      plugins: [fromCore(core, alias, "./crm-widgets.js"), ...(common.plugins ?? [])],
-    }),
-    outdir,
-    files,
+  await output(
+    { entryPoints: { "crm-back-office": "widget/src/back-office.ts" }, outdir },
+    fromCore(core, alias, "./crm-widgets.js"),
   );
   checkCustomerReach(files);
   return files;

@@ -199,6 +199,10 @@ export abstract class CrmDataElement<T, A extends ReadonlyArray<unknown>> extend
     });
   }
 
+  protected override render(): TemplateResult | typeof nothing {
+    return this.renderData();
+  }
+
   /** Renders the task's state; a pending re-read keeps showing the last value. */
   protected renderData(): TemplateResult | typeof nothing {
     const status = this.data.status;

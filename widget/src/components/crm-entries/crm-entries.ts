@@ -1,4 +1,4 @@
-import { html, type nothing, type TemplateResult } from "lit";
+import { html, type TemplateResult } from "lit";
 import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain/browser";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
@@ -80,10 +80,6 @@ export class CrmEntries extends CrmDataElement<EntriesData, [string, string]> {
 
   protected override isEmpty(value: EntriesData): boolean {
     return value.entries.length === 0;
-  }
-
-  protected override render(): TemplateResult | typeof nothing {
-    return this.renderData();
   }
 
   protected override renderLoading(): TemplateResult {

@@ -129,10 +129,6 @@ export class CrmFieldHistory extends CrmDataElement<HistoryData, [string, string
     return value.points.length === 0;
   }
 
-  protected override render(): TemplateResult | typeof nothing {
-    return this.renderData();
-  }
-
   protected override renderLoading(): TemplateResult {
     return html`<div part="skeleton" class="skeleton plot-skeleton" aria-busy="true">
       <span class="sr-only">${this.t("loading")}</span>

@@ -144,10 +144,6 @@ export class CrmField extends CrmDataElement<FieldData, [string, string, string,
 
   set value(_ignored: FieldValue | undefined) {}
 
-  protected override render(): TemplateResult | typeof nothing {
-    return this.renderData();
-  }
-
   protected override renderLoading(): TemplateResult {
     return html`<span part="base" class="field" aria-busy="true"
       ><span part="skeleton" class="skeleton"></span><span class="sr-only">${this.t("loading")}</span></span

@@ -171,10 +171,6 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
     }
   }
 
-  protected override render(): TemplateResult | typeof nothing {
-    return this.renderData();
-  }
-
   protected override renderLoading(): TemplateResult {
     const count = this.fields.split(",").filter((key) => key.trim()).length || 3;
     return html`<div part="skeleton" class="loading" aria-busy="true">

@@ -1,4 +1,4 @@
-import { html, type nothing, type PropertyValues, type TemplateResult } from "lit";
+import { html, type PropertyValues, type TemplateResult } from "lit";
 import type {
   CrmStageValue,
   EntityDefinition,
@@ -132,10 +132,6 @@ export class CrmPipelineProgress extends CrmDataElement<
       if (!Object.hasOwn(reached, move.stage)) reached[move.stage] = move.at;
     }
     return { entity, pipeline, stage, reached };
-  }
-
-  protected override render(): TemplateResult | typeof nothing {
-    return this.renderData();
   }
 
   protected override renderLoading(): TemplateResult {
