@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { CrmError } from "#domain";
 import { customerIdFor } from "../adapter/ids.ts";
 import type { CrmAdapter, Customer } from "../adapter/types.ts";
 import { type RateLimiter, rateLimited } from "../http/middleware/rate-limit.ts";
-import { bearerToken, type Session, type SessionVerifier } from "./session.ts";
+import { bearerAuth } from "./bearer.ts";
+import type { Session, SessionVerifier } from "./session.ts";
 
 /** What customer routes find on the context once these middlewares ran. */
 export interface CustomerVariables {
@@ -21,22 +21,11 @@ export interface CustomerEnv {
 
 /** The first guard of customer routes: a valid session token, or 401. */
 export function sessionAuth(verify: SessionVerifier) {
-  return createMiddleware<CustomerEnv>(async (c, next) => {
-    const token = bearerToken(c.req.header("Authorization"));
-    if (token === undefined) {
-      c.header("WWW-Authenticate", 'Bearer realm="crm"');
-      throw new CrmError("unauthenticated", "Session token required");
-    }
-    try {
-      c.set("session", await verify(token));
-    } catch (error) {
-      if (error instanceof CrmError && error.code === "unauthenticated") {
-        c.header("WWW-Authenticate", 'Bearer realm="crm", error="invalid_token"');
-      }
-      throw error;
-    }
-    await next();
-  });
+  return bearerAuth<CustomerEnv, Session>(
+    { realm: "crm", missing: "Session token required" },
+    verify,
+    (c, session) => c.set("session", session),
+  );
 }
 
 /** The address a request came from, as far as the runtime knows it (undefined: unknown). */

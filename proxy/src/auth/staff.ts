@@ -1,12 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { errors, jwtVerify } from "jose";
 import { CrmError } from "#domain";
-import {
-  bearerToken,
-  CLOCK_TOLERANCE_SECONDS,
-  type SessionVerifier,
-  type TokenKeys,
-} from "./session.ts";
+import { bearerAuth } from "./bearer.ts";
+import { CLOCK_TOLERANCE_SECONDS, type SessionVerifier, type TokenKeys } from "./session.ts";
 
 /** The `typ` header of every staff token (RFC 8725 explicit typing): no session carries it. */
 export const STAFF_TOKEN_TYPE = "staff+jwt";
@@ -115,22 +111,11 @@ export interface StaffEnv {
 
 /** Staff routes: a verified staff token, its subject and role on `c.var.staff`. */
 export function staffAuth(verify: StaffVerifier) {
-  return createMiddleware<StaffEnv>(async (c, next) => {
-    const token = bearerToken(c.req.header("Authorization"));
-    if (token === undefined) {
-      c.header("WWW-Authenticate", 'Bearer realm="crm-staff"');
-      throw new CrmError("unauthenticated", "Staff token required");
-    }
-    try {
-      c.set("staff", await verify(token));
-    } catch (error) {
-      if (error instanceof CrmError && error.status === 401) {
-        c.header("WWW-Authenticate", 'Bearer realm="crm-staff", error="invalid_token"');
-      }
-      throw error;
-    }
-    await next();
-  });
+  return bearerAuth<StaffEnv, StaffSession>(
+    { realm: "crm-staff", missing: "Staff token required" },
+    verify,
+    (c, staff) => c.set("staff", staff),
+  );
 }
 
 /** Admin-only staff routes: after `staffAuth`, the staff member must hold the admin role. */
