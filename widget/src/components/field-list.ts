@@ -1,4 +1,13 @@
-import type { EntityDefinition, FieldDefinition } from "#domain/browser";
+import type { CrmEntry, EntityDefinition, FieldDefinition } from "#domain/browser";
+import type { CrmRuntime } from "../runtime/runtime.ts";
+
+/** An entity's definition and the session customer's entries of it, read in one batch. */
+export function entityWithEntries(
+  runtime: CrmRuntime,
+  slug: string,
+): Promise<[EntityDefinition, CrmEntry[]]> {
+  return Promise.all([runtime.getCrmEntity({ slug }), runtime.getCrmEntries({ slug })]);
+}
 
 /**
  * The fields a component's `fields` attribute names ("weight, mood"), in its

@@ -4,7 +4,7 @@ import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { renderEntryCard } from "../entry-card.ts";
-import { listedFields } from "../field-list.ts";
+import { entityWithEntries, listedFields } from "../field-list.ts";
 import { words } from "../messages.ts";
 import { styles } from "./crm-entries.styles.ts";
 
@@ -70,10 +70,7 @@ export class CrmEntries extends CrmDataElement<EntriesData, [string, string]> {
     slug: string,
     fieldKeys: string,
   ): Promise<EntriesData> {
-    const [entity, entries] = await Promise.all([
-      runtime.getCrmEntity({ slug }),
-      runtime.getCrmEntries({ slug }),
-    ]);
+    const [entity, entries] = await entityWithEntries(runtime, slug);
     const fields = listedFields(entity, fieldKeys, (all) => all.slice(0, 4));
     return { entity, entries, fields };
   }

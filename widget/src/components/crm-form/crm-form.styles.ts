@@ -8,7 +8,9 @@ export const styles = [
       display: block;
       color: var(--_text);
     }
-    form {
+    /* The skeleton has the form's box, so nothing moves when the form arrives. */
+    form,
+    .loading {
       display: grid;
       gap: var(--_gap);
       padding: var(--crm-form-padding, 1rem);
@@ -90,14 +92,6 @@ export const styles = [
     .form-status.failed,
     .form-status.invalid {
       color: var(--_danger);
-    }
-    .loading {
-      display: grid;
-      gap: var(--_gap);
-      padding: var(--crm-form-padding, 1rem);
-      background: var(--_surface);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
     }
     .loading .skeleton {
       display: block;

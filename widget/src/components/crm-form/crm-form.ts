@@ -13,7 +13,7 @@ import { CrmDataElement, states } from "../crm-data-element.ts";
 import { defineElement } from "../define.ts";
 import { emit } from "../events.ts";
 import { FieldEditor } from "../field-editor.ts";
-import { listedFields } from "../field-list.ts";
+import { entityWithEntries, listedFields } from "../field-list.ts";
 import { formatValue, unitLabel } from "../format.ts";
 import { renderFieldControl } from "../inputs.ts";
 import { words } from "../messages.ts";
@@ -141,10 +141,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
     fieldKeys: string,
     entryId: string,
   ): Promise<FormData> {
-    const [entity, entries] = await Promise.all([
-      runtime.getCrmEntity({ slug }),
-      runtime.getCrmEntries({ slug }),
-    ]);
+    const [entity, entries] = await entityWithEntries(runtime, slug);
     if (entity.entriesPerReference === "many" && !entryId) {
       throw new CrmError(
         "invalid_request",
