@@ -4,6 +4,9 @@ import {
   entriesOffsetSchema,
   MAX_HISTORY_LIMIT,
   OPERATIONS,
+  type OperationArgs,
+  type OperationName,
+  runOperation,
   wireValueSchema,
 } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
@@ -25,41 +28,73 @@ const {
 /** A query string carries the limit as text. */
 const limitQuery = z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).optional();
 
-const fieldHistory = customerRoute({
-  method: "get",
-  path: "/{slug}/fields/{fieldKey}/history",
-  summary: `getCrmFieldHistory: ${getCrmFieldHistory.summary}`,
-  request: {
-    params: fieldParamsSchema,
+const field = { path: "/{slug}/fields/{fieldKey}", params: fieldParamsSchema } as const;
+const stage = { path: "/{slug}/stages/{pipeline}", params: stageParamsSchema } as const;
+
+/**
+ * The reads of one field or pipeline: the arguments that name it in the path,
+ * the others in the query string.
+ */
+const READS = [
+  {
+    name: "getCrmField",
+    ...field,
+    query: getCrmField.args.omit({ slug: true, fieldKey: true }),
+    answers: "The field value",
+  },
+  {
+    name: "getCrmStage",
+    ...stage,
+    query: getCrmStage.args.omit({ slug: true, pipeline: true }),
+    answers: "The current stage",
+  },
+  {
+    name: "getCrmFieldHistory",
+    ...field,
+    path: `${field.path}/history`,
     query: getCrmFieldHistory.args
       .omit({ slug: true, fieldKey: true })
       .extend({ limit: limitQuery }),
+    answers: "One page of the field's history",
   },
-  responses: {
-    200: {
-      description: "One page of the field's history",
-      content: json(getCrmFieldHistory.result),
-    },
-  },
-});
-
-const stageHistory = customerRoute({
-  method: "get",
-  path: "/{slug}/stages/{pipeline}/history",
-  summary: `getCrmStageHistory: ${getCrmStageHistory.summary}`,
-  request: {
-    params: stageParamsSchema,
+  {
+    name: "getCrmStageHistory",
+    ...stage,
+    path: `${stage.path}/history`,
     query: getCrmStageHistory.args
       .omit({ slug: true, pipeline: true })
       .extend({ limit: limitQuery }),
+    answers: "One page of the pipeline's moves",
   },
-  responses: {
-    200: {
-      description: "One page of the pipeline's moves",
-      content: json(getCrmStageHistory.result),
-    },
+] as const;
+
+/** The writes of one field or pipeline (PUT): the naming arguments in the path, the others in the body. */
+const WRITES = [
+  {
+    name: "setCrmField",
+    ...field,
+    body: setCrmField.args.omit({ slug: true, fieldKey: true }),
+    answers: "The stored value",
   },
-});
+  {
+    name: "setCrmStage",
+    ...stage,
+    body: setCrmStage.args.omit({ slug: true, pipeline: true }),
+    answers: "The new stage",
+  },
+] as const;
+
+type Read = (typeof READS)[number]["name"];
+type Write = (typeof WRITES)[number]["name"];
+
+/** An operation's summary and result, as its route documents them. */
+function documented(name: OperationName, answers: string) {
+  const { summary, result } = OPERATIONS[name];
+  return {
+    summary: `${name}: ${summary}`,
+    responses: { 200: { description: answers, content: json(result) } },
+  };
+}
 
 const listEntries = customerRoute({
   method: "get",
@@ -100,70 +135,13 @@ const createEntry = customerRoute({
   },
 });
 
-const getField = customerRoute({
-  method: "get",
-  path: "/{slug}/fields/{fieldKey}",
-  summary: `getCrmField: ${getCrmField.summary}`,
-  request: {
-    params: fieldParamsSchema,
-    query: getCrmField.args.omit({ slug: true, fieldKey: true }),
-  },
-  responses: {
-    200: { description: "The field value", content: json(getCrmField.result) },
-  },
-});
-
-const setField = customerRoute({
-  method: "put",
-  path: "/{slug}/fields/{fieldKey}",
-  summary: `setCrmField: ${setCrmField.summary}`,
-  request: {
-    params: fieldParamsSchema,
-    body: {
-      required: true,
-      content: json(setCrmField.args.omit({ slug: true, fieldKey: true })),
-    },
-  },
-  responses: {
-    200: { description: "The stored value", content: json(setCrmField.result) },
-  },
-});
-
-const getStage = customerRoute({
-  method: "get",
-  path: "/{slug}/stages/{pipeline}",
-  summary: `getCrmStage: ${getCrmStage.summary}`,
-  request: {
-    params: stageParamsSchema,
-    query: getCrmStage.args.omit({ slug: true, pipeline: true }),
-  },
-  responses: {
-    200: { description: "The current stage", content: json(getCrmStage.result) },
-  },
-});
-
-const setStage = customerRoute({
-  method: "put",
-  path: "/{slug}/stages/{pipeline}",
-  summary: `setCrmStage: ${setCrmStage.summary}`,
-  request: {
-    params: stageParamsSchema,
-    body: {
-      required: true,
-      content: json(setCrmStage.args.omit({ slug: true, pipeline: true })),
-    },
-  },
-  responses: {
-    200: { description: "The new stage", content: json(setCrmStage.result) },
-  },
-});
-
 /**
  * The customer's entries, fields and stages (mounted at `/v1/entries`): thin
- * calls into the customer-scoped adapter.
+ * calls into the customer-scoped adapter. The field and stage routes are made
+ * from the tables above, each calling its operation by name.
  */
 export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
-  return router
+  router
     .openapi(listEntries, async (c) => {
       const ops = adapter.forCustomer(c.var.customer.id);
       const entries = await ops.getCrmEntries({ ...c.req.valid("query"), ...c.req.valid("param") });
@@ -173,47 +151,34 @@ export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
       const ops = adapter.forCustomer(c.var.customer.id);
       const entry = await ops.createCrmEntry({ ...c.req.valid("json"), ...c.req.valid("param") });
       return c.json({ entry }, 201);
-    })
-    .openapi(getField, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
-      return c.json(
-        await ops.getCrmField({ ...c.req.valid("query"), ...c.req.valid("param") }),
-        200,
-      );
-    })
-    .openapi(setField, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
-      return c.json(
-        await ops.setCrmField({ ...c.req.valid("json"), ...c.req.valid("param") }),
-        200,
-      );
-    })
-    .openapi(getStage, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
-      return c.json(
-        await ops.getCrmStage({ ...c.req.valid("query"), ...c.req.valid("param") }),
-        200,
-      );
-    })
-    .openapi(setStage, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
-      return c.json(
-        await ops.setCrmStage({ ...c.req.valid("json"), ...c.req.valid("param") }),
-        200,
-      );
-    })
-    .openapi(fieldHistory, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
-      return c.json(
-        await ops.getCrmFieldHistory({ ...c.req.valid("query"), ...c.req.valid("param") }),
-        200,
-      );
-    })
-    .openapi(stageHistory, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
-      return c.json(
-        await ops.getCrmStageHistory({ ...c.req.valid("query"), ...c.req.valid("param") }),
-        200,
-      );
     });
+  for (const { name, path, params, query, answers } of READS) {
+    const route = customerRoute({
+      method: "get",
+      path,
+      request: { params, query },
+      ...documented(name, answers),
+    });
+    router.openapi(route, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      // The query is the operation's arguments but those of the path: together, all of them.
+      const args = { ...c.req.valid("query"), ...c.req.valid("param") } as OperationArgs<Read>;
+      return c.json(await runOperation(ops, name, args), 200);
+    });
+  }
+  for (const { name, path, params, body, answers } of WRITES) {
+    const route = customerRoute({
+      method: "put",
+      path,
+      request: { params, body: { required: true, content: json(body) } },
+      ...documented(name, answers),
+    });
+    router.openapi(route, async (c) => {
+      const ops = adapter.forCustomer(c.var.customer.id);
+      // The body is the operation's arguments but those of the path: together, all of them.
+      const args = { ...c.req.valid("json"), ...c.req.valid("param") } as OperationArgs<Write>;
+      return c.json(await runOperation(ops, name, args), 200);
+    });
+  }
+  return router;
 }
