@@ -4,7 +4,14 @@ import { ConfigError } from "../../../proxy/src/config.ts";
 import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
 import { uniquePrefix } from "../../support/elasticsearch.ts";
 import { trackerEntity } from "../../support/entities.ts";
-import { ADMIN_TOKEN, hsToken, newSubject, testEnv } from "./support.ts";
+import {
+  ADMIN_TOKEN,
+  ALLOWED_ORIGIN,
+  hsToken,
+  newSubject,
+  staffToken,
+  testEnv,
+} from "./support.ts";
 
 describe("the Node entry", () => {
   let proxy: RunningProxy;
@@ -40,6 +47,43 @@ describe("the Node entry", () => {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(((await get.json()) as CrmFieldValue).value).toBe("Over HTTP");
+  });
+
+  test("over real HTTP, reads and both batches from an allowed origin carry the CORS and security headers", async () => {
+    const customer = { Authorization: `Bearer ${await hsToken(newSubject())}` };
+    const staff = { Authorization: `Bearer ${await staffToken("ann", "staff")}` };
+    const call = { op: "getCrmEntity", args: { slug: "tracker" } };
+    const answers = [
+      await fetch(`${proxy.url}/v1/entries/tracker/fields/nickname`, {
+        headers: { ...customer, Origin: ALLOWED_ORIGIN },
+      }),
+      ...(await Promise.all(
+        (
+          [
+            ["/v1/batch", customer],
+            ["/v1/staff/batch", staff],
+          ] as const
+        ).map(([path, auth]) =>
+          fetch(`${proxy.url}${path}`, {
+            method: "POST",
+            headers: { ...auth, Origin: ALLOWED_ORIGIN, "Content-Type": "application/json" },
+            body: JSON.stringify({ calls: [call] }),
+          }),
+        ),
+      )),
+    ];
+    for (const answer of answers) {
+      expect(answer.status, answer.url).toBe(200);
+      expect(answer.headers.get("Access-Control-Allow-Origin"), answer.url).toBe(ALLOWED_ORIGIN);
+      expect(answer.headers.get("Access-Control-Expose-Headers"), answer.url).toContain(
+        "X-Request-Id",
+      );
+      expect(answer.headers.get("Vary"), answer.url).toContain("Origin");
+      expect(answer.headers.get("Cache-Control"), answer.url).toBe("no-store");
+      expect(answer.headers.get("X-Content-Type-Options"), answer.url).toBe("nosniff");
+      expect(answer.headers.get("Content-Type"), answer.url).toMatch(/^application\/json/);
+      expect(await answer.json(), answer.url).toBeTypeOf("object");
+    }
   });
 
   test("without setup the proxy refuses to start and says to run npm run setup", async () => {
