@@ -7,16 +7,12 @@
  * `.local/bench/revisions/` and runs with this checkout's node_modules.
  */
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
-import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
-import { createCrmServices } from "../../proxy/src/services.ts";
-import { deleteIndicesWithPrefix } from "../support/indices.ts";
+import { runBench, withBenchIndices } from "./bench-indices.ts";
 import { type BenchCustomer, seedCustomers } from "./customers.ts";
-import { dealsEntity, proxyEnv, trackerEntity } from "./fixtures.ts";
+import { passThroughHotRead, proxyHotRead, startPassThrough } from "./hot-read.ts";
 import { type ProxyProcess, startProxyProcess } from "./proxy-process.ts";
 import { CONNECTIONS, log, outFolder, ROUNDS, root, SECONDS, WARMUP_SECONDS } from "./settings.ts";
 import { type LoadFigures, type LoadTarget, load } from "./throughput.ts";
@@ -54,104 +50,72 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const elasticsearch = await ensureElasticsearch();
-  const prefix = `bench-${randomBytes(4).toString("hex")}-`;
-  const { client, indices, adapter } = createCrmServices({
-    elasticsearch: { url: elasticsearch.url, timeoutMs: 120_000 },
-    indexPrefix: prefix,
-  });
-  const started: ProxyProcess[] = [];
-  try {
-    await ensureCrmIndices(client, indices);
-    await adapter.entities.create(trackerEntity);
-    await adapter.entities.create(dealsEntity);
-    const env = proxyEnv(elasticsearch.url, prefix);
-    const seeder = await startProxyProcess(env);
-    started.push(seeder);
-    const customers: BenchCustomer[] = await seedCustomers(seeder);
-    const pick = () => customers[Math.floor(Math.random() * customers.length)] as BenchCustomer;
-
-    const passThrough = await startProxyProcess(
-      { ...env, ENTRIES_INDEX: indices.entries },
-      "test/bench/pass-through.ts",
-    );
-    started.push(passThrough);
-    const targets: { name: string; target: LoadTarget }[] = [
-      {
-        name: "pass-through",
-        target: {
-          url: passThrough.url,
-          pid: passThrough.pid,
-          next: () => {
-            const c = pick();
-            return {
-              method: "GET",
-              path: `/pass/${c.entryId}?routing=${encodeURIComponent(c.routing)}`,
-            };
-          },
-        },
-      },
-    ];
-    for (const revision of revisions) {
-      const proxy = await startProxyProcess(env, join(checkout(revision), "proxy/src/node.ts"));
-      started.push(proxy);
-      targets.push({
-        name: `proxy @ ${revision}`,
-        target: {
-          url: proxy.url,
-          pid: proxy.pid,
-          next: () => ({
-            method: "GET",
-            path: "/v1/entries/tracker/fields/current_weight",
-            headers: { authorization: `Bearer ${pick().token}` },
-          }),
-        },
-      });
-    }
-    const loadAtStart = load1();
-    for (const { target } of targets) {
-      await load(target, { connections: CONNECTIONS, seconds: WARMUP_SECONDS });
-    }
-    const runs = new Map<string, LoadFigures[]>(targets.map(({ name }) => [name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let i = 0; i < targets.length; i++) {
-        const { name, target } = targets[(i + round) % targets.length] as (typeof targets)[number];
-        log(
-          `round ${round + 1}/${ROUNDS}: ${name}, ${CONNECTIONS} connections, ${SECONDS} s (load ${load1()})`,
-        );
-        runs.get(name)?.push(await load(target, { connections: CONNECTIONS, seconds: SECONDS }));
+  await withBenchIndices(async ({ env, indices }) => {
+    const started: ProxyProcess[] = [];
+    try {
+      const seeder = await startProxyProcess(env);
+      started.push(seeder);
+      const customers: BenchCustomer[] = await seedCustomers(seeder);
+      const passThrough = await startPassThrough(env, indices.entries);
+      started.push(passThrough);
+      const targets = [
+        { name: "pass-through", target: passThroughHotRead(passThrough, customers) },
+      ];
+      for (const revision of revisions) {
+        const proxy = await startProxyProcess(env, join(checkout(revision), "proxy/src/node.ts"));
+        started.push(proxy);
+        targets.push({ name: `proxy @ ${revision}`, target: proxyHotRead(proxy, customers) });
       }
+      printTable(await measureInRounds(targets));
+    } finally {
+      for (const child of started) await child.stop();
     }
-    const base = runs.get("pass-through") ?? [];
-    const baseRps = mean(base, (f) => f.rps);
-    const baseP99 = mean(base, (f) => f.p99);
-    const baseCpu = mean(base, (f) => f.cpuMsPerRequest ?? Number.NaN);
-    console.log(
-      `\ngetCrmField, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s; load average ${loadAtStart} at the start, ${load1()} at the end\n`,
-    );
-    console.log(
-      "| Target | req/s | × pass-through | p50 | p99 | added p99 | CPU/request | added CPU/request | failures |",
-    );
-    console.log("|---|---|---|---|---|---|---|---|---|");
-    for (const [name, figures] of runs) {
-      const rps = mean(figures, (f) => f.rps);
-      const p99 = mean(figures, (f) => f.p99);
-      const cpu = mean(figures, (f) => f.cpuMsPerRequest ?? Number.NaN);
-      const failures = figures.reduce((sum, f) => sum + f.failures, 0);
-      console.log(
-        `| ${name} | ${rps.toFixed(0)} | ${(rps / baseRps).toFixed(2)}× | ${mean(figures, (f) => f.p50).toFixed(1)} ms | ${p99.toFixed(1)} ms | ${(p99 - baseP99).toFixed(1)} ms | ${cpu.toFixed(3)} ms | ${(cpu - baseCpu).toFixed(3)} ms | ${failures} |`,
+  });
+}
+
+/** Every target under the same load in each round, in an order that rotates by round. */
+async function measureInRounds(
+  targets: { name: string; target: LoadTarget }[],
+): Promise<Map<string, LoadFigures[]>> {
+  const loadAtStart = load1();
+  for (const { target } of targets) {
+    await load(target, { connections: CONNECTIONS, seconds: WARMUP_SECONDS });
+  }
+  const runs = new Map<string, LoadFigures[]>(targets.map(({ name }) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const { name, target } = targets[(i + round) % targets.length] as (typeof targets)[number];
+      log(
+        `round ${round + 1}/${ROUNDS}: ${name}, ${CONNECTIONS} connections, ${SECONDS} s (load ${load1()})`,
       );
+      runs.get(name)?.push(await load(target, { connections: CONNECTIONS, seconds: SECONDS }));
     }
-  } finally {
-    for (const child of started) await child.stop();
-    await deleteIndicesWithPrefix(client, prefix).catch(() => undefined);
-    await client.close();
+  }
+  console.log(
+    `\ngetCrmField, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s; load average ${loadAtStart} at the start, ${load1()} at the end\n`,
+  );
+  return runs;
+}
+
+/** One row per target, each against the pass-through (the first target). */
+function printTable(runs: Map<string, LoadFigures[]>): void {
+  const base = runs.get("pass-through") ?? [];
+  const baseRps = mean(base, (f) => f.rps);
+  const baseP99 = mean(base, (f) => f.p99);
+  const baseCpu = mean(base, (f) => f.cpuMsPerRequest ?? Number.NaN);
+  console.log(
+    "| Target | req/s | × pass-through | p50 | p99 | added p99 | CPU/request | added CPU/request | failures |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  for (const [name, figures] of runs) {
+    const rps = mean(figures, (f) => f.rps);
+    const p99 = mean(figures, (f) => f.p99);
+    const cpu = mean(figures, (f) => f.cpuMsPerRequest ?? Number.NaN);
+    const failures = figures.reduce((sum, f) => sum + f.failures, 0);
+    console.log(
+      `| ${name} | ${rps.toFixed(0)} | ${(rps / baseRps).toFixed(2)}× | ${mean(figures, (f) => f.p50).toFixed(1)} ms | ${p99.toFixed(1)} ms | ${(p99 - baseP99).toFixed(1)} ms | ${cpu.toFixed(3)} ms | ${(cpu - baseCpu).toFixed(3)} ms | ${failures} |`,
+    );
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-}
+await runBench(main);

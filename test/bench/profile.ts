@@ -9,15 +9,12 @@
  * tell the proxy's own costs from those of the parts both share. Profile first, then change
  * what it shows.
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, relative } from "node:path";
-import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
-import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
-import { createCrmServices } from "../../proxy/src/services.ts";
-import { deleteIndicesWithPrefix } from "../support/indices.ts";
+import { runBench, withBenchIndices } from "./bench-indices.ts";
 import { type BenchCustomer, seedCustomers } from "./customers.ts";
-import { dealsEntity, proxyEnv, trackerEntity } from "./fixtures.ts";
+import { passThroughHotRead, proxyHotRead, startPassThrough } from "./hot-read.ts";
 import { startProxyProcess } from "./proxy-process.ts";
 import { CONNECTIONS, log, outFolder, root, SECONDS, WARMUP_SECONDS } from "./settings.ts";
 import { load } from "./throughput.ts";
@@ -75,50 +72,24 @@ function top(map: Map<string, number>, count: number, total: number, requests: n
 const passThrough = process.argv.includes("--pass-through");
 
 async function main(): Promise<void> {
-  const elasticsearch = await ensureElasticsearch();
-  const prefix = `bench-${randomBytes(4).toString("hex")}-`;
-  const { client, indices, adapter } = createCrmServices({
-    elasticsearch: { url: elasticsearch.url, timeoutMs: 120_000 },
-    indexPrefix: prefix,
-  });
   const folder = join(outFolder, "profile");
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
-  try {
-    await ensureCrmIndices(client, indices);
-    await adapter.entities.create(trackerEntity);
-    await adapter.entities.create(dealsEntity);
+  await withBenchIndices(async ({ env, indices }) => {
     const profiler = ["--cpu-prof", `--cpu-prof-dir=${folder}`];
-    const env = proxyEnv(elasticsearch.url, prefix);
     const seeder = await startProxyProcess(env);
     const customers: BenchCustomer[] = await seedCustomers(seeder).finally(() => seeder.stop());
-    const pick = () => customers[Math.floor(Math.random() * customers.length)] as BenchCustomer;
     const proxy = passThrough
-      ? await startProxyProcess(
-          { ...env, ENTRIES_INDEX: indices.entries },
-          "test/bench/pass-through.ts",
-          profiler,
-        )
+      ? await startPassThrough(env, indices.entries, profiler)
       : await startProxyProcess(env, "proxy/src/node.ts", profiler);
     let requests = 0;
     try {
-      const target = {
-        url: proxy.url,
-        pid: proxy.pid,
-        next: () => {
-          const c = pick();
-          return passThrough
-            ? { method: "GET", path: `/pass/${c.entryId}?routing=${encodeURIComponent(c.routing)}` }
-            : {
-                method: "GET",
-                path: "/v1/entries/tracker/fields/current_weight",
-                headers: { authorization: `Bearer ${c.token}` },
-              };
-        },
-      };
+      const target = passThrough
+        ? passThroughHotRead(proxy, customers)
+        : proxyHotRead(proxy, customers);
       await load(target, { connections: CONNECTIONS, seconds: WARMUP_SECONDS });
       log(
-        `profiling getCrmField${passThrough ? " on the pass-through" : ""}: ${CONNECTIONS} connections, ${SECONDS} s`,
+        `profiling getCrmField${passThrough ? " on the pass-through" : ""}: ${CONNECTIONS} connections, ${SECONDS} s (load average ${loadavg()[0]?.toFixed(1)})`,
       );
       const figures = await load(target, { connections: CONNECTIONS, seconds: SECONDS });
       requests = figures.requests;
@@ -140,15 +111,7 @@ async function main(): Promise<void> {
     console.log("\nself time by origin:");
     console.log(top(origins, 20, total, requests));
     log(`profile: ${relative(root, join(folder, file))}`);
-  } finally {
-    await deleteIndicesWithPrefix(client, prefix).catch(() => undefined);
-    await client.close();
-  }
+  });
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-}
+await runBench(main);

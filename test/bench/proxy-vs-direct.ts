@@ -3,8 +3,15 @@
  * Elasticsearch, in alternating rounds, plus the proxy's floor and one-connection latency.
  */
 import type { BenchCustomer } from "./customers.ts";
+import {
+  HOT_READ_PATH,
+  passThroughHotRead,
+  proxyHotRead,
+  randomCustomer,
+  startPassThrough,
+} from "./hot-read.ts";
 import { type LatencyFigures, sequentialLatency } from "./latency.ts";
-import { type ProxyProcess, startProxyProcess } from "./proxy-process.ts";
+import type { ProxyProcess } from "./proxy-process.ts";
 import type { RequestCounts } from "./request-counts.ts";
 import { CONNECTIONS, log, ROUNDS, SECONDS, WARMUP_SECONDS } from "./settings.ts";
 import { type LoadFigures, type LoadTarget, load, randomWeight } from "./throughput.ts";
@@ -65,14 +72,13 @@ function loadTargets(
   observed: RequestCounts["observed"],
 ) {
   const proxyUrl = proxy.url;
-  const pick = () => customers[Math.floor(Math.random() * customers.length)] as BenchCustomer;
+  const pick = randomCustomer(customers);
   /** The proxy's own query string (refresh policy, retries, _source filter), routed to `c`. */
   const query = (observedQuery: string, c: BenchCustomer) => {
     const params = new URLSearchParams(observedQuery);
     params.set("routing", c.routing);
     return params.toString();
   };
-  const field = "/v1/entries/tracker/fields/current_weight";
   return {
     directRead: {
       url: elasticsearchUrl,
@@ -84,15 +90,7 @@ function loadTargets(
         };
       },
     },
-    proxyRead: {
-      url: proxyUrl,
-      pid: proxy.pid,
-      next: () => ({
-        method: "GET",
-        path: field,
-        headers: { authorization: `Bearer ${pick().token}` },
-      }),
-    },
+    proxyRead: proxyHotRead(proxy, customers),
     // The adapter's write: a partial `doc` update with upsert, with the proxy's own parameters.
     directWrite: {
       url: elasticsearchUrl,
@@ -123,7 +121,7 @@ function loadTargets(
       pid: proxy.pid,
       next: () => ({
         method: "PUT",
-        path: field,
+        path: HOT_READ_PATH,
         headers: { authorization: `Bearer ${pick().token}`, "content-type": "application/json" },
         body: JSON.stringify({ value: randomWeight() }),
       }),
@@ -148,16 +146,13 @@ export async function measureProxyVsDirect(
   proxy: ProxyProcess,
   entriesIndex: string,
   observed: RequestCounts["observed"],
+  /** The proxy's environment, which the pass-through shares. */
+  env: Record<string, string>,
 ): Promise<ProxyVsDirect> {
   const targets = loadTargets(customers, elasticsearchUrl, proxy, entriesIndex, observed);
   log(`direct reads use ?${observed.readQuery}; direct writes ?${observed.writeQuery}`);
   const reads = await compare("getCrmField", targets.directRead, targets.proxyRead);
-  const passThrough = await compareWithPassThrough(
-    customers,
-    elasticsearchUrl,
-    entriesIndex,
-    targets.proxyRead,
-  );
+  const passThrough = await compareWithPassThrough(customers, env, entriesIndex, targets.proxyRead);
   const writes = await compare("setCrmField", targets.directWrite, targets.proxyWrite);
 
   // Diagnostics for the read comparison: the proxy's floor (a route with no session and no
@@ -175,7 +170,7 @@ export async function measureProxyVsDirect(
     { seconds: SECONDS / 2 },
   );
   const sequentialProxy = await sequentialLatency(
-    `${proxy.url}/v1/entries/tracker/fields/current_weight`,
+    `${proxy.url}${HOT_READ_PATH}`,
     { authorization: `Bearer ${first.token}` },
     { seconds: SECONDS / 2 },
   );
@@ -183,39 +178,20 @@ export async function measureProxyVsDirect(
 }
 
 /**
- * The proxy's hot read against the pass-through (`pass-through.ts`: the same server and client,
- * no session check, no validation) in its own process, so both CPU figures are per process.
- * In `Comparison`, `direct` is the pass-through.
+ * The proxy's hot read against the pass-through (`hot-read.ts`) in its own process, so both CPU
+ * figures are per process. In `Comparison`, `direct` is the pass-through.
  */
 async function compareWithPassThrough(
   customers: BenchCustomer[],
-  elasticsearchUrl: string,
+  env: Record<string, string>,
   entriesIndex: string,
   proxyRead: LoadTarget,
 ): Promise<Comparison> {
-  const passThrough = await startProxyProcess(
-    {
-      ELASTICSEARCH_URL: elasticsearchUrl,
-      ELASTICSEARCH_TIMEOUT_MS: "10000",
-      ENTRIES_INDEX: entriesIndex,
-    },
-    "test/bench/pass-through.ts",
-  );
+  const passThrough = await startPassThrough(env, entriesIndex);
   try {
-    const pick = () => customers[Math.floor(Math.random() * customers.length)] as BenchCustomer;
     return await compare(
       "getCrmField vs pass-through",
-      {
-        url: passThrough.url,
-        pid: passThrough.pid,
-        next: () => {
-          const c = pick();
-          return {
-            method: "GET",
-            path: `/pass/${c.entryId}?routing=${encodeURIComponent(c.routing)}`,
-          };
-        },
-      },
+      passThroughHotRead(passThrough, customers),
       proxyRead,
     );
   } finally {

@@ -10,6 +10,27 @@ export interface Target {
   note?: string;
 }
 
+/** A target met by a value of at most `limit` (`unit`: "×" for ratios, " ms", …). */
+export function atMost(name: string, value: number, limit: number, unit: string): Target {
+  return measuredTarget(name, value, limit, unit, "≤", value <= limit);
+}
+
+export function atLeast(name: string, value: number, limit: number, unit: string): Target {
+  return measuredTarget(name, value, limit, unit, "≥", value >= limit);
+}
+
+function measuredTarget(
+  name: string,
+  value: number,
+  limit: number,
+  unit: string,
+  sign: string,
+  met: boolean,
+): Target {
+  const show = (n: number) => `${n.toFixed(unit === "×" || Math.abs(n) < 10 ? 2 : 1)}${unit}`;
+  return { name, target: `${sign} ${show(limit)}`, value: show(value), met };
+}
+
 export interface Row {
   section: string;
   metric: string;

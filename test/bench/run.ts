@@ -6,15 +6,10 @@
  * `.local/bench/`. Performance is reported here, never asserted in tests.
  * Each part is a module of its own; the knobs are in `settings.ts`.
  */
-import { randomBytes } from "node:crypto";
-import { ensureElasticsearch } from "../../proxy/dev/elasticsearch.ts";
-import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
-import { createCrmServices } from "../../proxy/src/services.ts";
-import { deleteIndicesWithPrefix } from "../support/indices.ts";
+import { runBench, withBenchIndices } from "./bench-indices.ts";
 import { bundleSizes } from "./bundles.ts";
 import { type BenchCustomer, seedCustomers } from "./customers.ts";
 import { measureEntryLevels } from "./entry-levels.ts";
-import { dealsEntity, proxyEnv, trackerEntity } from "./fixtures.ts";
 import { benchHistory, HISTORY_RECORDS } from "./history.ts";
 import { type ProxyProcess, startProxyProcess } from "./proxy-process.ts";
 import { measureProxyVsDirect } from "./proxy-vs-direct.ts";
@@ -25,73 +20,54 @@ import { log, SECONDS } from "./settings.ts";
 async function main(): Promise<void> {
   const started = performance.now();
   const bundles = await bundleSizes();
+  await withBenchIndices(async ({ elasticsearch, prefix, env, client, indices }) => {
+    log(`Elasticsearch ${elasticsearch.version} at ${elasticsearch.url}, indices under ${prefix}`);
+    let proxy: ProxyProcess | undefined;
+    const extraProxies: ProxyProcess[] = [];
+    try {
+      log("counting Elasticsearch requests per operation (counting forwarder in front of ES)");
+      const counts = await countRequests(elasticsearch.url, prefix);
 
-  const elasticsearch = await ensureElasticsearch();
-  log(`Elasticsearch ${elasticsearch.version} at ${elasticsearch.url}`);
-  const prefix = `bench-${randomBytes(4).toString("hex")}-`;
-  const { client, indices, adapter } = createCrmServices({
-    elasticsearch: { url: elasticsearch.url, timeoutMs: 120_000 },
-    indexPrefix: prefix,
+      proxy = await startProxyProcess(env);
+      log(`proxy child process pid ${proxy.pid} at ${proxy.url}`);
+      const customers = await seedCustomers(proxy);
+      const proxyVsDirect = await measureProxyVsDirect(
+        customers,
+        elasticsearch.url,
+        proxy,
+        indices.entries,
+        counts.observed,
+        env,
+      );
+      const entryLevels = await measureEntryLevels({
+        client,
+        elasticsearchUrl: elasticsearch.url,
+        prefix,
+        proxy,
+        owner: customers[0] as BenchCustomer,
+        extraProxies,
+      });
+      await proxy.stop();
+      proxy = undefined;
+      log("history: a 365-point read at two history sizes, the write path with history on/off");
+      const history = await benchHistory(client, prefix, {
+        records: HISTORY_RECORDS,
+        seconds: SECONDS,
+      });
+      reportResults({
+        started,
+        elasticsearch,
+        bundles,
+        counts,
+        proxyVsDirect,
+        entryLevels,
+        history,
+      });
+    } finally {
+      await proxy?.stop();
+      for (const extra of extraProxies) await extra.stop();
+    }
   });
-  let proxy: ProxyProcess | undefined;
-  const extraProxies: ProxyProcess[] = [];
-  try {
-    await ensureCrmIndices(client, indices);
-    await adapter.entities.create(trackerEntity);
-    await adapter.entities.create(dealsEntity);
-    log(`indices under prefix ${prefix}`);
-
-    log("counting Elasticsearch requests per operation (counting forwarder in front of ES)");
-    const counts = await countRequests(elasticsearch.url, prefix);
-
-    proxy = await startProxyProcess(proxyEnv(elasticsearch.url, prefix));
-    log(`proxy child process pid ${proxy.pid} at ${proxy.url}`);
-    const customers = await seedCustomers(proxy);
-    const proxyVsDirect = await measureProxyVsDirect(
-      customers,
-      elasticsearch.url,
-      proxy,
-      indices.entries,
-      counts.observed,
-    );
-    const entryLevels = await measureEntryLevels({
-      client,
-      elasticsearchUrl: elasticsearch.url,
-      prefix,
-      proxy,
-      owner: customers[0] as BenchCustomer,
-      extraProxies,
-    });
-    await proxy.stop();
-    proxy = undefined;
-    log("history: a 365-point read at two history sizes, the write path with history on/off");
-    const history = await benchHistory(client, prefix, {
-      records: HISTORY_RECORDS,
-      seconds: SECONDS,
-    });
-    reportResults({
-      started,
-      elasticsearch,
-      bundles,
-      counts,
-      proxyVsDirect,
-      entryLevels,
-      history,
-    });
-  } finally {
-    await proxy?.stop();
-    for (const extra of extraProxies) await extra.stop();
-    log(`removing the bench indices (${prefix}*)`);
-    await deleteIndicesWithPrefix(client, prefix).catch((error: unknown) =>
-      console.error(`[bench] cleanup failed: ${(error as Error).message}`),
-    );
-    await client.close();
-  }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-}
+await runBench(main);
