@@ -551,15 +551,32 @@ export class EntryReader {
     this.pendingReads = [];
     let docs: estypes.MgetResponseItem<EntryDocument>[];
     try {
-      const result = await this.client.mget<EntryDocument>({
-        index: this.index,
-        docs: reads.map((read) => ({
-          _id: read.id,
-          routing: routingOf(read.reference),
-          ...(read.fields ? { _source: { includes: [...ENTRY_IDENTITY, ...read.fields] } } : {}),
-        })),
-      });
-      docs = result.docs;
+      const [only] = reads;
+      if (reads.length === 1 && only) {
+        // A read alone is a GET: the same realtime read, without a body to send and
+        // Elasticsearch's multi-get fan-out to run. A missing index answers 404 with the
+        // error an `_mget` item would carry, and is handled as one below.
+        const found = await this.client.get<EntryDocument>(
+          {
+            index: this.index,
+            id: only.id,
+            routing: routingOf(only.reference),
+            ...(only.fields ? { _source_includes: [...ENTRY_IDENTITY, ...only.fields] } : {}),
+          },
+          { ignore: [404] },
+        );
+        docs = [found];
+      } else {
+        const result = await this.client.mget<EntryDocument>({
+          index: this.index,
+          docs: reads.map((read) => ({
+            _id: read.id,
+            routing: routingOf(read.reference),
+            ...(read.fields ? { _source: { includes: [...ENTRY_IDENTITY, ...read.fields] } } : {}),
+          })),
+        });
+        docs = result.docs;
+      }
     } catch (error) {
       const failure = fromElasticsearchError(error);
       for (const read of reads) read.reject(failure);

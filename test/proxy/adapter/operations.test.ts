@@ -1,8 +1,13 @@
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { dealsEntity, trackerEntity } from "../../support/entities.ts";
 import { failure, newCustomer, useAdapterFixture } from "./fixtures.ts";
 
 const crm = useAdapterFixture("adapter operations", [trackerEntity, dealsEntity]);
+/** Indices of their own whose entries index is removed before the tests. */
+const noEntriesIndex = useAdapterFixture("adapter operations bare", [trackerEntity]);
+beforeAll(async () => {
+  await noEntriesIndex.client.indices.delete({ index: noEntriesIndex.indices.entries });
+});
 
 describe.concurrent("customer operations on an entity with one entry per customer", () => {
   test("setCrmField creates the customer's entry and getCrmField returns the stored value", async () => {
@@ -58,6 +63,17 @@ describe.concurrent("customer operations on an entity with one entry per custome
   test("a customer without an entry gets an empty list", async () => {
     const id = await newCustomer(crm.adapter, "no-entry");
     expect(await crm.adapter.forCustomer(id).getCrmEntries({ slug: "tracker" })).toEqual([]);
+  });
+
+  test("reads find no entry, alone (a GET) and together (an _mget), while the entries index does not exist yet", async () => {
+    const bare = noEntriesIndex.adapter;
+    const me = bare.forCustomer(await newCustomer(bare, "no-index"));
+    expect((await me.getCrmField({ slug: "tracker", fieldKey: "nickname" })).value).toBeNull();
+    const together = await Promise.all([
+      me.getCrmField({ slug: "tracker", fieldKey: "nickname" }),
+      me.getCrmEntries({ slug: "tracker" }),
+    ]);
+    expect(together.map((read) => ("value" in read ? read.value : read))).toEqual([null, []]);
   });
 
   test("setting null clears a field", async () => {
