@@ -25,6 +25,7 @@ import {
   putEntity,
   screenshot,
   seed,
+  selectAll,
   shadowPart,
   shadowText,
   type TestSession,
@@ -70,6 +71,13 @@ function button(editor: CrmEntityEditor, text: string, within?: Element): HTMLBu
   );
   if (!found) throw new Error(`No button ${text}`);
   return found;
+}
+
+/** Presses the button named `text` with the keyboard: focus, then Enter. */
+async function pressButton(editor: CrmEntityEditor, text: string): Promise<void> {
+  button(editor, text).focus();
+  await sendKeys({ press: "Enter" });
+  await editor.updateComplete;
 }
 
 function chooseOption(editor: CrmEntityEditor, path: string, value: string): Promise<boolean> {
@@ -190,15 +198,11 @@ describe("crm-entity-editor", () => {
     input(editor, "name").focus();
     await sendKeys({ type: "Keyboard Log" });
     await sendKeys({ press: "Tab" });
-    await sendKeys({ down: "Control" });
-    await sendKeys({ press: "a" });
-    await sendKeys({ up: "Control" });
+    await selectAll();
     await sendKeys({ type: slug });
 
     for (const label of ["First", "Second"]) {
-      button(editor, "Add field").focus();
-      await sendKeys({ press: "Enter" });
-      await editor.updateComplete;
+      await pressButton(editor, "Add field");
       expect(activePath(editor), "focus moves to the new field's label").to.match(
         /^fields\.\d\.label$/,
       );
@@ -225,21 +229,16 @@ describe("crm-entity-editor", () => {
     input(editor, "fields.1.history").focus();
     await sendKeys({ press: "Space" });
 
-    button(editor, "Add pipeline").focus();
-    await sendKeys({ press: "Enter" });
-    await editor.updateComplete;
+    await pressButton(editor, "Add pipeline");
     expect(activePath(editor)).to.equal("pipelines.0.label");
     await sendKeys({ type: "Rest" });
     input(editor, "pipelines.0.stages.0.label").focus();
     await sendKeys({ type: "Tired" });
-    button(editor, "Add stage").focus();
-    await sendKeys({ press: "Enter" });
-    await editor.updateComplete;
+    await pressButton(editor, "Add stage");
     expect(activePath(editor)).to.equal("pipelines.0.stages.1.label");
     await sendKeys({ type: "Rested" });
 
-    button(editor, "Create entity").focus();
-    await sendKeys({ press: "Enter" });
+    await pressButton(editor, "Create entity");
     await waitUntil(() => shadowText(editor, ".status") === "Saved", "not saved", {
       timeout: 10_000,
     });
@@ -401,8 +400,7 @@ describe("crm-entity-editor", () => {
     root.addEventListener("crm-entity-delete", (event) => deleted.push(event.detail));
     const dialog = editor.shadowRoot!.querySelector("dialog")!;
 
-    button(editor, "Delete entity").focus();
-    await sendKeys({ press: "Enter" });
+    await pressButton(editor, "Delete entity");
     await waitUntil(() => dialog.open, "no confirmation");
     expect(dialog.querySelector("h2")!.textContent).to.equal("Delete Doomed Log?");
     expect(dialog.contains(editor.shadowRoot!.activeElement), "focus is in the dialog").to.equal(

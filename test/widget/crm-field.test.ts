@@ -17,6 +17,7 @@ import {
   runtimeFor,
   screenshot,
   seed,
+  selectAll,
   shadowPart,
   shadowText,
   type TestSession,
@@ -63,12 +64,6 @@ async function typeDraft(field: CrmField, value: string): Promise<void> {
   const input = await shadowPart<HTMLInputElement>(field, "[part=input]");
   input.value = value;
   input.dispatchEvent(new Event("input"));
-}
-
-async function selectAll(): Promise<void> {
-  await sendKeys({ down: "Control" });
-  await sendKeys({ press: "a" });
-  await sendKeys({ up: "Control" });
 }
 
 async function seededSession(name: string) {
@@ -162,22 +157,16 @@ describe("crm-field", () => {
   it("ignores the late answer of a load its new field superseded", async () => {
     const session = await seededSession("field-stale");
     // The first load waits for its token; the second finds one set and goes at once.
-    let releaseToken = (): void => {};
-    const tokenGate = new Promise<void>((resolve) => {
-      releaseToken = resolve;
-    });
-    let tokenAsked = (): void => {};
-    const asked = new Promise<void>((resolve) => {
-      tokenAsked = resolve;
-    });
+    const tokenGate = Promise.withResolvers<void>();
+    const tokenAsked = Promise.withResolvers<void>();
     // Every answer body the page reads, so the test knows when the late one has arrived.
     const bodies: Promise<unknown>[] = [];
     const runtime = new CrmRuntime({
       proxyUrl: session.proxyUrl,
       locale: "en-US",
       tokenProvider: async () => {
-        tokenAsked();
-        await tokenGate;
+        tokenAsked.resolve();
+        await tokenGate.promise;
         return session.token;
       },
       fetch: async (url, init) => {
@@ -201,12 +190,12 @@ describe("crm-field", () => {
       field.shadowRoot!,
       { subtree: true, childList: true, characterData: true },
     );
-    await asked;
+    await tokenAsked.promise;
     runtime.configure({ token: session.token });
     field.field = "goal_weight";
     await waitUntil(() => shadowText(field, "[part=value]") === "1,234.5 kg", "no goal weight");
     const answered = bodies.length;
-    releaseToken();
+    tokenGate.resolve();
     await waitUntil(() => bodies.length > answered, "the superseded load never answered");
     await Promise.all(bodies);
     // Lets the answer's promise chain run to its end before looking.

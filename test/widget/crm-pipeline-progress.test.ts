@@ -1,6 +1,6 @@
 import { expect, oneEvent, waitUntil } from "@open-wc/testing";
 import { sendKeys } from "@web/test-runner-commands";
-import { html } from "lit";
+import { html, type TemplateResult } from "lit";
 import type { CrmPipelineProgress } from "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
 import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
 import { dataBoundSuite } from "./shared/data-bound.ts";
@@ -15,11 +15,27 @@ import {
   seed,
   shadowPart,
   shadowText,
+  type TestSession,
   trackerCalls,
 } from "./support.ts";
 
 async function loaded(element: CrmPipelineProgress): Promise<void> {
   await shadowPart(element, "[part=stages], [part=error]");
+}
+
+/**
+ * Mounts `template` on a runtime of its own (unless given) and waits for every
+ * crm-pipeline-progress in it to load; `element` is the first.
+ */
+async function mountProgress(
+  session: TestSession,
+  template: TemplateResult,
+  runtime = runtimeFor(session),
+) {
+  const root = await mount(template, runtime);
+  const elements = [...root.querySelectorAll("crm-pipeline-progress")];
+  await Promise.all(elements.map(loaded));
+  return { root, runtime, elements, element: elements[0]! };
 }
 
 function stageTexts(element: CrmPipelineProgress): string[] {
@@ -51,12 +67,10 @@ describe("crm-pipeline-progress", () => {
       "pipeline-current",
       trackerCalls({}, { progress: "in_progress" }),
     );
-    const root = await mount(
+    const { element } = await mountProgress(
+      session,
       html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
-      runtimeFor(session),
     );
-    const element = root.querySelector("crm-pipeline-progress")!;
-    await loaded(element);
     const current = element.shadowRoot!.querySelectorAll("[aria-current=step]");
     expect(current).to.have.length(1);
     expect(current[0]!.textContent!.replace(/\s+/g, " ").trim()).to.equal(
@@ -77,12 +91,11 @@ describe("crm-pipeline-progress", () => {
 
   it("names the stage in German for de-DE", async () => {
     const session = await newCustomer("pipeline-de", trackerCalls({}, { progress: "in_progress" }));
-    const root = await mount(
+    const { element } = await mountProgress(
+      session,
       html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
       runtimeFor(session, "de-DE"),
     );
-    const element = root.querySelector("crm-pipeline-progress")!;
-    await loaded(element);
     expect(shadowText(element, "[part=current-label]")).to.equal("Phase 2 von 3: In Progress");
   });
 
@@ -98,16 +111,12 @@ describe("crm-pipeline-progress", () => {
         args: { slug: "deals", pipeline: "sales", stage: "lost", entryId: deal.id },
       },
     ]);
-    const root = await mount(
+    const { elements } = await mountProgress(
+      session,
       html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>
         <crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id}></crm-pipeline-progress>`,
-      runtimeFor(session),
     );
-    const [won, lost] = [...root.querySelectorAll("crm-pipeline-progress")] as [
-      CrmPipelineProgress,
-      CrmPipelineProgress,
-    ];
-    await Promise.all([loaded(won), loaded(lost)]);
+    const [won, lost] = elements as [CrmPipelineProgress, CrmPipelineProgress];
     expect(shadowText(won, "[part=current-label]")).to.equal("Stage 3 of 3: Goal Reached (won)");
     expect(shadowText(won, "[aria-current=step]")).to.equal("Stage 3 of 3: Goal Reached, won");
     expect(stageTexts(won)[0]).to.equal("Stage 1 of 3: Starting, completed");
@@ -142,7 +151,8 @@ describe("crm-pipeline-progress", () => {
         args: { slug: "deals", pipeline: "sales", stage: stages[index]!, entryId: deal.id },
       })),
     );
-    const root = await mount(
+    const { root, elements } = await mountProgress(
+      session,
       html`<div style="display: grid; gap: 24px">
         ${deals.map(
           (deal) =>
@@ -153,10 +163,7 @@ describe("crm-pipeline-progress", () => {
             html`<crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id} layout="compact"></crm-pipeline-progress>`,
         )}
       </div>`,
-      runtimeFor(session),
     );
-    const elements = [...root.querySelectorAll("crm-pipeline-progress")] as CrmPipelineProgress[];
-    await Promise.all(elements.map(loaded));
     const [open, won, lost] = elements as [
       CrmPipelineProgress,
       CrmPipelineProgress,
@@ -206,12 +213,10 @@ describe("crm-pipeline-progress", () => {
 
   it("shows 'Not started' with every stage upcoming when the entry never entered the pipeline", async () => {
     const session = await newSession("pipeline-empty");
-    const root = await mount(
+    const { element } = await mountProgress(
+      session,
       html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>`,
-      runtimeFor(session),
     );
-    const element = root.querySelector("crm-pipeline-progress")!;
-    await loaded(element);
     expect(shadowText(element, "[part=current-label]")).to.equal("Not started");
     expect(element.shadowRoot!.querySelector("[aria-current]")).to.equal(null);
     expect(stageTexts(element).every((text) => text.endsWith("upcoming"))).to.equal(true);
@@ -219,16 +224,12 @@ describe("crm-pipeline-progress", () => {
 
   it("shows stage descriptions in the full layout only when asked, and none in the compact one", async () => {
     const session = await newSession("pipeline-layouts");
-    const root = await mount(
+    const { elements } = await mountProgress(
+      session,
       html`<crm-pipeline-progress slug="tracker" pipeline="progress" show-descriptions></crm-pipeline-progress>
         <crm-pipeline-progress slug="tracker" pipeline="progress" layout="compact" show-descriptions></crm-pipeline-progress>`,
-      runtimeFor(session),
     );
-    const [full, compact] = [...root.querySelectorAll("crm-pipeline-progress")] as [
-      CrmPipelineProgress,
-      CrmPipelineProgress,
-    ];
-    await Promise.all([loaded(full), loaded(compact)]);
+    const [full, compact] = elements as [CrmPipelineProgress, CrmPipelineProgress];
     expect(shadowText(full, "[part=stage-description]")).to.equal("First weigh-in done");
     expect(compact.shadowRoot!.querySelector("[part=stage-description]")).to.equal(null);
     expect(compact.getAttribute("layout")).to.equal("compact");
@@ -237,17 +238,12 @@ describe("crm-pipeline-progress", () => {
 
   it("lets the customer move the stage with the keyboard when the pipeline allows it", async () => {
     const session = await newCustomer("pipeline-move", trackerCalls({}, { plan_choice: "trial" }));
-    const runtime = runtimeFor(session);
-    const root = await mount(
+    const { elements } = await mountProgress(
+      session,
       html`<crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>
         <crm-pipeline-progress slug="tracker" pipeline="plan_choice" layout="compact"></crm-pipeline-progress>`,
-      runtime,
     );
-    const [element, other] = [...root.querySelectorAll("crm-pipeline-progress")] as [
-      CrmPipelineProgress,
-      CrmPipelineProgress,
-    ];
-    await Promise.all([loaded(element), loaded(other)]);
+    const [element, other] = elements as [CrmPipelineProgress, CrmPipelineProgress];
     const buttons = element.shadowRoot!.querySelectorAll<HTMLButtonElement>("[part=move-button]");
     expect(buttons).to.have.length(2);
     buttons[0]!.focus();
@@ -264,13 +260,10 @@ describe("crm-pipeline-progress", () => {
 
   it("keeps keyboard focus inside while moving the stage and on the new current stage after", async () => {
     const session = await newCustomer("pipeline-focus", trackerCalls({}, { plan_choice: "trial" }));
-    const runtime = runtimeFor(session);
-    const root = await mount(
+    const { element, runtime } = await mountProgress(
+      session,
       html`<crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>`,
-      runtime,
     );
-    const element = root.querySelector("crm-pipeline-progress")!;
-    await loaded(element);
     const focusLost: string[] = [];
     const watch = (): void => {
       if (!element.shadowRoot!.activeElement) focusLost.push(document.activeElement!.localName);
@@ -312,16 +305,15 @@ describe("crm-pipeline-progress", () => {
         args: { slug: "deals", pipeline: "sales", stage: "lost", entryId: deal.id },
       },
     ]);
-    const root = await mount(
+    const { root } = await mountProgress(
+      session,
       html`<div style="display: grid; gap: 24px">
         <crm-pipeline-progress slug="tracker" pipeline="progress" show-descriptions></crm-pipeline-progress>
         <crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>
         <crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id}></crm-pipeline-progress>
         <crm-pipeline-progress slug="tracker" pipeline="progress" layout="compact"></crm-pipeline-progress>
       </div>`,
-      runtimeFor(session),
     );
-    await Promise.all([...root.querySelectorAll("crm-pipeline-progress")].map(loaded));
     await screenshot(root, "crm-pipeline-progress");
   });
 });

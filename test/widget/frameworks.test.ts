@@ -3,7 +3,14 @@ import { sendKeys } from "@web/test-runner-commands";
 import type { CrmField } from "../../widget/src/components/crm-field/crm-field.ts";
 import type { CrmForm } from "../../widget/src/components/crm-form/crm-form.ts";
 import type { AppOptions, MountedApp } from "./frameworks/apps.ts";
-import { newCustomer, runtimeFor, shadowPart, shadowText, trackerCalls } from "./support.ts";
+import {
+  newCustomer,
+  runtimeFor,
+  selectAll,
+  shadowPart,
+  shadowText,
+  trackerCalls,
+} from "./support.ts";
 
 type Mount = (container: HTMLElement, options: AppOptions) => MountedApp;
 
@@ -11,12 +18,6 @@ type Mount = (container: HTMLElement, options: AppOptions) => MountedApp;
 async function apps(): Promise<{ mountReact: Mount; mountVue: Mount }> {
   const url = "/test-results/frameworks/apps.js";
   return (await import(/* @vite-ignore */ url)) as { mountReact: Mount; mountVue: Mount };
-}
-
-async function selectAll(): Promise<void> {
-  await sendKeys({ down: "Control" });
-  await sendKeys({ press: "a" });
-  await sendKeys({ up: "Control" });
 }
 
 /** The same page in either framework: renders, sets properties, hears events, edits and saves. */

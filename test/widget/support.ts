@@ -4,7 +4,7 @@
  * counting, screenshots and axe.
  */
 import { expect, fixture, waitUntil } from "@open-wc/testing";
-import { executeServerCommand } from "@web/test-runner-commands";
+import { executeServerCommand, sendKeys } from "@web/test-runner-commands";
 import { html, render, type TemplateResult } from "lit";
 import type { EntityDefinitionInput } from "../../proxy/src/domain/entity.ts";
 import { provideRuntime } from "../../widget/src/components/context.ts";
@@ -176,25 +176,26 @@ export function goOffline(runtime?: CrmRuntime): () => void {
  * order in which answers arrive.
  */
 export function holdNextAnswer(runtime?: CrmRuntime): { sent: Promise<void>; release(): void } {
-  let release = (): void => {};
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let markSent = (): void => {};
-  const sent = new Promise<void>((resolve) => {
-    markSent = resolve;
-  });
+  const gate = Promise.withResolvers<void>();
+  const sent = Promise.withResolvers<void>();
   let held = false;
   const restore = intercept(runtime, (send) => async (url, init) => {
     if (held) return send(url, init);
     held = true;
     restore();
     const response = await send(url, init);
-    markSent();
-    await gate;
+    sent.resolve();
+    await gate.promise;
     return response;
   });
-  return { sent, release };
+  return { sent: sent.promise, release: () => gate.resolve() };
+}
+
+/** Selects all text of the focused input with the keyboard (Ctrl+A), as a person does. */
+export async function selectAll(): Promise<void> {
+  await sendKeys({ down: "Control" });
+  await sendKeys({ press: "a" });
+  await sendKeys({ up: "Control" });
 }
 
 /** Saves a screenshot of `element` in light and dark under test-results/screenshots/. */
