@@ -10,34 +10,28 @@ import {
   goOffline,
   holdNextAnswer,
   mount,
+  newCustomer,
   newSession,
   putEntity,
   screenshot,
   seed,
+  seedEntry,
   shadowPart,
   shadowText,
   type TestSession,
+  trackerCalls,
   uniqueSlug,
 } from "./support.ts";
 
 async function seedCustomer(name: string): Promise<TestSession> {
-  const session = await newSession(name);
-  const [deal] = (await seed(session, [
-    {
-      op: "createCrmEntry",
-      args: { slug: "deals", values: { title: "Annual plan", amount: 1200 } },
-    },
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 82 } },
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "goal_weight", value: 75 } },
-    { op: "setCrmField", args: { slug: "tracker", fieldKey: "coach_notes", value: "Doing well" } },
-  ])) as [{ id: string }];
-  await seed(session, [
-    { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
-    {
-      op: "setCrmStage",
-      args: { slug: "deals", pipeline: "sales", stage: "won", entryId: deal.id },
-    },
-  ]);
+  const session = await newCustomer(
+    name,
+    trackerCalls(
+      { current_weight: 82, goal_weight: 75, coach_notes: "Doing well" },
+      { progress: "in_progress" },
+    ),
+  );
+  await seedEntry(session, "deals", { title: "Annual plan", amount: 1200 }, { sales: "won" });
   return session;
 }
 

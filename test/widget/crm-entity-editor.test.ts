@@ -80,6 +80,13 @@ async function pressButton(editor: CrmEntityEditor, text: string): Promise<void>
   await editor.updateComplete;
 }
 
+/** Waits until `editor` says its definition is saved. */
+function saved(editor: CrmEntityEditor): Promise<void> {
+  return waitUntil(() => shadowText(editor, ".status") === "Saved", "not saved", {
+    timeout: 10_000,
+  });
+}
+
 function chooseOption(editor: CrmEntityEditor, path: string, value: string): Promise<boolean> {
   const select = editor.shadowRoot!.querySelector<HTMLSelectElement>(`[data-path="${path}"]`)!;
   select.value = value;
@@ -239,9 +246,7 @@ describe("crm-entity-editor", () => {
     await sendKeys({ type: "Rested" });
 
     await pressButton(editor, "Create entity");
-    await waitUntil(() => shadowText(editor, ".status") === "Saved", "not saved", {
-      timeout: 10_000,
-    });
+    await saved(editor);
     const stored = await runtimeEntityDefinitions(backOfficeRuntime(session)).getEntity(slug);
     expect(stored.fields.map((field) => field.key)).to.deep.equal(["second", "first"]);
     expect(stored.fields.map((field) => field.history)).to.deep.equal([false, true]);
@@ -363,9 +368,7 @@ describe("crm-entity-editor", () => {
     expect(accept.textContent?.trim()).to.equal("Save anyway");
     accept.focus();
     await sendKeys({ press: "Enter" });
-    await waitUntil(() => shadowText(editor, ".status") === "Saved", "not saved", {
-      timeout: 10_000,
-    });
+    await saved(editor);
     expect((await definitions.getEntity(slug)).fields[0]!.type).to.equal("number");
     expect(messageOf(editor, "fields.0.type")).to.equal("");
     expect(editor.shadowRoot!.querySelector("[part=accept]")).to.equal(null);
@@ -501,9 +504,7 @@ describe("crm-entity-editor", () => {
     expect(messageOf(editor, "customerEntryQuota")).to.equal("Must be at least 1");
     await typeInto(editor, "customerEntryQuota", "5");
     button(editor, "Create entity").click();
-    await waitUntil(() => shadowText(editor, ".status") === "Saved", "not saved", {
-      timeout: 10_000,
-    });
+    await saved(editor);
     expect(await definitions.getEntity(slug)).to.include({
       entriesPerReference: "many",
       customerCanCreate: true,
@@ -514,9 +515,7 @@ describe("crm-entity-editor", () => {
     expect(input(again, "customerCanCreate").checked).to.equal(true);
     await typeInto(again, "name", "Orders and returns");
     button(again, "Save changes").click();
-    await waitUntil(() => shadowText(again, ".status") === "Saved", "not saved", {
-      timeout: 10_000,
-    });
+    await saved(again);
     expect(await definitions.getEntity(slug)).to.include({
       name: "Orders and returns",
       customerCanCreate: true,

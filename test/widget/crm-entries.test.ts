@@ -8,36 +8,18 @@ import {
   newSession,
   runtimeFor,
   screenshot,
-  seed,
+  seedEntry,
   shadowPart,
   shadowText,
+  type TestSession,
 } from "./support.ts";
 
-async function seedDeals(name: string) {
+/** A customer with two deals: one in Proposal with every field set, one Won. */
+async function seedDeals(name: string): Promise<TestSession> {
   const session = await newSession(name);
-  const [first, second] = (await seed(session, [
-    {
-      op: "createCrmEntry",
-      args: {
-        slug: "deals",
-        values: { title: "Website redesign", amount: 12500, close_date: "2026-04-30" },
-      },
-    },
-    {
-      op: "createCrmEntry",
-      args: { slug: "deals", values: { title: "Support plan", amount: 990.5 } },
-    },
-  ])) as [{ id: string }, { id: string }];
-  await seed(session, [
-    {
-      op: "setCrmStage",
-      args: { slug: "deals", pipeline: "sales", stage: "proposal", entryId: first.id },
-    },
-    {
-      op: "setCrmStage",
-      args: { slug: "deals", pipeline: "sales", stage: "won", entryId: second.id },
-    },
-  ]);
+  const redesign = { title: "Website redesign", amount: 12500, close_date: "2026-04-30" };
+  await seedEntry(session, "deals", redesign, { sales: "proposal" });
+  await seedEntry(session, "deals", { title: "Support plan", amount: 990.5 }, { sales: "won" });
   return session;
 }
 

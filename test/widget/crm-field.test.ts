@@ -11,12 +11,14 @@ import {
   expectAccessible,
   holdNextAnswer,
   mount,
+  mountLoaded,
   newCustomer,
   newSession,
   putEntity,
   runtimeFor,
   screenshot,
   seed,
+  seedEntry,
   selectAll,
   shadowPart,
   shadowText,
@@ -25,27 +27,18 @@ import {
   uniqueSlug,
 } from "./support.ts";
 
-async function loaded(field: CrmField): Promise<void> {
-  await waitUntil(
-    () => field.shadowRoot?.querySelector("[part=value], [part=placeholder], [part=error]"),
-    "crm-field did not finish loading",
-    { timeout: 10_000 },
-  );
-}
-
-/**
- * Mounts `template` on a runtime of its own (unless given) and waits for every
- * crm-field in it to load; `field` is the first.
- */
-async function mountFields(
+/** Mounts `template` on a runtime of its own (unless given) once every crm-field in it has loaded. */
+function mountFields(
   session: TestSession,
   template: TemplateResult,
   runtime = runtimeFor(session),
 ) {
-  const root = await mount(template, runtime);
-  const fields = [...root.querySelectorAll("crm-field")];
-  await Promise.all(fields.map(loaded));
-  return { runtime, root, fields, field: fields[0]! };
+  return mountLoaded(
+    template,
+    runtime,
+    "crm-field",
+    "[part=value], [part=placeholder], [part=error]",
+  );
 }
 
 /** What each crm-field of `template` shows once loaded, for `locale`. */
@@ -54,8 +47,8 @@ async function valuesShown(
   template: TemplateResult,
   locale: string,
 ): Promise<string[]> {
-  const { fields } = await mountFields(session, template, runtimeFor(session, locale));
-  return fields.map((field) => shadowText(field, "[part=value]"));
+  const { elements } = await mountFields(session, template, runtimeFor(session, locale));
+  return elements.map((field) => shadowText(field, "[part=value]"));
 }
 
 /** Opens `field`'s editor and puts `value` in its input as typing does. */
@@ -144,7 +137,7 @@ describe("crm-field", () => {
 
   it("shows the placeholder when the field has no value", async () => {
     const session = await newSession("field-empty");
-    const { fields } = await mountFields(
+    const { elements: fields } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="notes" placeholder="No notes yet"></crm-field>
         <crm-field slug="tracker" field="current_weight"></crm-field>`,
@@ -207,7 +200,7 @@ describe("crm-field", () => {
 
   it("is edited with the keyboard alone: Enter opens, live validation, Escape cancels, Enter saves", async () => {
     const session = await seededSession("field-keyboard");
-    const { field } = await mountFields(
+    const { element: field } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
     );
@@ -252,7 +245,7 @@ describe("crm-field", () => {
   it("shows the same validation message the proxy returns for the same bad value", async () => {
     const session = await seededSession("field-messages");
     const runtime = runtimeFor(session);
-    const { fields } = await mountFields(
+    const { elements: fields } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>
         <crm-field slug="tracker" field="notes" editable></crm-field>`,
@@ -290,7 +283,7 @@ describe("crm-field", () => {
     const definition = { slug, name: "Rollback", fields: [score] };
     await putEntity(session, definition);
     await seed(session, [{ op: "setCrmField", args: { slug, fieldKey: "score", value: 10 } }]);
-    const { field } = await mountFields(
+    const { element: field } = await mountFields(
       session,
       html`<crm-field slug=${slug} field="score" editable></crm-field>`,
     );
@@ -334,7 +327,7 @@ describe("crm-field", () => {
       locale: "en-US",
       fetch: proxyFetch,
     });
-    const { field } = await mountFields(
+    const { element: field } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
       runtime,
@@ -351,7 +344,7 @@ describe("crm-field", () => {
 
   it("announces saving through one status region that exists before the save starts", async () => {
     const session = await seededSession("field-status-region");
-    const { runtime, field } = await mountFields(
+    const { runtime, element: field } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight" editable></crm-field>`,
     );
@@ -375,7 +368,7 @@ describe("crm-field", () => {
 
   it("updates every crm-field showing a field when one of them saves it", async () => {
     const session = await seededSession("field-shared");
-    const { fields } = await mountFields(
+    const { elements: fields } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="mood" editable></crm-field>
         <crm-field slug="tracker" field="mood"></crm-field>`,
@@ -404,14 +397,12 @@ describe("crm-field", () => {
       entriesPerReference: "many",
       fields: [{ key: "note", label: "Note", type: "text", customerAccess: "write" }],
     });
-    const [first, second] = (await seed(session, [
-      { op: "createCrmEntry", args: { slug, values: { note: "first" } } },
-      { op: "createCrmEntry", args: { slug, values: { note: "second" } } },
-    ])) as [{ id: string }, { id: string }];
-    const { fields } = await mountFields(
+    const first = await seedEntry(session, slug, { note: "first" });
+    const second = await seedEntry(session, slug, { note: "second" });
+    const { elements: fields } = await mountFields(
       session,
-      html`<crm-field slug=${slug} field="note" entry-id=${first.id} editable></crm-field>
-        <crm-field slug=${slug} field="note" entry-id=${second.id}></crm-field>`,
+      html`<crm-field slug=${slug} field="note" entry-id=${first} editable></crm-field>
+        <crm-field slug=${slug} field="note" entry-id=${second}></crm-field>`,
     );
     const [editor, other] = fields as [CrmField, CrmField];
     await typeDraft(editor, "changed");
@@ -429,7 +420,7 @@ describe("crm-field", () => {
 
   it("a field shown without an entry id updates when its entry is saved by id", async () => {
     const session = await seededSession("field-by-id");
-    const { runtime, field } = await mountFields(
+    const { runtime, element: field } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
     );
@@ -455,7 +446,7 @@ describe("crm-field", () => {
     await seed(second, [
       { op: "setCrmField", args: { slug: "tracker", fieldKey: "current_weight", value: 64.5 } },
     ]);
-    const { runtime, field } = await mountFields(
+    const { runtime, element: field } = await mountFields(
       first,
       html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
     );
@@ -485,7 +476,11 @@ describe("crm-field", () => {
 
   it("shows a value written while it was out of the page once it is put back", async () => {
     const session = await seededSession("field-reattach");
-    const { runtime, root, field } = await mountFields(
+    const {
+      runtime,
+      root,
+      element: field,
+    } = await mountFields(
       session,
       html`<crm-field slug="tracker" field="current_weight"></crm-field>`,
     );
@@ -535,7 +530,7 @@ const changeText = (field: CrmField) =>
 describe("crm-field show-change", () => {
   it("shows the signed change since the previous recorded value, for the page's locale", async () => {
     const { session, slug } = await trackerWith("change-two", [80.8, 80.2]);
-    const { root, fields } = await mountFields(
+    const { root, elements: fields } = await mountFields(
       session,
       html`<p><crm-field slug=${slug} field="weight" show-change editable></crm-field></p>
         <p><crm-field slug=${slug} field="weight" show-change lang="de-DE"></crm-field></p>`,
@@ -558,7 +553,7 @@ describe("crm-field show-change", () => {
 
   it("shows no change while the field has only one recorded value", async () => {
     const { session, slug } = await trackerWith("change-one", [80.8]);
-    const { field } = await mountFields(
+    const { element: field } = await mountFields(
       session,
       html`<crm-field slug=${slug} field="weight" show-change></crm-field>`,
     );
@@ -568,7 +563,7 @@ describe("crm-field show-change", () => {
 
   it("shows the change against the value it replaced as soon as the page saves a new one", async () => {
     const { session, slug } = await trackerWith("change-save", [80.8, 80.2]);
-    const { runtime, field } = await mountFields(
+    const { runtime, element: field } = await mountFields(
       session,
       html`<crm-field slug=${slug} field="weight" show-change></crm-field>`,
     );
@@ -590,7 +585,7 @@ describe("crm-field show-change", () => {
     ]);
     const runtime = runtimeFor(session);
     const batches = countBatchRequests(runtime);
-    const { field } = await mountFields(
+    const { element: field } = await mountFields(
       session,
       html`<crm-field slug=${slug} field="height" show-change></crm-field>`,
       runtime,

@@ -10,7 +10,7 @@ import {
   countBatchRequests,
   expectAccessible,
   goOffline,
-  mount,
+  mountLoaded,
   newCustomer,
   newSession,
   putEntity,
@@ -23,20 +23,13 @@ import {
   uniqueSlug,
 } from "./support.ts";
 
-async function loaded(form: CrmForm): Promise<void> {
-  await shadowPart(form, "[part=form], [part=error]");
-}
-
-/** Mounts `template` (the tracker's form unless given) and waits for its crm-form to load. */
-async function mountForm(
+/** Mounts `template` (the tracker's form unless given) once its crm-form has loaded. */
+function mountForm(
   session: TestSession,
   template: TemplateResult = html`<crm-form slug="tracker"></crm-form>`,
   runtime = runtimeFor(session),
 ) {
-  const root = await mount(template, runtime);
-  const form = root.querySelector("crm-form")!;
-  await loaded(form);
-  return { root, form, runtime };
+  return mountLoaded(template, runtime, "crm-form", "[part=form], [part=error]");
 }
 
 function control<T extends HTMLElement = HTMLInputElement>(form: CrmForm, key: string): T {
@@ -69,6 +62,19 @@ function pointOnSubmit(form: CrmForm, inset: number): [number, number] {
   const box = submitButton(form).getBoundingClientRect();
   const y = inset >= 0 ? box.top + inset : box.bottom + inset;
   return [Math.round(box.left + box.width / 2), Math.round(y)];
+}
+
+/**
+ * A new customer's form of a check-in entity whose score limit the site owner
+ * lowers to 50 once the page is open (only the proxy knows), with 75 typed as the score.
+ */
+async function scoreOverNewLimit(name: string) {
+  const session = await newSession(name);
+  const { slug, limitScore } = await checkinEntity(session);
+  const { element: form } = await mountForm(session, html`<crm-form slug=${slug}></crm-form>`);
+  await limitScore(50);
+  type(control(form, "score"), "75");
+  return { session, slug, form, limitScore };
 }
 
 /** A check-in entity whose score limit the site owner changes while the page is open. */
@@ -110,7 +116,7 @@ describe("crm-form", () => {
         followed_plan: false,
       }),
     );
-    const { form } = await mountForm(session);
+    const { element: form } = await mountForm(session);
     const labels = [...form.shadowRoot!.querySelectorAll("label")].map((label) => ({
       for: label.htmlFor,
       text: (label.textContent ?? "").replace(/\s+/g, " ").trim(),
@@ -151,7 +157,7 @@ describe("crm-form", () => {
 
   it("names a read-only field's value by its label and speaks field messages politely", async () => {
     const session = await newCustomer("form-read-only", trackerCalls({ goal_weight: 72.5 }));
-    const { root, form } = await mountForm(
+    const { root, element: form } = await mountForm(
       session,
       html`<crm-form slug="tracker" fields="goal_weight,current_weight"></crm-form>`,
     );
@@ -168,7 +174,7 @@ describe("crm-form", () => {
 
   it("validates as the user types with the proxy's own messages, once a field was left", async () => {
     const session = await newSession("form-messages");
-    const { form, runtime } = await mountForm(session);
+    const { element: form, runtime } = await mountForm(session);
     const cases: [string, string, unknown][] = [
       ["current_weight", "12.25", 12.25],
       ["last_checkin", "1999-12-31", "1999-12-31"],
@@ -194,7 +200,7 @@ describe("crm-form", () => {
 
   it("refuses to submit invalid input: no request, messages on the fields, focus on the first", async () => {
     const session = await newSession("form-invalid");
-    const { form, runtime } = await mountForm(session);
+    const { element: form, runtime } = await mountForm(session);
     type(control(form, "notes"), "n".repeat(41));
     const spy = countBatchRequests(runtime);
     try {
@@ -213,7 +219,7 @@ describe("crm-form", () => {
 
   it("is filled in and submitted with the keyboard alone, all changes in one batch request", async () => {
     const session = await newSession("form-keyboard");
-    const { form, runtime } = await mountForm(session);
+    const { element: form, runtime } = await mountForm(session);
     control(form, "current_weight").focus();
     await sendKeys({ type: "78.2" });
     await sendKeys({ press: "Tab" });
@@ -261,13 +267,8 @@ describe("crm-form", () => {
   });
 
   it("shows the proxy's refusal on its field, keeps the input, saves the rest and focuses the refused field", async () => {
-    const session = await newSession("form-refused");
-    const { slug, limitScore } = await checkinEntity(session);
-    const { form } = await mountForm(session, html`<crm-form slug=${slug}></crm-form>`);
-    // The site owner lowers the limit after the page loaded: only the proxy knows.
-    await limitScore(50);
+    const { session, slug, form } = await scoreOverNewLimit("form-refused");
     type(control(form, "note"), "Fine");
-    type(control(form, "score"), "75");
     const refused = oneEvent(form, "crm-save-error");
     const submitting = form.submit();
     await form.updateComplete;
@@ -291,7 +292,7 @@ describe("crm-form", () => {
 
   it("takes a value another widget saved into a field the user has not touched", async () => {
     const session = await newCustomer("form-shared", trackerCalls({ mood: "okay" }));
-    const { root, form } = await mountForm(
+    const { root, element: form } = await mountForm(
       session,
       html`<crm-field slug="tracker" field="mood" editable></crm-field>
         <crm-form slug="tracker" fields="mood,notes"></crm-form>`,
@@ -312,11 +313,7 @@ describe("crm-form", () => {
   });
 
   it("saves on a mouse click on Save after a refused save: leaving the refused field moves nothing", async () => {
-    const session = await newSession("form-mouse-refused");
-    const { slug, limitScore } = await checkinEntity(session);
-    const { form } = await mountForm(session, html`<crm-form slug=${slug}></crm-form>`);
-    await limitScore(50);
-    type(control(form, "score"), "75");
+    const { form, limitScore } = await scoreOverNewLimit("form-mouse-refused");
     await form.submit();
     expect(fieldError(form, "score")).to.equal("Must be at most 50");
     expect(activeKey(form)).to.equal("score");
@@ -347,7 +344,7 @@ describe("crm-form", () => {
 
   it("keeps Save under the pointer when leaving a field reveals its message", async () => {
     const session = await newSession("form-mouse-reveal");
-    const { form, runtime } = await mountForm(session);
+    const { element: form, runtime } = await mountForm(session);
     const notes = control<HTMLTextAreaElement>(form, "notes");
     notes.focus();
     type(notes, "n".repeat(41));
@@ -372,7 +369,7 @@ describe("crm-form", () => {
 
   it("shows one form-level message with Retry when the proxy cannot be reached, and keeps the input", async () => {
     const session = await newSession("form-unreachable");
-    const { root, form, runtime } = await mountForm(session);
+    const { root, element: form, runtime } = await mountForm(session);
     type(control(form, "current_weight"), "79.5");
     type(control<HTMLTextAreaElement>(form, "notes"), "Typed while offline");
     type(control<HTMLSelectElement>(form, "mood"), "great");
@@ -414,7 +411,7 @@ describe("crm-form", () => {
 
   it("says the proxy cannot be reached in German for de-DE", async () => {
     const session = await newSession("form-unreachable-de");
-    const { form, runtime } = await mountForm(
+    const { element: form, runtime } = await mountForm(
       session,
       html`<crm-form slug="tracker" fields="notes"></crm-form>`,
       runtimeFor(session, "de-DE"),
@@ -437,7 +434,7 @@ describe("crm-form", () => {
       "form-shot",
       trackerCalls({ current_weight: 80.5, last_checkin: "2026-02-01" }),
     );
-    const { root, form } = await mountForm(session);
+    const { root, element: form } = await mountForm(session);
     type(control<HTMLTextAreaElement>(form, "notes"), "n".repeat(45));
     await form.submit();
     await screenshot(root, "crm-form");

@@ -7,35 +7,24 @@ import { dataBoundSuite } from "./shared/data-bound.ts";
 import {
   expectAccessible,
   holdNextAnswer,
-  mount,
+  mountLoaded,
   newCustomer,
   newSession,
   runtimeFor,
   screenshot,
-  seed,
-  shadowPart,
+  seedEntry,
   shadowText,
   type TestSession,
   trackerCalls,
 } from "./support.ts";
 
-async function loaded(element: CrmPipelineProgress): Promise<void> {
-  await shadowPart(element, "[part=stages], [part=error]");
-}
-
-/**
- * Mounts `template` on a runtime of its own (unless given) and waits for every
- * crm-pipeline-progress in it to load; `element` is the first.
- */
-async function mountProgress(
+/** Mounts `template` on a runtime of its own (unless given) once every crm-pipeline-progress in it has loaded. */
+function mountProgress(
   session: TestSession,
   template: TemplateResult,
   runtime = runtimeFor(session),
 ) {
-  const root = await mount(template, runtime);
-  const elements = [...root.querySelectorAll("crm-pipeline-progress")];
-  await Promise.all(elements.map(loaded));
-  return { root, runtime, elements, element: elements[0]! };
+  return mountLoaded(template, runtime, "crm-pipeline-progress", "[part=stages], [part=error]");
 }
 
 function stageTexts(element: CrmPipelineProgress): string[] {
@@ -100,21 +89,15 @@ describe("crm-pipeline-progress", () => {
   });
 
   it("reads and looks different for won, lost and active stages, saying the outcome only when the label does not", async () => {
-    const session = await newSession("pipeline-outcomes");
-    const [deal] = (await seed(session, [
-      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Lost deal" } } },
-    ])) as [{ id: string }];
-    await seed(session, [
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "goal_reached" } },
-      {
-        op: "setCrmStage",
-        args: { slug: "deals", pipeline: "sales", stage: "lost", entryId: deal.id },
-      },
-    ]);
+    const session = await newCustomer(
+      "pipeline-outcomes",
+      trackerCalls({}, { progress: "goal_reached" }),
+    );
+    const dealId = await seedEntry(session, "deals", { title: "Lost deal" }, { sales: "lost" });
     const { elements } = await mountProgress(
       session,
       html`<crm-pipeline-progress slug="tracker" pipeline="progress"></crm-pipeline-progress>
-        <crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id}></crm-pipeline-progress>`,
+        <crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${dealId}></crm-pipeline-progress>`,
     );
     const [won, lost] = elements as [CrmPipelineProgress, CrmPipelineProgress];
     expect(shadowText(won, "[part=current-label]")).to.equal("Stage 3 of 3: Goal Reached (won)");
@@ -138,29 +121,24 @@ describe("crm-pipeline-progress", () => {
 
   it("shows won and lost as alternative outcomes sharing the last step, not as a sequence", async () => {
     const session = await newSession("pipeline-alternatives");
-    const deals = (await seed(session, [
-      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Open" } } },
-      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Won" } } },
-      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Lost" } } },
-    ])) as { id: string }[];
-    const stages = ["proposal", "won", "lost"];
-    await seed(
-      session,
-      deals.map((deal, index) => ({
-        op: "setCrmStage" as const,
-        args: { slug: "deals", pipeline: "sales", stage: stages[index]!, entryId: deal.id },
-      })),
-    );
+    const dealIds: string[] = [];
+    for (const [title, stage] of [
+      ["Open", "proposal"],
+      ["Won", "won"],
+      ["Lost", "lost"],
+    ] as const) {
+      dealIds.push(await seedEntry(session, "deals", { title }, { sales: stage }));
+    }
     const { root, elements } = await mountProgress(
       session,
       html`<div style="display: grid; gap: 24px">
-        ${deals.map(
-          (deal) =>
-            html`<crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id}></crm-pipeline-progress>`,
+        ${dealIds.map(
+          (dealId) =>
+            html`<crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${dealId}></crm-pipeline-progress>`,
         )}
-        ${deals.map(
-          (deal) =>
-            html`<crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id} layout="compact"></crm-pipeline-progress>`,
+        ${dealIds.map(
+          (dealId) =>
+            html`<crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${dealId} layout="compact"></crm-pipeline-progress>`,
         )}
       </div>`,
     );
@@ -293,24 +271,17 @@ describe("crm-pipeline-progress", () => {
   });
 
   it("is captured in light and dark", async () => {
-    const session = await newSession("pipeline-shot");
-    const [deal] = (await seed(session, [
-      { op: "createCrmEntry", args: { slug: "deals", values: { title: "Big deal" } } },
-    ])) as [{ id: string }];
-    await seed(session, [
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "progress", stage: "in_progress" } },
-      { op: "setCrmStage", args: { slug: "tracker", pipeline: "plan_choice", stage: "member" } },
-      {
-        op: "setCrmStage",
-        args: { slug: "deals", pipeline: "sales", stage: "lost", entryId: deal.id },
-      },
-    ]);
+    const session = await newCustomer(
+      "pipeline-shot",
+      trackerCalls({}, { progress: "in_progress", plan_choice: "member" }),
+    );
+    const dealId = await seedEntry(session, "deals", { title: "Big deal" }, { sales: "lost" });
     const { root } = await mountProgress(
       session,
       html`<div style="display: grid; gap: 24px">
         <crm-pipeline-progress slug="tracker" pipeline="progress" show-descriptions></crm-pipeline-progress>
         <crm-pipeline-progress slug="tracker" pipeline="plan_choice"></crm-pipeline-progress>
-        <crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${deal.id}></crm-pipeline-progress>
+        <crm-pipeline-progress slug="deals" pipeline="sales" entry-id=${dealId}></crm-pipeline-progress>
         <crm-pipeline-progress slug="tracker" pipeline="progress" layout="compact"></crm-pipeline-progress>
       </div>`,
     );

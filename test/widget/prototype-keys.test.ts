@@ -16,6 +16,7 @@ import {
   shadowPart,
   uniqueSlug,
 } from "./support.ts";
+import type { SeedCall } from "./web-test-runner.config.ts";
 
 /**
  * A widget looking up the key `constructor` in an entry's values, fields or
@@ -23,12 +24,18 @@ import {
  */
 const INHERITED_TEXT = /function|native code|\[object/i;
 
+/** A new customer of an odd-keys entity of their own; `calls(slug)` seeds their entry. */
+async function oddKeysCustomer(name: string, calls: (slug: string) => SeedCall[]) {
+  const session = await newSession(name);
+  const slug = uniqueSlug("odd-keys");
+  await putEntity(session, oddKeysEntity(slug));
+  await seed(session, calls(slug));
+  return { session, slug };
+}
+
 describe("keys named like Object.prototype's members", () => {
   it("an entry without a value for `constructor` shows it empty in crm-entries, crm-form and crm-field", async () => {
-    const session = await newSession("prototype-keys-empty");
-    const slug = uniqueSlug("odd-keys");
-    await putEntity(session, oddKeysEntity(slug));
-    await seed(session, [
+    const { session, slug } = await oddKeysCustomer("prototype-keys-empty", (slug) => [
       { op: "setCrmField", args: { slug, fieldKey: "nickname", value: "Ada" } },
     ]);
     const runtime = runtimeFor(session);
@@ -64,10 +71,7 @@ describe("keys named like Object.prototype's members", () => {
   });
 
   it("a stored value of `constructor` and a move to the stage `constructor` show as themselves", async () => {
-    const session = await newSession("prototype-keys-set");
-    const slug = uniqueSlug("odd-keys");
-    await putEntity(session, oddKeysEntity(slug));
-    await seed(session, [
+    const { session, slug } = await oddKeysCustomer("prototype-keys-set", (slug) => [
       { op: "setCrmField", args: { slug, fieldKey: "constructor", value: "Bob" } },
       { op: "setCrmStage", args: { slug, pipeline: "constructor", stage: "constructor" } },
     ]);

@@ -9,7 +9,7 @@ import {
   newSession,
   putEntity,
   runtimeFor,
-  seed,
+  seedEntry,
   trackerCalls,
   uniqueSlug,
 } from "./support.ts";
@@ -208,22 +208,16 @@ describe("page runtime against the real proxy", () => {
         },
       ],
     });
-    const [first, second] = (await seed(session, [
-      { op: "createCrmEntry", args: { slug } },
-      { op: "createCrmEntry", args: { slug } },
-    ])) as [{ id: string }, { id: string }];
-    await seed(session, [
-      { op: "setCrmStage", args: { slug, pipeline: "flow", stage: "open", entryId: first.id } },
-      { op: "setCrmStage", args: { slug, pipeline: "flow", stage: "open", entryId: second.id } },
-    ]);
+    const first = await seedEntry(session, slug, {}, { flow: "open" });
+    const second = await seedEntry(session, slug, {}, { flow: "open" });
     const runtime = runtimeFor(session);
     const read = (entryId: string) => runtime.getCrmStage({ slug, pipeline: "flow", entryId });
-    await Promise.all([read(first.id), read(second.id)]);
-    const moved = runtime.setCrmStage({ slug, pipeline: "flow", stage: "done", entryId: first.id });
-    expect((await read(second.id)).position?.stage, "while saving").to.equal("open");
+    await Promise.all([read(first), read(second)]);
+    const moved = runtime.setCrmStage({ slug, pipeline: "flow", stage: "done", entryId: first });
+    expect((await read(second)).position?.stage, "while saving").to.equal("open");
     await moved;
-    expect((await read(first.id)).position?.stage).to.equal("done");
-    expect((await read(second.id)).position?.stage, "after saving").to.equal("open");
+    expect((await read(first)).position?.stage).to.equal("done");
+    expect((await read(second)).position?.stage, "after saving").to.equal("open");
   });
 
   it("a refused earlier write answered last does not roll back a later saved one", async () => {

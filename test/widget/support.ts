@@ -46,6 +46,27 @@ export function seed(session: TestSession, calls: SeedCall[]): Promise<unknown[]
   return executeServerCommand("crm-seed", { subject: session.subject, calls });
 }
 
+/**
+ * Creates an entry of `slug` with `values` for the session's customer and
+ * moves it to `stages` (pipeline to stage), as the backend would; its id.
+ */
+export async function seedEntry(
+  session: TestSession,
+  slug: string,
+  values: Record<string, unknown> = {},
+  stages: Record<string, string> = {},
+): Promise<string> {
+  const [entry] = (await seed(session, [{ op: "createCrmEntry", args: { slug, values } }])) as [
+    { id: string },
+  ];
+  const moves = Object.entries(stages).map(([pipeline, stage]) => ({
+    op: "setCrmStage" as const,
+    args: { slug, pipeline, stage, entryId: entry.id },
+  }));
+  if (moves.length) await seed(session, moves);
+  return entry.id;
+}
+
 /** A new customer (as `newSession`) whose data `calls` wrote first. */
 export async function newCustomer(name: string, calls: SeedCall[]): Promise<TestSession> {
   const session = await newSession(name);
@@ -95,6 +116,22 @@ export async function mount(template: TemplateResult, runtime: CrmRuntime): Prom
   provideRuntime(container, runtime);
   render(template, container);
   return container;
+}
+
+/**
+ * Mounts `template` on `runtime` and waits until every `tag` element in it
+ * shows `shown` (a selector of its loaded or failed state); `element` is the first.
+ */
+export async function mountLoaded<K extends keyof HTMLElementTagNameMap>(
+  template: TemplateResult,
+  runtime: CrmRuntime,
+  tag: K,
+  shown: string,
+) {
+  const root = await mount(template, runtime);
+  const elements = [...root.querySelectorAll(tag)];
+  await Promise.all(elements.map((element) => shadowPart(element, shown)));
+  return { root, runtime, elements, element: elements[0]! };
 }
 
 /** The first element matching `selector` in `host`'s shadow root, once it exists. */
