@@ -10,6 +10,7 @@ import {
   goOffline,
   holdNextAnswer,
   mount,
+  mountLoaded,
   newCustomer,
   newSession,
   putEntity,
@@ -141,12 +142,12 @@ describe("crm-customer-details", () => {
 
   it("asks for a customer while none is chosen", async () => {
     const session = await newSession("details-none");
-    const root = await mount(
+    const { element } = await mountLoaded(
       html`<crm-customer-details></crm-customer-details>`,
       backOfficeRuntime(session),
+      "crm-customer-details",
+      "[part=empty]",
     );
-    const element = root.querySelector("crm-customer-details")!;
-    await shadowPart(element, "[part=empty]");
     expect(shadowText(element, "[part=empty]")).to.equal(
       "Choose a customer to see their CRM entries.",
     );

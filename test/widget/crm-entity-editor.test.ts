@@ -12,7 +12,7 @@ import "../../widget/src/components/crm-entity-list/crm-entity-list.ts";
 import "../../widget/src/components/crm-field/crm-field.ts";
 import "../../widget/src/components/crm-form/crm-form.ts";
 import "../../widget/src/components/crm-pipeline-progress/crm-pipeline-progress.ts";
-import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
+import type { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
 import {
   backOfficeRuntime,
   countBatchRequests,
@@ -21,6 +21,7 @@ import {
   goOffline,
   holdNextAnswer,
   mount,
+  mountLoaded,
   newSession,
   putEntity,
   screenshot,
@@ -555,12 +556,12 @@ describe("crm-entity-editor", () => {
 describe("crm-entity-preview", () => {
   it("says there is nothing to preview until a definition is given, then shows it; no axe violations", async () => {
     const session = await newSession("preview-alone");
-    const root = await mount(
+    const { root, element: preview } = await mountLoaded(
       html`<crm-entity-preview></crm-entity-preview>`,
       backOfficeRuntime(session),
+      "crm-entity-preview",
+      "[part=note]",
     );
-    const preview = root.querySelector("crm-entity-preview")!;
-    await shadowPart(preview, "[part=note]");
     expect(shadowText(preview, "[part=note]")).to.equal("Nothing to preview yet.");
     preview.definition = await runtimeEntityDefinitions(backOfficeRuntime(session)).getEntity(
       "tracker",
@@ -572,15 +573,21 @@ describe("crm-entity-preview", () => {
   });
 });
 
+/** A settings page: the entity list beside the editor it opens the chosen entity in. */
+async function settingsPage(runtime: CrmRuntime) {
+  const root = await mount(
+    html`<crm-entity-list for="settings-editor"></crm-entity-list>
+      <crm-entity-editor id="settings-editor"></crm-entity-editor>`,
+    runtime,
+  );
+  const list = root.querySelector("crm-entity-list")!;
+  return { root, list, editor: root.querySelector("crm-entity-editor")! };
+}
+
 describe("crm-entity-list", () => {
   it("lists the entities and opens the chosen one in its editor", async () => {
     const session = await newSession("list-choose");
-    const root = await mount(
-      html`<crm-entity-list for="settings-editor"></crm-entity-list>
-        <crm-entity-editor id="settings-editor"></crm-entity-editor>`,
-      backOfficeRuntime(session),
-    );
-    const list = root.querySelector("crm-entity-list")!;
+    const { root, list, editor } = await settingsPage(backOfficeRuntime(session));
     await list.updateComplete;
     expect(list.shadowRoot!.querySelector("[part=skeleton]")).to.exist;
     await shadowPart(list, "[part=list]");
@@ -593,7 +600,6 @@ describe("crm-entity-list", () => {
     [...list.shadowRoot!.querySelectorAll<HTMLButtonElement>("[part=entity]")]
       .find((entry) => entry.textContent?.includes("Deals"))!
       .click();
-    const editor = root.querySelector("crm-entity-editor")!;
     expect(editor.slug).to.equal("deals");
     await waitUntil(
       () =>
@@ -605,13 +611,7 @@ describe("crm-entity-list", () => {
 
   it("reads again and selects an entity the editor created", async () => {
     const session = await newSession("list-created");
-    const root = await mount(
-      html`<crm-entity-list for="new-editor"></crm-entity-list>
-        <crm-entity-editor id="new-editor"></crm-entity-editor>`,
-      backOfficeRuntime(session),
-    );
-    const list = root.querySelector("crm-entity-list")!;
-    const editor = root.querySelector("crm-entity-editor")!;
+    const { root, list, editor } = await settingsPage(backOfficeRuntime(session));
     await shadowPart(list, "[part=list]");
     await shadowPart(editor, "form");
     const slug = uniqueSlug("listed");
@@ -624,13 +624,7 @@ describe("crm-entity-list", () => {
   });
 
   it("says when there is no entity yet, and offers New entity", async () => {
-    const empty = await emptyBackOffice();
-    const root = await mount(
-      html`<crm-entity-list for="empty-editor"></crm-entity-list>
-        <crm-entity-editor id="empty-editor"></crm-entity-editor>`,
-      new CrmRuntime({ proxyUrl: empty.proxyUrl, staffToken: empty.staffToken, locale: "en-US" }),
-    );
-    const list = root.querySelector("crm-entity-list")!;
+    const { list } = await settingsPage(backOfficeRuntime(await emptyBackOffice()));
     await shadowPart(list, "[part=empty]");
     expect(shadowText(list, "[part=empty]")).to.equal("No entities yet.");
     expect(list.shadowRoot!.querySelector("[part=new]")).to.exist;

@@ -4,6 +4,7 @@ import { html, type TemplateResult } from "lit";
 import type { CrmField } from "../../widget/src/components/crm-field/crm-field.ts";
 import "../../widget/src/components/crm-field/crm-field.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
+import { dealsEntity } from "../support/entities.ts";
 import { weightHistoryEntity } from "./seed.ts";
 import { dataBoundSuite } from "./shared/data-bound.ts";
 import {
@@ -390,19 +391,15 @@ describe("crm-field", () => {
 
   it("saving a field of one entry leaves that field of the entity's other entries as it was", async () => {
     const session = await newSession("field-entries");
-    const slug = uniqueSlug("orders");
-    await putEntity(session, {
-      slug,
-      name: "Orders",
-      entriesPerReference: "many",
-      fields: [{ key: "note", label: "Note", type: "text", customerAccess: "write" }],
-    });
-    const first = await seedEntry(session, slug, { note: "first" });
-    const second = await seedEntry(session, slug, { note: "second" });
+    const slug = uniqueSlug("deals");
+    // The shared deals of test/support: many entries per customer, titles customers write.
+    await putEntity(session, { ...dealsEntity, slug });
+    const first = await seedEntry(session, slug, { title: "first" });
+    const second = await seedEntry(session, slug, { title: "second" });
     const { elements: fields } = await mountFields(
       session,
-      html`<crm-field slug=${slug} field="note" entry-id=${first} editable></crm-field>
-        <crm-field slug=${slug} field="note" entry-id=${second}></crm-field>`,
+      html`<crm-field slug=${slug} field="title" entry-id=${first} editable></crm-field>
+        <crm-field slug=${slug} field="title" entry-id=${second}></crm-field>`,
     );
     const [editor, other] = fields as [CrmField, CrmField];
     await typeDraft(editor, "changed");

@@ -1,6 +1,7 @@
 import { expect } from "@open-wc/testing";
 import { configFromScript } from "../../widget/src/runtime/index.ts";
 import { CrmRuntime } from "../../widget/src/runtime/runtime.ts";
+import { dealsEntity } from "../support/entities.ts";
 import {
   countBatchRequests,
   freshToken,
@@ -190,34 +191,19 @@ describe("page runtime against the real proxy", () => {
 
   it("moving one entry's stage leaves the stage of the entity's other entries as it was", async () => {
     const session = await newSession("runtime-stage-entries");
-    const slug = uniqueSlug("tickets");
-    await putEntity(session, {
-      slug,
-      name: "Tickets",
-      entriesPerReference: "many",
-      fields: [],
-      pipelines: [
-        {
-          key: "flow",
-          label: "Flow",
-          customerCanMove: true,
-          stages: [
-            { key: "open", label: "Open" },
-            { key: "done", label: "Done" },
-          ],
-        },
-      ],
-    });
-    const first = await seedEntry(session, slug, {}, { flow: "open" });
-    const second = await seedEntry(session, slug, {}, { flow: "open" });
+    const slug = uniqueSlug("deals");
+    // The shared deals of test/support: many entries per customer, a pipeline customers move.
+    await putEntity(session, { ...dealsEntity, slug });
+    const first = await seedEntry(session, slug, { title: "First" }, { sales: "lead" });
+    const second = await seedEntry(session, slug, { title: "Second" }, { sales: "lead" });
     const runtime = runtimeFor(session);
-    const read = (entryId: string) => runtime.getCrmStage({ slug, pipeline: "flow", entryId });
+    const read = (entryId: string) => runtime.getCrmStage({ slug, pipeline: "sales", entryId });
     await Promise.all([read(first), read(second)]);
-    const moved = runtime.setCrmStage({ slug, pipeline: "flow", stage: "done", entryId: first });
-    expect((await read(second)).position?.stage, "while saving").to.equal("open");
+    const moved = runtime.setCrmStage({ slug, pipeline: "sales", stage: "won", entryId: first });
+    expect((await read(second)).position?.stage, "while saving").to.equal("lead");
     await moved;
-    expect((await read(first)).position?.stage).to.equal("done");
-    expect((await read(second)).position?.stage, "after saving").to.equal("open");
+    expect((await read(first)).position?.stage).to.equal("won");
+    expect((await read(second)).position?.stage, "after saving").to.equal("lead");
   });
 
   it("a refused earlier write answered last does not roll back a later saved one", async () => {

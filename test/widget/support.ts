@@ -102,10 +102,10 @@ export function runtimeFor(session: TestSession, locale = "en-US"): CrmRuntime {
 
 /** A back office page's runtime: the proxy and a signed-in staff member's token, no customer session. */
 export function backOfficeRuntime(
-  session: TestSession,
-  staffToken = session.staffToken,
+  page: { proxyUrl: string; staffToken: string },
+  staffToken = page.staffToken,
 ): CrmRuntime {
-  return new CrmRuntime({ proxyUrl: session.proxyUrl, locale: "en-US", staffToken });
+  return new CrmRuntime({ proxyUrl: page.proxyUrl, locale: "en-US", staffToken });
 }
 
 /** Renders `template` inside a container that provides `runtime` to every component in it. */

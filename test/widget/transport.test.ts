@@ -1,5 +1,6 @@
 import { expect } from "@open-wc/testing";
 import { type Fetch, type ProxySettings, Transport } from "../../widget/src/runtime/transport.ts";
+import { weightHistoryEntity } from "./seed.ts";
 import {
   freshToken,
   historySearchable,
@@ -166,13 +167,7 @@ describe("transport", () => {
   it("sends a write whose answer was lost again, the same body, and the proxy records it once", async () => {
     const session = await newSession("transport-resend");
     const slug = uniqueSlug("resend");
-    await putEntity(session, {
-      slug,
-      name: "Resend",
-      fields: [
-        { key: "weight", label: "Weight", type: "number", history: true, customerAccess: "write" },
-      ],
-    });
+    await putEntity(session, weightHistoryEntity(slug));
     const runtime = runtimeFor(session);
     const bodies: string[] = [];
     let lose = true;
