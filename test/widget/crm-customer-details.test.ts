@@ -13,7 +13,7 @@ import {
   mountLoaded,
   newCustomer,
   newSession,
-  putEntity,
+  ownEntity,
   screenshot,
   seed,
   seedEntry,
@@ -21,7 +21,6 @@ import {
   shadowText,
   type TestSession,
   trackerCalls,
-  uniqueSlug,
 } from "./support.ts";
 
 async function seedCustomer(name: string): Promise<TestSession> {
@@ -327,9 +326,11 @@ describe("crm-customer-details", () => {
 
   it("shows a field's recorded history with who made each change, and a save adds to it", async () => {
     const session = await newSession("details-history");
-    const slug = uniqueSlug("staff-history");
     // A weight tracker of its own, named apart from the shared one's section.
-    await putEntity(session, { ...weightHistoryEntity(slug), name: "Progress log" });
+    const slug = await ownEntity(session, "staff-history", (slug) => ({
+      ...weightHistoryEntity(slug),
+      name: "Progress log",
+    }));
     await seed(session, [
       {
         op: "setCrmField",

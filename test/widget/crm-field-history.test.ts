@@ -9,13 +9,12 @@ import {
   expectAccessible,
   mount,
   newSession,
-  putEntity,
+  ownEntity,
   runtimeFor,
   screenshot,
   seed,
   shadowText,
   type TestSession,
-  uniqueSlug,
 } from "./support.ts";
 
 const DAY = 86_400_000;
@@ -23,8 +22,7 @@ const DAY = 86_400_000;
 /** Ten weekly check-ins ending yesterday, losing 0.5 kg a week from 88, and a goal of 80. */
 async function seededTracker(name: string): Promise<{ session: TestSession; slug: string }> {
   const session = await newSession(name);
-  const slug = uniqueSlug("history");
-  await putEntity(session, weightHistoryEntity(slug));
+  const slug = await ownEntity(session, "history", weightHistoryEntity);
   const last = Date.now() - DAY;
   await seed(session, [
     { op: "setCrmField", args: { slug, fieldKey: "goal", value: 80 } },
@@ -171,8 +169,7 @@ describe("crm-field-history", () => {
 
   it("says there are no check-ins yet for a field without history", async () => {
     const session = await newSession("history-empty");
-    const slug = uniqueSlug("history");
-    await putEntity(session, weightHistoryEntity(slug));
+    const slug = await ownEntity(session, "history", weightHistoryEntity);
     const root = await mount(
       html`<crm-field-history slug=${slug} field="weight"></crm-field-history>`,
       runtimeFor(session, "de-DE"),
@@ -185,8 +182,7 @@ describe("crm-field-history", () => {
 
   it("says when there are too few check-ins for a projection", async () => {
     const session = await newSession("history-few");
-    const slug = uniqueSlug("history");
-    await putEntity(session, weightHistoryEntity(slug));
+    const slug = await ownEntity(session, "history", weightHistoryEntity);
     await seed(session, [
       { op: "setCrmField", args: { slug, fieldKey: "goal", value: 80 } },
       { op: "setCrmField", args: { slug, fieldKey: "weight", value: 85 } },

@@ -15,6 +15,7 @@ import {
   mountLoaded,
   newCustomer,
   newSession,
+  ownEntity,
   putEntity,
   runtimeFor,
   screenshot,
@@ -391,9 +392,8 @@ describe("crm-field", () => {
 
   it("saving a field of one entry leaves that field of the entity's other entries as it was", async () => {
     const session = await newSession("field-entries");
-    const slug = uniqueSlug("deals");
     // The shared deals of test/support: many entries per customer, titles customers write.
-    await putEntity(session, { ...dealsEntity, slug });
+    const slug = await ownEntity(session, "deals", (slug) => ({ ...dealsEntity, slug }));
     const first = await seedEntry(session, slug, { title: "first" });
     const second = await seedEntry(session, slug, { title: "second" });
     const { elements: fields } = await mountFields(
@@ -511,8 +511,7 @@ describe("crm-field", () => {
 
 async function trackerWith(name: string, weights: number[]) {
   const session = await newSession(name);
-  const slug = uniqueSlug("change");
-  await putEntity(session, weightHistoryEntity(slug));
+  const slug = await ownEntity(session, "change", weightHistoryEntity);
   const calls = weights.map((value) => ({
     op: "setCrmField" as const,
     args: { slug, fieldKey: "weight", value },

@@ -9,12 +9,11 @@ import { oddKeysEntity } from "../support/entities.ts";
 import {
   mount,
   newSession,
-  putEntity,
+  ownEntity,
   runtimeFor,
   screenshot,
   seed,
   shadowPart,
-  uniqueSlug,
 } from "./support.ts";
 import type { SeedCall } from "./web-test-runner.config.ts";
 
@@ -27,8 +26,7 @@ const INHERITED_TEXT = /function|native code|\[object/i;
 /** A new customer of an odd-keys entity of their own; `calls(slug)` seeds their entry. */
 async function oddKeysCustomer(name: string, calls: (slug: string) => SeedCall[]) {
   const session = await newSession(name);
-  const slug = uniqueSlug("odd-keys");
-  await putEntity(session, oddKeysEntity(slug));
+  const slug = await ownEntity(session, "odd-keys", oddKeysEntity);
   await seed(session, calls(slug));
   return { session, slug };
 }

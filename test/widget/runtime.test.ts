@@ -8,11 +8,10 @@ import {
   holdNextAnswer,
   newCustomer,
   newSession,
-  putEntity,
+  ownEntity,
   runtimeFor,
   seedEntry,
   trackerCalls,
-  uniqueSlug,
 } from "./support.ts";
 
 /**
@@ -191,9 +190,8 @@ describe("page runtime against the real proxy", () => {
 
   it("moving one entry's stage leaves the stage of the entity's other entries as it was", async () => {
     const session = await newSession("runtime-stage-entries");
-    const slug = uniqueSlug("deals");
     // The shared deals of test/support: many entries per customer, a pipeline customers move.
-    await putEntity(session, { ...dealsEntity, slug });
+    const slug = await ownEntity(session, "deals", (slug) => ({ ...dealsEntity, slug }));
     const first = await seedEntry(session, slug, { title: "First" }, { sales: "lead" });
     const second = await seedEntry(session, slug, { title: "Second" }, { sales: "lead" });
     const runtime = runtimeFor(session);

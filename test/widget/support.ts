@@ -284,6 +284,17 @@ export async function putEntity(
     throw new Error(`putEntity ${definition.slug}: ${response.status} ${await response.text()}`);
 }
 
+/** Creates an entity only this test uses, `define`d for a unique slug made from `name`; its slug. */
+export async function ownEntity(
+  session: TestSession,
+  name: string,
+  define: (slug: string) => EntityDefinitionInput,
+): Promise<string> {
+  const slug = uniqueSlug(name);
+  await putEntity(session, define(slug));
+  return slug;
+}
+
 /** A unique slug for an entity only one test uses. */
 export function uniqueSlug(name: string): string {
   return `${name}-${Math.random().toString(36).slice(2, 8)}`;

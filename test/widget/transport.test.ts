@@ -1,14 +1,7 @@
 import { expect } from "@open-wc/testing";
 import { type Fetch, type ProxySettings, Transport } from "../../widget/src/runtime/transport.ts";
 import { weightHistoryEntity } from "./seed.ts";
-import {
-  freshToken,
-  historySearchable,
-  newSession,
-  putEntity,
-  runtimeFor,
-  uniqueSlug,
-} from "./support.ts";
+import { freshToken, historySearchable, newSession, ownEntity, runtimeFor } from "./support.ts";
 
 /** The real `fetch` with a record of what each request carried. */
 function recordingFetch(before?: (sent: number) => void): {
@@ -166,8 +159,7 @@ describe("transport", () => {
 
   it("sends a write whose answer was lost again, the same body, and the proxy records it once", async () => {
     const session = await newSession("transport-resend");
-    const slug = uniqueSlug("resend");
-    await putEntity(session, weightHistoryEntity(slug));
+    const slug = await ownEntity(session, "resend", weightHistoryEntity);
     const runtime = runtimeFor(session);
     const bodies: string[] = [];
     let lose = true;
