@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue, EntityDefinitionInput } from "#domain";
 import { customerIdFor } from "../../../proxy/src/adapter/ids.ts";
+import { entriesMappings } from "../../../proxy/src/elasticsearch/schema.ts";
 import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
 import { testClient, uniquePrefix } from "../../support/elasticsearch.ts";
 import { trackerEntity } from "../../support/entities.ts";
@@ -163,15 +164,8 @@ describe("races through real HTTP against real Elasticsearch", () => {
       index: indices.entries,
       query: { term: { reference_id: customerId } },
     });
-    expect(Object.keys(stored.hits.hits[0]?._source ?? {}).sort()).toEqual([
-      "created_at",
-      "reference_id",
-      "reference_type",
-      "slug",
-      "stages",
-      "updated_at",
-      "updated_by",
-      "values",
-    ]);
+    expect(Object.keys(stored.hits.hits[0]?._source ?? {}).sort()).toEqual(
+      Object.keys(entriesMappings.properties ?? {}).sort(),
+    );
   });
 });

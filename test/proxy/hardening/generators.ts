@@ -5,7 +5,9 @@
  * and foreign references (another customer's id and entry ids).
  */
 import fc from "fast-check";
-import { MAX_BATCH_CALLS, OPERATION_NAMES } from "#domain";
+import type { z } from "zod";
+import { MAX_BATCH_CALLS, OPERATION_NAMES, OPERATIONS, type OperationName } from "#domain";
+import { testEntities } from "../../support/entities.ts";
 
 /** The route family a generated request aims at, for coverage counts. */
 export type RouteKind =
@@ -222,16 +224,9 @@ function vocabulary(targets: Targets): Vocabulary {
     );
   return {
     slug: mostlyKnown(["tracker", "tracker", "deals", "deals", "missing-entity", "Tracker"]),
+    // Every key of the seeded entities (hidden and read-only ones too), and one of neither.
     fieldKey: mostlyKnown([
-      "current_weight",
-      "goal_weight",
-      "nickname",
-      "last_checkin",
-      "newsletter",
-      "plan",
-      "coach_notes",
-      "title",
-      "amount",
+      ...testEntities.flatMap((entity) => entity.fields.map((field) => field.key)),
       "unknown_field",
     ]),
     pipeline: mostlyKnown(["progress", "review", "sales", "nope"]),
@@ -277,27 +272,19 @@ function argsText(v: Vocabulary): fc.Arbitrary<string> {
     });
 }
 
-/** Which keys each operation takes: required first, then optional. */
-const OPERATION_KEYS: Record<string, { required: string[]; optional: string[] }> = {
-  getCrmEntity: { required: ["slug"], optional: [] },
-  getCrmEntries: { required: ["slug"], optional: ["referenceType", "referenceId"] },
-  getCrmField: {
-    required: ["slug", "fieldKey"],
-    optional: ["entryId", "referenceType", "referenceId"],
-  },
-  setCrmField: {
-    required: ["slug", "fieldKey", "value"],
-    optional: ["entryId", "referenceType", "referenceId"],
-  },
-  getCrmStage: {
-    required: ["slug", "pipeline"],
-    optional: ["entryId", "referenceType", "referenceId"],
-  },
-  setCrmStage: {
-    required: ["slug", "pipeline", "stage"],
-    optional: ["entryId", "referenceType", "referenceId"],
-  },
-};
+/**
+ * Which keys each operation takes, read from its strict schema in the operation table:
+ * required first, then optional. A new operation or argument is generated as soon as it exists.
+ */
+function operationKeys(op: OperationName): { required: string[]; optional: string[] } {
+  const shape = (OPERATIONS[op].args as z.ZodObject).shape;
+  const keys = Object.keys(shape);
+  const isOptional = (key: string) => shape[key]?.safeParse(undefined).success === true;
+  return {
+    required: keys.filter((key) => !isOptional(key)),
+    optional: keys.filter(isOptional),
+  };
+}
 
 /** A value for one argument: mostly of the right kind (so calls reach the store), sometimes not. */
 function argumentValue(v: Vocabulary, key: string): fc.Arbitrary<string> {
@@ -318,8 +305,8 @@ function argumentValue(v: Vocabulary, key: string): fc.Arbitrary<string> {
 }
 
 /** The arguments of one operation as JSON text: its keys, sometimes one missing or one stray. */
-function operationArgs(v: Vocabulary, op: string): fc.Arbitrary<string> {
-  const keys = OPERATION_KEYS[op] ?? { required: [], optional: [] };
+function operationArgs(v: Vocabulary, op: OperationName): fc.Arbitrary<string> {
+  const keys = operationKeys(op);
   const pair = (key: string) =>
     argumentValue(v, key).map((text) => `${JSON.stringify(key)}:${text}`);
   const parts = [
