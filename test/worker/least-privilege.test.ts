@@ -20,16 +20,10 @@ import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
 import { ensureCrmIndices, proxyRole } from "../../proxy/src/elasticsearch/setup.ts";
 import { type RunningProxy, startProxy } from "../../proxy/src/node.ts";
 import { runSetup } from "../../proxy/src/setup.ts";
-import {
-  ADMIN_TOKEN,
-  callAt,
-  hsToken,
-  newSubject,
-  staffToken,
-  testEnv,
-} from "../proxy/http/support.ts";
+import { ADMIN_TOKEN, hsToken, newSubject, staffToken, testEnv } from "../proxy/http/support.ts";
 import { uniquePrefix } from "../support/elasticsearch.ts";
 import { dealsEntity, trackerEntity } from "../support/entities.ts";
+import { callAt } from "../support/http.ts";
 import { startTestWorker } from "./support.ts";
 
 const prefix = uniquePrefix("least privilege");

@@ -10,12 +10,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Unstable_DevWorker } from "wrangler";
-import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
-import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { ADMIN_TOKEN, hsToken, newSubject } from "../proxy/http/support.ts";
-import { elasticsearchUrl, testClient, uniquePrefix } from "../support/elasticsearch.ts";
+import { uniquePrefix } from "../support/elasticsearch.ts";
 import { trackerEntity } from "../support/entities.ts";
-import { startTestWorker } from "./support.ts";
+import { startWorkerOverTestIndices } from "./support.ts";
 
 const OPERATIONS_PER_MINUTE = 5;
 const CREATIONS_PER_MINUTE = 2;
@@ -45,20 +43,7 @@ async function limitedConfig(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const indices = crmIndices({ prefix });
-  await ensureCrmIndices(testClient(), indices);
-  await testClient().indices.putSettings({
-    index: Object.values(indices),
-    settings: { refresh_interval: "50ms" },
-  });
-  worker = await startTestWorker(
-    {
-      ELASTICSEARCH_URL: elasticsearchUrl(),
-      CRM_INDEX_PREFIX: prefix,
-      CORS_ORIGINS: "https://shop.test",
-    },
-    { config: await limitedConfig() },
-  );
+  worker = await startWorkerOverTestIndices(prefix, {}, { config: await limitedConfig() });
   const created = await call("POST", "/v1/admin/entities", ADMIN_TOKEN, "192.0.2.1", trackerEntity);
   expect(created.status).toBe(201);
 });

@@ -8,31 +8,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Unstable_DevWorker } from "wrangler";
 import type { CrmEntry, CrmFieldValue, CrmStageValue } from "#domain";
-import { crmIndices } from "../../proxy/src/elasticsearch/indices.ts";
-import { ensureCrmIndices } from "../../proxy/src/elasticsearch/setup.ts";
 import { ADMIN_TOKEN, hsToken, newSubject } from "../proxy/http/support.ts";
-import { elasticsearchUrl, testClient, uniquePrefix } from "../support/elasticsearch.ts";
+import { uniquePrefix } from "../support/elasticsearch.ts";
 import { dealsEntity, trackerEntity } from "../support/entities.ts";
-import { startTestWorker } from "./support.ts";
+import { startTestWorker, startWorkerOverTestIndices } from "./support.ts";
 
 const prefix = uniquePrefix("worker");
 let worker: Unstable_DevWorker;
 
 beforeAll(async () => {
-  // The indices exist before the Worker's own idempotent setup runs; a short refresh
-  // interval keeps writes that wait for a refresh (read-your-writes) quick.
-  const indices = crmIndices({ prefix });
-  await ensureCrmIndices(testClient(), indices);
-  await testClient().indices.putSettings({
-    index: Object.values(indices),
-    settings: { refresh_interval: "50ms" },
-  });
-  worker = await startTestWorker({
-    ELASTICSEARCH_URL: elasticsearchUrl(),
-    CRM_INDEX_PREFIX: prefix,
-    CORS_ORIGINS: "https://shop.test",
-    RATE_LIMIT_PER_MINUTE: "10000",
-  });
+  worker = await startWorkerOverTestIndices(prefix, { RATE_LIMIT_PER_MINUTE: "10000" });
 });
 
 afterAll(async () => {
