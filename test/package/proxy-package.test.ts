@@ -7,41 +7,24 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { buildProxyPackage } from "../../proxy/package.ts";
 import { elasticsearchUrl, uniquePrefix } from "../support/elasticsearch.ts";
+import { installInto, pack, root, typeCheck } from "./support.ts";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 let work: string;
 let project: string;
 let packed: string[];
 
-function npm(args: string[], cwd: string): string {
-  return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
 beforeAll(() => {
   buildProxyPackage();
   work = mkdtempSync(join(tmpdir(), "crm-widgets-proxy-package-"));
-  const [info] = JSON.parse(
-    npm(["pack", join(root, "proxy", "dist"), "--json", "--pack-destination", work], work),
-  ) as { filename: string; files: { path: string }[] }[];
-  if (!info) throw new Error("npm pack printed nothing");
-  packed = info.files.map((file) => file.path);
-  project = join(work, "backend");
-  mkdirSync(project);
-  writeFileSync(
-    join(project, "package.json"),
-    `${JSON.stringify({ name: "backend", private: true, type: "module" }, null, 2)}\n`,
-  );
-  npm(
-    ["install", join(work, info.filename), "--prefer-offline", "--no-audit", "--no-fund"],
-    project,
-  );
+  const packedProxy = pack(join(root, "proxy", "dist"), work);
+  packed = packedProxy.packed;
+  project = installInto(work, "backend", [packedProxy.tarball]);
 }, 420_000);
 
 afterAll(() => {
@@ -183,9 +166,5 @@ await adapter.getCrmField({ slug: "weight-tracker" });
       files: ["script.ts"],
     }),
   );
-  try {
-    execFileSync(process.execPath, [tsc, "-p", project], { encoding: "utf8" });
-  } catch (error) {
-    throw new Error(`The backend does not type-check:\n${(error as { stdout?: string }).stdout}`);
-  }
+  typeCheck(project);
 });

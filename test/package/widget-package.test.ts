@@ -8,30 +8,20 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { buildBundle, bundleOutdated } from "../../demo/server/bundle.ts";
+import { installInto, pack, root, typeCheck } from "./support.ts";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 let work: string;
 let tarball: string;
 let packed: string[];
 
-function npm(args: string[], cwd: string): string {
-  return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
 beforeAll(async () => {
   if (bundleOutdated()) await buildBundle();
   work = mkdtempSync(join(tmpdir(), "crm-widgets-package-"));
-  const [info] = JSON.parse(
-    npm(["pack", join(root, "dist"), "--json", "--pack-destination", work], work),
-  ) as { filename: string; files: { path: string }[] }[];
-  if (!info) throw new Error("npm pack printed nothing");
-  tarball = join(work, info.filename);
-  packed = info.files.map((file) => file.path);
+  ({ tarball, packed } = pack(join(root, "dist"), work));
 }, 120_000);
 
 afterAll(() => {
@@ -57,15 +47,9 @@ test("the packed widget package holds built modules, types, the manifest and the
 });
 
 test("installed into a fresh project it brings no server dependency, imports in Node, type-checks and bundles", async () => {
-  const project = join(work, "consumer");
-  execFileSync("mkdir", ["-p", project]);
-  writeFileSync(
-    join(project, "package.json"),
-    `${JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)}\n`,
-  );
   // React and Vue only to type-check the framework declarations below, as an application would.
   const frameworks = ["react@19", "react-dom@19", "@types/react@19", "vue@3"];
-  npm(["install", tarball, ...frameworks, "--prefer-offline", "--no-audit", "--no-fund"], project);
+  const project = installInto(work, "consumer", [tarball, ...frameworks]);
   const modules = join(project, "node_modules");
   for (const name of ["crm-widgets", "lit", "zod", "@lit/task", "@lit/context"]) {
     expect(existsSync(join(modules, name)), name).toBe(true);
@@ -150,11 +134,7 @@ export const props: FormProps = {
 export const wrong: FormProps = { noHeading: "false" };
 `,
   );
-  try {
-    execFileSync(process.execPath, [tsc, "-p", project], { encoding: "utf8" });
-  } catch (error) {
-    throw new Error(`The consumer does not type-check:\n${(error as { stdout?: string }).stdout}`);
-  }
+  typeCheck(project);
 
   const bundled = await build({
     entryPoints: [join(project, "page.ts")],
