@@ -1,5 +1,6 @@
 /** The bench's customers (signed sessions, ids, routing) and a JSON call through the proxy. */
 import { customerIdFor, referenceEntryId } from "../../proxy/src/adapter/ids.ts";
+import { callAt } from "../support/http.ts";
 import { ISSUER, sessionToken } from "./fixtures.ts";
 import type { ProxyProcess } from "./proxy-process.ts";
 import { CUSTOMERS, log } from "./settings.ts";
@@ -25,6 +26,7 @@ export async function benchCustomer(subject: string): Promise<BenchCustomer> {
   };
 }
 
+/** `callAt` that throws on an error status: the bench's set-up must succeed. */
 export async function call(
   base: string,
   method: string,
@@ -32,18 +34,10 @@ export async function call(
   token: string,
   body?: unknown,
 ): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json: unknown = await response.json();
-  if (!response.ok)
-    throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-  return json;
+  const answer = await callAt(base, method, path, token, body);
+  if (answer.status >= 300)
+    throw new Error(`${method} ${path} → ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
 }
 
 /** BENCH_CUSTOMERS customers with a tracker entry each, written through the proxy ten at a time. */

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningProxy, startProxy } from "../../../proxy/src/node.ts";
 import { uniquePrefix } from "../../support/elasticsearch.ts";
 import { trackerEntity } from "../../support/entities.ts";
-import { ADMIN_TOKEN, callAt, hsToken, newSubject, testEnv } from "./support.ts";
+import { callAt } from "../../support/http.ts";
+import { ADMIN_TOKEN, hsToken, newSubject, testEnv } from "./support.ts";
 
 /** The revalidation interval (2 s) plus room for a loaded 2-core machine. */
 const VISIBLE_WITHIN_MS = 3_000;
