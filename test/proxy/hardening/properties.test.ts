@@ -10,13 +10,13 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { ERROR_STATUS, isErrorCode } from "#domain";
 import { referenceEntryId } from "../../../proxy/src/adapter/ids.ts";
 import { testClient } from "../../support/elasticsearch.ts";
+import { testEntities } from "../../support/entities.ts";
 import {
   ADMIN_TOKEN,
   createTestProxy,
   hsToken,
   ISSUER,
   newSubject,
-  seedEntities,
   type TestProxy,
 } from "../http/support.ts";
 import {
@@ -58,8 +58,8 @@ describe("hostile requests to every route", () => {
     proxy = await createTestProxy({
       name: "hardening properties",
       env: { RATE_LIMIT_PER_MINUTE: "1000000" },
+      entities: testEntities,
     });
-    await seedEntities(proxy.adapter);
     const victim = await proxy.adapter.resolveCustomer({
       issuer: ISSUER,
       subject: newSubject("victim"),

@@ -5,13 +5,13 @@
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import type { BatchResult, CrmFieldValue, CrmStageValue } from "#domain";
-import { createTestProxy, hsToken, newSubject, seedEntities, type TestProxy } from "./support.ts";
+import { testEntities } from "../../support/entities.ts";
+import { createTestProxy, hsToken, newSubject, type TestProxy } from "./support.ts";
 
 let proxy: TestProxy;
 
 beforeAll(async () => {
-  proxy = await createTestProxy({ name: "batch order" });
-  await seedEntities(proxy.adapter);
+  proxy = await createTestProxy({ name: "batch order", entities: testEntities });
 });
 
 const ROUNDS = 8;

@@ -61,9 +61,10 @@ const prototypeKeys: EntityDefinitionInput = {
 };
 
 beforeAll(async () => {
-  proxy = await createTestProxy({ name: "customer entries" });
-  for (const entity of [closedDeals, requests, notes, prototypeKeys])
-    await proxy.adapter.entities.create(entity);
+  proxy = await createTestProxy({
+    name: "customer entries",
+    entities: [closedDeals, requests, notes, prototypeKeys],
+  });
 });
 
 const create = (token: string, slug: string, values: Record<string, unknown>) =>

@@ -5,6 +5,7 @@ import {
   createTestProxy,
   hsToken,
   ISSUER,
+  json,
   newSubject,
   staffToken,
   type TestProxy,
@@ -13,15 +14,8 @@ import {
 let proxy: TestProxy;
 
 beforeAll(async () => {
-  proxy = await createTestProxy({ name: "http history" });
-  await proxy.adapter.entities.create(historyTrackerEntity);
+  proxy = await createTestProxy({ name: "http history", entities: [historyTrackerEntity] });
 });
-
-async function json<T>(response: Response, status = 200): Promise<T> {
-  const body = await response.text();
-  expect(response.status, body).toBe(status);
-  return JSON.parse(body) as T;
-}
 
 describe("history over HTTP", () => {
   test("GET …/fields/:fieldKey/history pages the session customer's values, without who", async () => {

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, test } from "vitest";
+import { testEntities } from "../../support/entities.ts";
 import {
   ALLOWED_ORIGIN,
   createTestProxy,
   errorOf,
   hsToken,
   newSubject,
-  seedEntities,
   type TestProxy,
 } from "./support.ts";
 
@@ -19,8 +19,8 @@ beforeAll(async () => {
       RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
       CORS_ORIGINS: `${ALLOWED_ORIGIN},https://other-shop.test`,
     },
+    entities: testEntities,
   });
-  await seedEntities(proxy.adapter);
 });
 
 describe("CORS allow-list", () => {

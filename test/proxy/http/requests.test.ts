@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { createTestProxy, hsToken, newSubject, seedEntities, type TestProxy } from "./support.ts";
+import { testEntities } from "../../support/entities.ts";
+import { createTestProxy, hsToken, newSubject, type TestProxy } from "./support.ts";
 
 let proxy: TestProxy;
 
 beforeAll(async () => {
-  proxy = await createTestProxy({ name: "http requests" });
-  await seedEntities(proxy.adapter);
+  proxy = await createTestProxy({ name: "http requests", entities: testEntities });
 });
 
 /**

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue, CrmStageValue, EntityDefinition } from "#domain";
-import { dealsEntity, trackerEntity } from "../../support/entities.ts";
+import { dealsEntity, testEntities, trackerEntity } from "../../support/entities.ts";
 import {
   ADMIN_TOKEN,
   createTestProxy,
   hsToken,
+  json,
   newSubject,
-  seedEntities,
   startJwksServer,
   type TestProxy,
 } from "./support.ts";
@@ -16,16 +16,12 @@ let jwks: Awaited<ReturnType<typeof startJwksServer>>;
 
 beforeAll(async () => {
   jwks = await startJwksServer();
-  proxy = await createTestProxy({ name: "http routes", env: { SESSION_JWKS_URL: jwks.url } });
-  await seedEntities(proxy.adapter);
+  proxy = await createTestProxy({
+    name: "http routes",
+    env: { SESSION_JWKS_URL: jwks.url },
+    entities: testEntities,
+  });
 });
-
-async function json<T>(response: Response, status = 200): Promise<T> {
-  const body = await response.text();
-  expect(response.status, body).toBe(status);
-  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-  return JSON.parse(body) as T;
-}
 
 describe("customer routes answer the session customer's own data", () => {
   test("GET /v1/entities/:slug returns the definition without fields hidden from customers", async () => {
@@ -34,15 +30,11 @@ describe("customer routes answer the session customer's own data", () => {
       await proxy.call("GET", "/v1/entities/tracker", { token }),
     );
     expect(entity.slug).toBe("tracker");
-    expect(entity.fields.map((field) => field.key)).toEqual([
-      "current_weight",
-      "goal_weight",
-      "nickname",
-      "last_checkin",
-      "newsletter",
-      "plan",
-      "mood",
-    ]);
+    // The shared tracker's fields in their order, but coach_notes (customer access none).
+    expect(entity.fields.map((field) => field.key)).toEqual(
+      trackerEntity.fields.flatMap((field) => (field.customerAccess === "none" ? [] : [field.key])),
+    );
+    expect(entity.fields.map((field) => field.key)).not.toContain("coach_notes");
     expect(entity.pipelines.map((pipeline) => pipeline.key)).toEqual(["progress", "review"]);
   });
 

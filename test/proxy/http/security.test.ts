@@ -2,6 +2,7 @@ import { base64url, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue } from "#domain";
 import { customerIdFor } from "../../../proxy/src/adapter/ids.ts";
+import { testEntities } from "../../support/entities.ts";
 import {
   ADMIN_TOKEN,
   AUDIENCE,
@@ -13,7 +14,6 @@ import {
   newSubject,
   SESSION_SECRET,
   STAFF_ROUTES,
-  seedEntities,
   startJwksServer,
   type TestProxy,
 } from "./support.ts";
@@ -135,13 +135,16 @@ let jwks: JwksServer;
 
 beforeAll(async () => {
   jwks = await startJwksServer();
-  proxy = await createTestProxy({ name: "http security", env: { SESSION_JWKS_URL: jwks.url } });
+  proxy = await createTestProxy({
+    name: "http security",
+    env: { SESSION_JWKS_URL: jwks.url },
+    entities: testEntities,
+  });
   // Same indices, but the only session keys are the JWKS: the setup HS/RS confusion targets.
   jwksOnly = await createTestProxy({
     prefix: proxy.config.indexPrefix,
     env: { SESSION_SECRET: undefined, SESSION_JWKS_URL: jwks.url },
   });
-  await seedEntities(proxy.adapter);
 });
 
 describe.each(CUSTOMER_ROUTES)("$method $path refuses a bad session", (route) => {

@@ -30,8 +30,7 @@ const journal = {
 } satisfies EntityDefinitionInput;
 
 beforeAll(async () => {
-  proxy = await createTestProxy({ name: "smaller fixes" });
-  await proxy.adapter.entities.create(journal);
+  proxy = await createTestProxy({ name: "smaller fixes", entities: [journal] });
 });
 
 describe("smaller fixes", () => {

@@ -2,7 +2,7 @@ import { base64url } from "jose";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { CrmEntry, EntityDefinitionInput } from "#domain";
 import { customerIdFor } from "../../../proxy/src/adapter/ids.ts";
-import { trackerEntity } from "../../support/entities.ts";
+import { testEntities, trackerEntity } from "../../support/entities.ts";
 import {
   ADMIN_TOKEN,
   createTestProxy,
@@ -11,7 +11,6 @@ import {
   ISSUER,
   newSubject,
   STAFF_ROUTES,
-  seedEntities,
   staffToken,
   type TestProxy,
 } from "./support.ts";
@@ -78,8 +77,7 @@ const BAD_STAFF: {
 let proxy: TestProxy;
 
 beforeAll(async () => {
-  proxy = await createTestProxy({ name: "http staff" });
-  await seedEntities(proxy.adapter);
+  proxy = await createTestProxy({ name: "http staff", entities: testEntities });
 });
 
 describe.each(STAFF_ROUTES)("$method $path refuses a bad staff credential", (route) => {

@@ -7,14 +7,14 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, exportSPKI, generateKeyPair } from "jose";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
+import type { EntityDefinitionInput } from "#domain";
 import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
 import { type EnvRecord, loadConfig, type ProxyConfig } from "../../../proxy/src/config.ts";
 import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { createApp, type ProxyApp } from "../../../proxy/src/http/app.ts";
 import { createCrmServices } from "../../../proxy/src/services.ts";
 import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
-import { dealsEntity, trackerEntity } from "../../support/entities.ts";
 import { type SessionClaims, signSession } from "../../support/tokens.ts";
 
 export const ISSUER = "https://shop.test";
@@ -123,11 +123,15 @@ export interface TestProxy {
   config: ProxyConfig;
   adapter: CrmAdapter;
   /** `app.request` with JSON bodies and an optional bearer token. */
-  call(
-    method: string,
-    path: string,
-    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
-  ): Promise<Response>;
+  call(method: string, path: string, options?: CallOptions): Promise<Response>;
+  /** `call` whose answer must have `status` (200 unless given): its JSON body. */
+  json<T>(method: string, path: string, options?: CallOptions & { status?: number }): Promise<T>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -135,7 +139,13 @@ export interface TestProxy {
  * set of indices between several apps of one file (e.g. different auth setups).
  */
 export async function createTestProxy(
-  options: { name?: string; prefix?: string; env?: EnvRecord } = {},
+  options: {
+    name?: string;
+    prefix?: string;
+    env?: EnvRecord;
+    /** Created through the adapter before the app serves (the admin routes are tested on their own). */
+    entities?: EntityDefinitionInput[];
+  } = {},
 ): Promise<TestProxy> {
   const prefix = options.prefix ?? uniquePrefix(options.name ?? "http");
   const config = loadConfig(testEnv(prefix, options.env));
@@ -151,7 +161,18 @@ export async function createTestProxy(
   client.diagnostic.on("response", () => {
     responses += 1;
   });
+  for (const entity of options.entities ?? []) await adapter.entities.create(entity);
   const app = createApp({ config, adapter });
+  const call: TestProxy["call"] = (method, path, { token, body, headers = {} } = {}) => {
+    const requestHeaders: Record<string, string> = { ...headers };
+    const init: RequestInit = { method, headers: requestHeaders };
+    if (token !== undefined) requestHeaders.Authorization = `Bearer ${token}`;
+    if (body !== undefined) {
+      requestHeaders["Content-Type"] ??= "application/json";
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+    }
+    return Promise.resolve(app.request(path, init));
+  };
   return {
     app,
     async searchable() {
@@ -164,47 +185,12 @@ export async function createTestProxy(
     },
     config,
     adapter,
-    async call(method, path, { token, body, headers = {} } = {}) {
-      const requestHeaders: Record<string, string> = { ...headers };
-      const init: RequestInit = { method, headers: requestHeaders };
-      if (token !== undefined) requestHeaders.Authorization = `Bearer ${token}`;
-      if (body !== undefined) {
-        requestHeaders["Content-Type"] ??= "application/json";
-        init.body = typeof body === "string" ? body : JSON.stringify(body);
-      }
-      return app.request(path, init);
+    call,
+    async json<T>(method: string, path: string, options: CallOptions & { status?: number } = {}) {
+      const { status = 200, ...rest } = options;
+      return json<T>(await call(method, path, rest), status);
     },
   };
-}
-
-/**
- * One request over HTTP to a proxy listening at `base` (a Node proxy, or the
- * Worker inside workerd), with a bearer token and a JSON body; the answer's
- * status and parsed body (null when empty).
- */
-export async function callAt(
-  base: string,
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
-
-/** Creates the test entities through the adapter (the admin routes are tested on their own). */
-export async function seedEntities(adapter: CrmAdapter): Promise<void> {
-  await adapter.entities.create(trackerEntity);
-  await adapter.entities.create(dealsEntity);
 }
 
 /** The staff audience the test proxies use (the default: the session audience + `:staff`). */
@@ -265,6 +251,14 @@ let subjects = 0;
 export function newSubject(label = "visitor"): string {
   subjects += 1;
   return `${label}-${subjects}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The JSON body of an answer that must have `status` (printing the body when it has not). */
+export async function json<T>(response: Response, status = 200): Promise<T> {
+  const body = await response.text();
+  expect(response.status, body).toBe(status);
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  return JSON.parse(body) as T;
 }
 
 /** Reads a JSON error body and checks its shape. */

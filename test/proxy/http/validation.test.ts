@@ -1,20 +1,23 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { MAX_BATCH_CALLS } from "#domain";
+import { testEntities } from "../../support/entities.ts";
 import {
   ADMIN_TOKEN,
   createTestProxy,
   errorOf,
   hsToken,
   newSubject,
-  seedEntities,
   type TestProxy,
 } from "./support.ts";
 
 let proxy: TestProxy;
 
 beforeAll(async () => {
-  proxy = await createTestProxy({ name: "http validation", env: { BODY_LIMIT_BYTES: "2048" } });
-  await seedEntities(proxy.adapter);
+  proxy = await createTestProxy({
+    name: "http validation",
+    env: { BODY_LIMIT_BYTES: "2048" },
+    entities: testEntities,
+  });
 });
 
 async function expectError(
