@@ -1,37 +1,35 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { testEntities } from "../../support/entities.ts";
-import {
-  ALLOWED_ORIGIN,
-  createTestProxy,
-  errorOf,
-  hsToken,
-  newSubject,
-  type TestProxy,
-} from "./support.ts";
+import { ALLOWED_ORIGIN, errorOf, hsToken, newSubject, useTestProxy } from "./support.ts";
 
 const RATE_LIMIT = 3;
-let proxy: TestProxy;
-
-beforeAll(async () => {
-  proxy = await createTestProxy({
-    name: "http middleware",
-    env: {
-      RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
-      CORS_ORIGINS: `${ALLOWED_ORIGIN},https://other-shop.test`,
-    },
-    entities: testEntities,
-  });
+const proxy = useTestProxy({
+  name: "http middleware",
+  env: {
+    RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+    CORS_ORIGINS: `${ALLOWED_ORIGIN},https://other-shop.test`,
+  },
+  entities: testEntities,
 });
+
+/** A browser's CORS preflight for a `method` request to `path` asking to send `requestHeaders`. */
+function preflight(
+  method: string,
+  path: string,
+  requestHeaders = "",
+  origin = ALLOWED_ORIGIN,
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    Origin: origin,
+    "Access-Control-Request-Method": method,
+  };
+  if (requestHeaders) headers["Access-Control-Request-Headers"] = requestHeaders;
+  return proxy.call("OPTIONS", path, { headers });
+}
 
 describe("CORS allow-list", () => {
   test("a preflight from an allowed origin is answered with that origin and the needed headers", async () => {
-    const response = await proxy.call("OPTIONS", "/v1/batch", {
-      headers: {
-        Origin: ALLOWED_ORIGIN,
-        "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization, content-type",
-      },
-    });
+    const response = await preflight("POST", "/v1/batch", "authorization, content-type");
     expect(response.status).toBe(204);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe(ALLOWED_ORIGIN);
     expect(response.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain(
@@ -42,13 +40,7 @@ describe("CORS allow-list", () => {
   });
 
   test("a preflight for DELETE is allowed: the back office deletes entities and erases customers from the browser", async () => {
-    const response = await proxy.call("OPTIONS", "/v1/staff/entities/tracker", {
-      headers: {
-        Origin: ALLOWED_ORIGIN,
-        "Access-Control-Request-Method": "DELETE",
-        "Access-Control-Request-Headers": "authorization",
-      },
-    });
+    const response = await preflight("DELETE", "/v1/staff/entities/tracker", "authorization");
     expect(response.status).toBe(204);
     expect(response.headers.get("Access-Control-Allow-Methods")?.split(",")).toContain("DELETE");
   });
@@ -81,10 +73,8 @@ describe("CORS allow-list", () => {
 
   test("another origin gets no Access-Control-Allow-Origin, for preflights and requests", async () => {
     for (const origin of ["https://evil.test", "https://shop.test.evil.test", "null"]) {
-      const preflight = await proxy.call("OPTIONS", "/v1/batch", {
-        headers: { Origin: origin, "Access-Control-Request-Method": "POST" },
-      });
-      expect(preflight.headers.get("Access-Control-Allow-Origin"), origin).toBeNull();
+      const refused = await preflight("POST", "/v1/batch", "", origin);
+      expect(refused.headers.get("Access-Control-Allow-Origin"), origin).toBeNull();
       const response = await proxy.call("GET", "/v1/health", { headers: { Origin: origin } });
       expect(response.headers.get("Access-Control-Allow-Origin"), origin).toBeNull();
     }

@@ -1,23 +1,12 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { MAX_BATCH_CALLS } from "#domain";
 import { testEntities } from "../../support/entities.ts";
-import {
-  ADMIN_TOKEN,
-  createTestProxy,
-  errorOf,
-  hsToken,
-  newSubject,
-  type TestProxy,
-} from "./support.ts";
+import { ADMIN_TOKEN, errorOf, hsToken, newSubject, useTestProxy } from "./support.ts";
 
-let proxy: TestProxy;
-
-beforeAll(async () => {
-  proxy = await createTestProxy({
-    name: "http validation",
-    env: { BODY_LIMIT_BYTES: "2048" },
-    entities: testEntities,
-  });
+const proxy = useTestProxy({
+  name: "http validation",
+  env: { BODY_LIMIT_BYTES: "2048" },
+  entities: testEntities,
 });
 
 async function expectError(
@@ -30,42 +19,57 @@ async function expectError(
   expect(await errorOf(response)).toMatchObject(error);
 }
 
+/** A new customer's request, which must be refused with `status` and `error`. */
+async function expectRefused(
+  request: { method: string; path: string; body?: unknown; headers?: Record<string, string> },
+  status: number,
+  error: { code: string; field?: string },
+) {
+  const { method, path, ...options } = request;
+  const token = await hsToken(newSubject());
+  await expectError(await proxy.call(method, path, { token, ...options }), status, error);
+}
+
 describe("unknown keys are refused, naming the key (no silent mass assignment)", () => {
-  test("PUT field with an extra body key → 400 naming it", async () => {
-    const token = await hsToken(newSubject());
-    await expectError(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-        token,
-        body: { value: "x", customerId: "c_other" },
-      }),
-      400,
-      { code: "invalid_request", field: "customerId" },
-    );
-  });
+  const EXTRA_KEYS: {
+    request: string;
+    method: string;
+    path: string;
+    body?: unknown;
+    key: string;
+  }[] = [
+    {
+      request: "PUT field with an extra body key",
+      method: "PUT",
+      path: "/v1/entries/tracker/fields/nickname",
+      body: { value: "x", customerId: "c_other" },
+      key: "customerId",
+    },
+    {
+      request: "PUT stage with an extra body key",
+      method: "PUT",
+      path: "/v1/entries/tracker/stages/progress",
+      body: { stage: "starting", enteredAt: "2000-01-01T00:00:00Z" },
+      key: "enteredAt",
+    },
+    {
+      request: "POST entries with a key beside values",
+      method: "POST",
+      path: "/v1/entries/deals",
+      body: { values: { title: "x" }, id: "chosen-id" },
+      key: "id",
+    },
+    {
+      request: "an unknown query parameter",
+      method: "GET",
+      path: "/v1/entries/tracker?index=crm_entries",
+      key: "index",
+    },
+  ];
 
-  test("PUT stage with an extra body key → 400 naming it", async () => {
-    const token = await hsToken(newSubject());
-    await expectError(
-      await proxy.call("PUT", "/v1/entries/tracker/stages/progress", {
-        token,
-        body: { stage: "starting", enteredAt: "2000-01-01T00:00:00Z" },
-      }),
-      400,
-      { code: "invalid_request", field: "enteredAt" },
-    );
-  });
-
-  test("POST entries with a key beside values → 400 naming it", async () => {
-    const token = await hsToken(newSubject());
-    await expectError(
-      await proxy.call("POST", "/v1/entries/deals", {
-        token,
-        body: { values: { title: "x" }, id: "chosen-id" },
-      }),
-      400,
-      { code: "invalid_request", field: "id" },
-    );
-  });
+  test.each(EXTRA_KEYS)("$request → 400 naming it", ({ key, ...request }) =>
+    expectRefused(request, 400, { code: "invalid_request", field: key }),
+  );
 
   // 404 field_not_found, like a field hidden from customers: a customer cannot tell a
   // hidden field from one that does not exist.
@@ -78,18 +82,6 @@ describe("unknown keys are refused, naming the key (no silent mass assignment)",
     await expectError(response, 404, { code: "field_not_found", field: "discount" });
     const list = await proxy.call("GET", "/v1/entries/deals", { token });
     expect(((await list.json()) as { entries: unknown[] }).entries).toEqual([]);
-  });
-
-  test("an unknown query parameter → 400 naming it", async () => {
-    const token = await hsToken(newSubject());
-    await expectError(
-      await proxy.call("GET", "/v1/entries/tracker?index=crm_entries", { token }),
-      400,
-      {
-        code: "invalid_request",
-        field: "index",
-      },
-    );
   });
 
   test("a batch with a key beside calls, in a call, or in args → refused naming it", async () => {
@@ -153,34 +145,26 @@ describe("values are checked against their field's type, naming the field", () =
     ["plan", "gold", "a select value that is not an option"],
   ];
 
-  test.each(INVALID)("%s = %j (%s) → 400 invalid_value", async (field, value) => {
-    const token = await hsToken(newSubject());
-    await expectError(
-      await proxy.call("PUT", `/v1/entries/tracker/fields/${field}`, { token, body: { value } }),
+  test.each(INVALID)("%s = %j (%s) → 400 invalid_value", (field, value) =>
+    expectRefused(
+      { method: "PUT", path: `/v1/entries/tracker/fields/${field}`, body: { value } },
       400,
       { code: "invalid_value", field },
-    );
-  });
+    ),
+  );
 
-  test("a value that is not JSON scalar (object) → 400 naming value", async () => {
-    const token = await hsToken(newSubject());
-    await expectError(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-        token,
-        body: { value: { $set: 1 } },
-      }),
+  test("a value that is not JSON scalar (object) → 400 naming value", () =>
+    expectRefused(
+      { method: "PUT", path: "/v1/entries/tracker/fields/nickname", body: { value: { $set: 1 } } },
       400,
       { code: "invalid_request", field: "value" },
-    );
-  });
+    ));
 
-  test("path parameters are validated: a bad slug → 400 naming slug", async () => {
-    const token = await hsToken(newSubject());
-    await expectError(await proxy.call("GET", "/v1/entries/Tracker_*", { token }), 400, {
+  test("path parameters are validated: a bad slug → 400 naming slug", () =>
+    expectRefused({ method: "GET", path: "/v1/entries/Tracker_*" }, 400, {
       code: "invalid_request",
       field: "slug",
-    });
-  });
+    }));
 });
 
 describe("batches: each call succeeds or fails on its own", () => {
@@ -223,18 +207,12 @@ describe("batches: each call succeeds or fails on its own", () => {
     expect(results[3]?.error?.field).toBe("plan");
   });
 
-  test(`more than ${MAX_BATCH_CALLS} calls → 400 naming calls`, async () => {
-    const token = await hsToken(newSubject());
-    const calls = Array.from({ length: MAX_BATCH_CALLS + 1 }, () => ({ op: "x", args: {} }));
-    await expectError(await proxy.call("POST", "/v1/batch", { token, body: { calls } }), 400, {
-      code: "invalid_request",
-      field: "calls",
-    });
-  });
-
-  test("an empty batch → 400", async () => {
-    const token = await hsToken(newSubject());
-    await expectError(await proxy.call("POST", "/v1/batch", { token, body: { calls: [] } }), 400, {
+  test.each([
+    [`more than ${MAX_BATCH_CALLS} calls → 400 naming calls`, MAX_BATCH_CALLS + 1],
+    ["an empty batch → 400", 0],
+  ])("%s", (_name, size) => {
+    const calls = Array.from({ length: size }, () => ({ op: "x", args: {} }));
+    return expectRefused({ method: "POST", path: "/v1/batch", body: { calls } }, 400, {
       code: "invalid_request",
       field: "calls",
     });
@@ -252,51 +230,51 @@ describe("request bodies", () => {
     await expectError(response, 400, { code: "invalid_request" });
   });
 
-  test("a body with another Content-Type is refused", async () => {
-    const token = await hsToken(newSubject());
-    await expectError(
-      await proxy.call("POST", "/v1/batch", {
-        token,
-        body: "calls=1",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      }),
-      400,
-      { code: "invalid_request" },
-    );
-  });
+  const UNREADABLE: {
+    request: string;
+    method: string;
+    path: string;
+    body?: string;
+    type: string;
+  }[] = [
+    {
+      request: "a body with another Content-Type is refused",
+      method: "POST",
+      path: "/v1/batch",
+      body: "calls=1",
+      type: "application/x-www-form-urlencoded",
+    },
+    {
+      request: "a PUT without a body → 400",
+      method: "PUT",
+      path: "/v1/entries/tracker/fields/nickname",
+      type: "application/json",
+    },
+    {
+      request: "malformed JSON → 400 invalid_request",
+      method: "PUT",
+      path: "/v1/entries/tracker/fields/nickname",
+      body: '{"value": "x"',
+      type: "application/json",
+    },
+  ];
 
-  test("a PUT without a body → 400", async () => {
-    const token = await hsToken(newSubject());
-    const response = await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-      token,
-      headers: { "Content-Type": "application/json" },
-    });
-    await expectError(response, 400, { code: "invalid_request" });
-  });
+  test.each(UNREADABLE)("$request", ({ type, ...request }) =>
+    expectRefused({ ...request, headers: { "Content-Type": type } }, 400, {
+      code: "invalid_request",
+    }),
+  );
 
-  test("malformed JSON → 400 invalid_request", async () => {
-    const token = await hsToken(newSubject());
-    await expectError(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-        token,
-        body: '{"value": "x"',
-      }),
-      400,
-      { code: "invalid_request" },
-    );
-  });
-
-  test("a body over BODY_LIMIT_BYTES → 413 payload_too_large", async () => {
-    const token = await hsToken(newSubject());
-    const body = { value: "x".repeat(3000) };
-    await expectError(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", { token, body }),
-      413,
+  test("a body over BODY_LIMIT_BYTES → 413 payload_too_large", () =>
+    expectRefused(
       {
-        code: "payload_too_large",
+        method: "PUT",
+        path: "/v1/entries/tracker/fields/nickname",
+        body: { value: "x".repeat(3000) },
       },
-    );
-  });
+      413,
+      { code: "payload_too_large" },
+    ));
 
   test("a streamed body over the limit (no Content-Length) → 413", async () => {
     const token = await hsToken(newSubject());
