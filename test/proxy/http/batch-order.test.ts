@@ -3,16 +3,12 @@
  * value stored is the last one listed, every time. Through the proxy app over
  * the real Elasticsearch; several rounds, since a lost order shows up as a race.
  */
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { BatchResult, CrmFieldValue, CrmStageValue } from "#domain";
 import { testEntities } from "../../support/entities.ts";
-import { createTestProxy, hsToken, newSubject, type TestProxy } from "./support.ts";
+import { hsToken, newSubject, useTestProxy } from "./support.ts";
 
-let proxy: TestProxy;
-
-beforeAll(async () => {
-  proxy = await createTestProxy({ name: "batch order", entities: testEntities });
-});
+const proxy = useTestProxy({ name: "batch order", entities: testEntities });
 
 const ROUNDS = 8;
 

@@ -4,11 +4,9 @@
  * per reference; and read them in pages, newest first, never silently cut.
  * Through the proxy app over the real Elasticsearch.
  */
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { BatchResult, CrmEntry, EntityDefinitionInput } from "#domain";
-import { createTestProxy, errorOf, hsToken, newSubject, type TestProxy } from "./support.ts";
-
-let proxy: TestProxy;
+import { errorOf, hsToken, newSubject, useTestProxy } from "./support.ts";
 
 /** Like the demo's Deals: every field read-only for customers, a required title. */
 const closedDeals: EntityDefinitionInput = {
@@ -60,11 +58,9 @@ const prototypeKeys: EntityDefinitionInput = {
   ],
 };
 
-beforeAll(async () => {
-  proxy = await createTestProxy({
-    name: "customer entries",
-    entities: [closedDeals, requests, notes, prototypeKeys],
-  });
+const proxy = useTestProxy({
+  name: "customer entries",
+  entities: [closedDeals, requests, notes, prototypeKeys],
 });
 
 const create = (token: string, slug: string, values: Record<string, unknown>) =>

@@ -1,21 +1,9 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { CrmFieldHistory, CrmStageHistory } from "#domain";
 import { historyTrackerEntity } from "../../support/entities.ts";
-import {
-  createTestProxy,
-  hsToken,
-  ISSUER,
-  json,
-  newSubject,
-  staffToken,
-  type TestProxy,
-} from "./support.ts";
+import { hsToken, ISSUER, json, newSubject, staffToken, useTestProxy } from "./support.ts";
 
-let proxy: TestProxy;
-
-beforeAll(async () => {
-  proxy = await createTestProxy({ name: "http history", entities: [historyTrackerEntity] });
-});
+const proxy = useTestProxy({ name: "http history", entities: [historyTrackerEntity] });
 
 describe("history over HTTP", () => {
   test("GET …/fields/:fieldKey/history pages the session customer's values, without who", async () => {

@@ -5,12 +5,10 @@
  * inherits.
  * Through the proxy app over the real Elasticsearch.
  */
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue, CrmStageValue, EntityDefinitionInput } from "#domain";
 import { oddKeysEntity } from "../../support/entities.ts";
-import { createTestProxy, hsToken, newSubject, type TestProxy } from "./support.ts";
-
-let proxy: TestProxy;
+import { hsToken, newSubject, useTestProxy } from "./support.ts";
 
 /** Many entries per reference, `constructor` kept in history. */
 const oddNotes = {
@@ -30,9 +28,7 @@ const oddNotes = {
   ],
 } satisfies EntityDefinitionInput;
 
-beforeAll(async () => {
-  proxy = await createTestProxy({ name: "prototype keys", entities: [oddKeysEntity(), oddNotes] });
-});
+const proxy = useTestProxy({ name: "prototype keys", entities: [oddKeysEntity(), oddNotes] });
 
 /** Creates the customer's odd-keys entry with only its nickname stored. */
 const storeNickname = (token: string) =>

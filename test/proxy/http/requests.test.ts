@@ -1,12 +1,8 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { testEntities } from "../../support/entities.ts";
-import { createTestProxy, hsToken, newSubject, type TestProxy } from "./support.ts";
+import { hsToken, newSubject, useTestProxy } from "./support.ts";
 
-let proxy: TestProxy;
-
-beforeAll(async () => {
-  proxy = await createTestProxy({ name: "http requests", entities: testEntities });
-});
+const proxy = useTestProxy({ name: "http requests", entities: testEntities });
 
 /**
  * The Elasticsearch requests `run` causes once the cached definitions are

@@ -3,11 +3,9 @@
  * and positions in pipelines removed from a definition. Through the proxy app
  * over the real Elasticsearch.
  */
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue, EntityDefinitionInput } from "#domain";
-import { createTestProxy, hsToken, newSubject, type TestProxy } from "./support.ts";
-
-let proxy: TestProxy;
+import { createTestProxy, hsToken, newSubject, useTestProxy } from "./support.ts";
 
 const journal = {
   slug: "journal",
@@ -29,9 +27,7 @@ const journal = {
   ],
 } satisfies EntityDefinitionInput;
 
-beforeAll(async () => {
-  proxy = await createTestProxy({ name: "smaller fixes", entities: [journal] });
-});
+const proxy = useTestProxy({ name: "smaller fixes", entities: [journal] });
 
 describe("smaller fixes", () => {
   test("dates in the years 0001–0099 are accepted and kept as written", async () => {

@@ -1,18 +1,17 @@
 import { base64url } from "jose";
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { CrmEntry, EntityDefinitionInput } from "#domain";
 import { customerIdFor } from "../../../proxy/src/adapter/ids.ts";
 import { testEntities, trackerEntity } from "../../support/entities.ts";
 import {
   ADMIN_TOKEN,
-  createTestProxy,
   errorOf,
   hsToken,
   ISSUER,
   newSubject,
   STAFF_ROUTES,
   staffToken,
-  type TestProxy,
+  useTestProxy,
 } from "./support.ts";
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -74,11 +73,7 @@ const BAD_STAFF: {
   },
 ];
 
-let proxy: TestProxy;
-
-beforeAll(async () => {
-  proxy = await createTestProxy({ name: "http staff", entities: testEntities });
-});
+const proxy = useTestProxy({ name: "http staff", entities: testEntities });
 
 describe.each(STAFF_ROUTES)("$method $path refuses a bad staff credential", (route) => {
   test.each(BAD_STAFF)("$name → $status $code", async ({ token, status, code }) => {

@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, exportSPKI, generateKeyPair } from "jose";
-import { afterAll, expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { EntityDefinitionInput } from "#domain";
 import type { CrmAdapter } from "../../../proxy/src/adapter/types.ts";
 import { type EnvRecord, loadConfig, type ProxyConfig } from "../../../proxy/src/config.ts";
@@ -134,19 +134,19 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+export interface TestProxyOptions {
+  name?: string;
+  prefix?: string;
+  env?: EnvRecord;
+  /** Created through the adapter before the app serves (the admin routes are tested on their own). */
+  entities?: EntityDefinitionInput[];
+}
+
 /**
  * A proxy app over the real test Elasticsearch. Pass `prefix` to share one
  * set of indices between several apps of one file (e.g. different auth setups).
  */
-export async function createTestProxy(
-  options: {
-    name?: string;
-    prefix?: string;
-    env?: EnvRecord;
-    /** Created through the adapter before the app serves (the admin routes are tested on their own). */
-    entities?: EntityDefinitionInput[];
-  } = {},
-): Promise<TestProxy> {
+export async function createTestProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
   const prefix = options.prefix ?? uniquePrefix(options.name ?? "http");
   const config = loadConfig(testEnv(prefix, options.env));
   const { client, indices, adapter } = createCrmServices(config);
@@ -251,6 +251,18 @@ let subjects = 0;
 export function newSubject(label = "visitor"): string {
   subjects += 1;
   return `${label}-${subjects}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * The file's proxy (createTestProxy), created by a hook registered before the file's own;
+ * use its fields inside tests and hooks only.
+ */
+export function useTestProxy(options: TestProxyOptions = {}): TestProxy {
+  const fixture = {} as TestProxy;
+  beforeAll(async () => {
+    Object.assign(fixture, await createTestProxy(options));
+  });
+  return fixture;
 }
 
 /** The JSON body of an answer that must have `status` (printing the body when it has not). */
