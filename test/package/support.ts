@@ -46,3 +46,8 @@ export function typeCheck(project: string): void {
     );
   }
 }
+
+/** The packed files that are TypeScript sources (declarations are not): a package ships none. */
+export function typeScriptSources(packed: string[]): string[] {
+  return packed.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"));
+}
