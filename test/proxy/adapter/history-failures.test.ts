@@ -16,6 +16,28 @@ async function blockWrites(index: string, blocked: boolean): Promise<void> {
   await crm.client.indices.putSettings({ index, settings: { "index.blocks.write": blocked } });
 }
 
+/** A new customer whose weight `weight` is stored, and then writes to `blocked` are refused. */
+async function weighedCustomer(subject: string, weight: number, blocked: string) {
+  const id = await newCustomer(crm.adapter, subject);
+  const me = crm.adapter.forCustomer(id);
+  await me.setCrmField({ slug: "tracker", fieldKey: "weight", value: weight });
+  await blockWrites(blocked, true);
+  return { id, me };
+}
+
+/** The error codes a weight change and a Progress move of `me` are refused with. */
+async function refusals(
+  me: ReturnType<typeof crm.adapter.forCustomer>,
+  weight: number,
+  stage: string,
+): Promise<string[]> {
+  const field = await failure(
+    me.setCrmField({ slug: "tracker", fieldKey: "weight", value: weight }),
+  );
+  const moved = await failure(me.setCrmStage({ slug: "tracker", pipeline: "progress", stage }));
+  return [field.code, moved.code];
+}
+
 afterEach(async () => {
   await blockWrites(crm.indices.history, false);
   await blockWrites(crm.indices.entries, false);
@@ -23,17 +45,8 @@ afterEach(async () => {
 
 describe("history writes refused by Elasticsearch", () => {
   test("a change whose history cannot be recorded is not acknowledged; its retry is recorded once", async () => {
-    const id = await newCustomer(crm.adapter, "history-blocked");
-    const me = crm.adapter.forCustomer(id);
-    await me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 82 });
-    await blockWrites(crm.indices.history, true);
-
-    const field = await failure(me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 81 }));
-    expect(field.code).toBe("outcome_unknown");
-    const stage = await failure(
-      me.setCrmStage({ slug: "tracker", pipeline: "progress", stage: "starting" }),
-    );
-    expect(stage.code).toBe("outcome_unknown");
+    const { id, me } = await weighedCustomer("history-blocked", 82, crm.indices.history);
+    expect(await refusals(me, 81, "starting")).toEqual(["outcome_unknown", "outcome_unknown"]);
     // A field without history does not depend on the history index.
     const notes = await me.setCrmField({ slug: "tracker", fieldKey: "notes", value: "still fine" });
     expect(notes.value).toBe("still fine");
@@ -60,17 +73,8 @@ describe("history writes refused by Elasticsearch", () => {
   });
 
   test("a change the entry index refuses leaves no history record", async () => {
-    const id = await newCustomer(crm.adapter, "entries-blocked");
-    const me = crm.adapter.forCustomer(id);
-    await me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 90 });
-    await blockWrites(crm.indices.entries, true);
-
-    const field = await failure(me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 89 }));
-    expect(field.code).toBe("unavailable");
-    const stage = await failure(
-      me.setCrmStage({ slug: "tracker", pipeline: "progress", stage: "goal_reached" }),
-    );
-    expect(stage.code).toBe("unavailable");
+    const { id, me } = await weighedCustomer("entries-blocked", 90, crm.indices.entries);
+    expect(await refusals(me, 89, "goal_reached")).toEqual(["unavailable", "unavailable"]);
 
     await blockWrites(crm.indices.entries, false);
     expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([{ number: 90 }]);
@@ -80,28 +84,13 @@ describe("history writes refused by Elasticsearch", () => {
   test("a change the entry index refuses next to a history record that was stored leaves that record withdrawn", async () => {
     // Entries blocked, history open: in the one _bulk, the history create succeeds and the
     // entry update fails; the record is deleted again before the caller is told.
-    const id = await newCustomer(crm.adapter, "withdrawn");
-    const me = crm.adapter.forCustomer(id);
-    await me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 70 });
-    await blockWrites(crm.indices.entries, true);
-    const refused = await failure(
-      me.setCrmField({
-        slug: "tracker",
-        fieldKey: "weight",
-        value: 69,
-        operationId: "op-withdrawn",
-      }),
-    );
-    expect(refused.code).toBe("unavailable");
+    const { id, me } = await weighedCustomer("withdrawn", 70, crm.indices.entries);
+    const change = { slug: "tracker", fieldKey: "weight", value: 69, operationId: "op-withdrawn" };
+    expect((await failure(me.setCrmField(change))).code).toBe("unavailable");
     await blockWrites(crm.indices.entries, false);
     expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([{ number: 70 }]);
     // Sent again once the store takes writes: applied and recorded, once.
-    await me.setCrmField({
-      slug: "tracker",
-      fieldKey: "weight",
-      value: 69,
-      operationId: "op-withdrawn",
-    });
+    await me.setCrmField(change);
     expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([
       { number: 70 },
       { number: 69 },
@@ -152,24 +141,15 @@ describe("resends of one operation (the same operationId)", () => {
     const id = await newCustomer(crm.adapter, "resent-after-block");
     const me = crm.adapter.forCustomer(id);
     await blockWrites(crm.indices.history, true);
-    const lost = await failure(
-      me.setCrmField({
-        slug: "tracker",
-        fieldKey: "weight",
-        value: 66,
-        operationId: "op-after-block",
-      }),
-    );
-    expect(lost.code).toBe("outcome_unknown");
+    const change = {
+      slug: "tracker",
+      fieldKey: "weight",
+      value: 66,
+      operationId: "op-after-block",
+    };
+    expect((await failure(me.setCrmField(change))).code).toBe("outcome_unknown");
     await blockWrites(crm.indices.history, false);
-    for (let resend = 0; resend < 2; resend++) {
-      await me.setCrmField({
-        slug: "tracker",
-        fieldKey: "weight",
-        value: 66,
-        operationId: "op-after-block",
-      });
-    }
+    for (let resend = 0; resend < 2; resend++) await me.setCrmField(change);
     expect((await storedHistory(crm, id)).map((r) => r.value)).toEqual([{ number: 66 }]);
   });
 

@@ -205,17 +205,11 @@ describe("Elasticsearch requests", () => {
   test("a write of a history field costs one Elasticsearch request (a _bulk), of another field one (an update)", async () => {
     const id = await newCustomer(crm.adapter, "requests");
     const me = crm.adapter.forCustomer(id);
+    const write = (fieldKey: string, value: string | number) =>
+      crm.requestsDuring(() => me.setCrmField({ slug: "tracker", fieldKey, value }));
     await me.setCrmField({ slug: "tracker", fieldKey: "notes", value: "warm-up" });
-    expect(
-      await crm.requestsDuring(() =>
-        me.setCrmField({ slug: "tracker", fieldKey: "notes", value: "x" }),
-      ),
-    ).toBe(1);
-    expect(
-      await crm.requestsDuring(() =>
-        me.setCrmField({ slug: "tracker", fieldKey: "weight", value: 80 }),
-      ),
-    ).toBe(1);
+    expect(await write("notes", "x")).toBe(1);
+    expect(await write("weight", 80)).toBe(1);
     expect(
       await crm.requestsDuring(() =>
         me.getCrmFieldHistory({ slug: "tracker", fieldKey: "weight" }),

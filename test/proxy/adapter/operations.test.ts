@@ -9,6 +9,12 @@ beforeAll(async () => {
   await noEntriesIndex.client.indices.delete({ index: noEntriesIndex.indices.entries });
 });
 
+/** The backend stores `values` in the tracker entry of customer `id`, a field at a time. */
+async function backendSets(id: string, values: Record<string, string | number>): Promise<void> {
+  for (const [fieldKey, value] of Object.entries(values))
+    await crm.adapter.setCrmField({ slug: "tracker", fieldKey, value, referenceId: id });
+}
+
 describe.concurrent("customer operations on an entity with one entry per customer", () => {
   test("setCrmField creates the customer's entry and getCrmField returns the stored value", async () => {
     const id = await newCustomer(crm.adapter, "happy-set");
@@ -147,18 +153,7 @@ describe.concurrent("customer operations on an entity with one entry per custome
 describe.concurrent("field access", () => {
   test("fields with customer access none do not exist for customers but do for the backend", async () => {
     const id = await newCustomer(crm.adapter, "access-none");
-    await crm.adapter.setCrmField({
-      slug: "tracker",
-      fieldKey: "coach_notes",
-      value: "Push",
-      referenceId: id,
-    });
-    await crm.adapter.setCrmField({
-      slug: "tracker",
-      fieldKey: "goal_weight",
-      value: 75,
-      referenceId: id,
-    });
+    await backendSets(id, { coach_notes: "Push", goal_weight: 75 });
     const me = crm.adapter.forCustomer(id);
 
     const read = await failure(me.getCrmField({ slug: "tracker", fieldKey: "coach_notes" }));
@@ -182,12 +177,7 @@ describe.concurrent("field access", () => {
 
   test("read-only fields are readable by customers and refused on write with field_not_writable", async () => {
     const id = await newCustomer(crm.adapter, "access-read");
-    await crm.adapter.setCrmField({
-      slug: "tracker",
-      fieldKey: "goal_weight",
-      value: 70,
-      referenceId: id,
-    });
+    await backendSets(id, { goal_weight: 70 });
     const me = crm.adapter.forCustomer(id);
 
     expect((await me.getCrmField({ slug: "tracker", fieldKey: "goal_weight" })).value).toBe(70);
@@ -308,12 +298,7 @@ describe.concurrent("backend callers", () => {
 
     // A customer id named by the backend is the same entry the customer sees.
     const id = await newCustomer(crm.adapter, "backend-named");
-    await crm.adapter.setCrmField({
-      slug: "tracker",
-      fieldKey: "nickname",
-      value: "Set by backend",
-      referenceId: id,
-    });
+    await backendSets(id, { nickname: "Set by backend" });
     const seen = await crm.adapter
       .forCustomer(id)
       .getCrmField({ slug: "tracker", fieldKey: "nickname" });
@@ -523,18 +508,8 @@ describe.concurrent("read your writes", () => {
   test("getReferenceEntries returns only that reference's entries", async () => {
     const id = await newCustomer(crm.adapter, "reference-only");
     const other = await newCustomer(crm.adapter, "reference-other");
-    await crm.adapter.setCrmField({
-      slug: "tracker",
-      fieldKey: "nickname",
-      value: "Mine",
-      referenceId: id,
-    });
-    await crm.adapter.setCrmField({
-      slug: "tracker",
-      fieldKey: "nickname",
-      value: "Theirs",
-      referenceId: other,
-    });
+    await backendSets(id, { nickname: "Mine" });
+    await backendSets(other, { nickname: "Theirs" });
     const entries = await crm.adapter.getReferenceEntries({ type: "customer", id });
     expect(entries.map((entry) => entry.values.nickname)).toEqual(["Mine"]);
   });
