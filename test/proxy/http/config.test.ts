@@ -49,44 +49,51 @@ describe("proxy configuration", () => {
     });
   });
 
-  test("an empty environment lists every missing variable at once", () => {
-    expect(problemsOf({})).toEqual([
-      "ELASTICSEARCH_URL is required",
-      "SESSION_ISSUER is required",
-      "SESSION_AUDIENCE is required",
-      "SESSION_SECRET or SESSION_JWKS_URL is required to verify session tokens",
-    ]);
-  });
-
-  test("a staff audience equal to the session audience is refused (a session would pass as staff)", () => {
-    const problems = problemsOf({ ...MINIMAL, STAFF_AUDIENCE: MINIMAL.SESSION_AUDIENCE });
-    expect(problems).toEqual([
-      "STAFF_AUDIENCE must differ from SESSION_AUDIENCE (a session must never pass as staff)",
-    ]);
-  });
-
-  test("invalid values are each named with what is wrong", () => {
-    const problems = problemsOf({
-      ...MINIMAL,
-      ELASTICSEARCH_URL: "ftp://es",
-      SESSION_SECRET: "short",
-      SESSION_JWKS_URL: "not a url",
-      PORT: "eighty",
-      ELASTICSEARCH_MAX_RETRIES: "10",
-      CORS_ORIGINS: "https://ok.test,https://bad.test/path",
-      ADMIN_TOKEN: "weak",
-      ELASTICSEARCH_USERNAME: "elastic",
-    });
-    expect(problems).toEqual([
-      "ELASTICSEARCH_URL must be an http(s) URL, or several separated by commas",
-      "ELASTICSEARCH_MAX_RETRIES must be at most 9",
-      "SESSION_SECRET must be at least 32 characters (HS256 needs 256 bits)",
-      "SESSION_JWKS_URL must be an http(s) URL",
-      "ADMIN_TOKEN must be at least 32 characters",
-      "CORS_ORIGINS.1 each origin must look like https://shop.example (no path)",
-      "PORT must be a whole number",
-      "ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together",
-    ]);
+  test.each([
+    {
+      environment: "an empty environment lists every missing variable at once",
+      env: {},
+      problems: [
+        "ELASTICSEARCH_URL is required",
+        "SESSION_ISSUER is required",
+        "SESSION_AUDIENCE is required",
+        "SESSION_SECRET or SESSION_JWKS_URL is required to verify session tokens",
+      ],
+    },
+    {
+      environment:
+        "a staff audience equal to the session audience is refused (a session would pass as staff)",
+      env: { ...MINIMAL, STAFF_AUDIENCE: MINIMAL.SESSION_AUDIENCE },
+      problems: [
+        "STAFF_AUDIENCE must differ from SESSION_AUDIENCE (a session must never pass as staff)",
+      ],
+    },
+    {
+      environment: "invalid values are each named with what is wrong",
+      env: {
+        ...MINIMAL,
+        ELASTICSEARCH_URL: "ftp://es",
+        SESSION_SECRET: "short",
+        SESSION_JWKS_URL: "not a url",
+        PORT: "eighty",
+        ELASTICSEARCH_MAX_RETRIES: "10",
+        CORS_ORIGINS: "https://ok.test,https://bad.test/path",
+        ADMIN_TOKEN: "weak",
+        ELASTICSEARCH_USERNAME: "elastic",
+      },
+      problems: [
+        "ELASTICSEARCH_URL must be an http(s) URL, or several separated by commas",
+        "ELASTICSEARCH_MAX_RETRIES must be at most 9",
+        "SESSION_SECRET must be at least 32 characters (HS256 needs 256 bits)",
+        "SESSION_JWKS_URL must be an http(s) URL",
+        "ADMIN_TOKEN must be at least 32 characters",
+        "CORS_ORIGINS.1 each origin must look like https://shop.example (no path)",
+        "PORT must be a whole number",
+        "ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together",
+      ],
+    },
+  ])("$environment", ({ env, problems }) => {
+    expect(problemsOf(env)).toEqual(problems);
   });
 
   test("a JWKS URL alone is enough to verify sessions", () => {

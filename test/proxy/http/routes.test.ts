@@ -26,9 +26,7 @@ beforeAll(async () => {
 describe("customer routes answer the session customer's own data", () => {
   test("GET /v1/entities/:slug returns the definition without fields hidden from customers", async () => {
     const token = await hsToken(newSubject());
-    const entity = await json<EntityDefinition>(
-      await proxy.call("GET", "/v1/entities/tracker", { token }),
-    );
+    const entity = await proxy.json<EntityDefinition>("GET", "/v1/entities/tracker", { token });
     expect(entity.slug).toBe("tracker");
     // The shared tracker's fields in their order, but coach_notes (customer access none).
     expect(entity.fields.map((field) => field.key)).toEqual(
@@ -40,8 +38,10 @@ describe("customer routes answer the session customer's own data", () => {
 
   test("PUT then GET /v1/entries/:slug/fields/:fieldKey stores and returns the typed value", async () => {
     const token = await hsToken(newSubject());
-    const empty = await json<CrmFieldValue>(
-      await proxy.call("GET", "/v1/entries/tracker/fields/current_weight", { token }),
+    const empty = await proxy.json<CrmFieldValue>(
+      "GET",
+      "/v1/entries/tracker/fields/current_weight",
+      { token },
     );
     expect(empty).toEqual({
       slug: "tracker",
@@ -51,17 +51,21 @@ describe("customer routes answer the session customer's own data", () => {
       updatedAt: null,
     });
 
-    const written = await json<CrmFieldValue>(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/current_weight", {
+    const written = await proxy.json<CrmFieldValue>(
+      "PUT",
+      "/v1/entries/tracker/fields/current_weight",
+      {
         token,
         body: { value: 82.5 },
-      }),
+      },
     );
     expect(written).toMatchObject({ slug: "tracker", fieldKey: "current_weight", value: 82.5 });
     expect(written.entryId).toEqual(expect.any(String));
 
-    const read = await json<CrmFieldValue>(
-      await proxy.call("GET", "/v1/entries/tracker/fields/current_weight", { token }),
+    const read = await proxy.json<CrmFieldValue>(
+      "GET",
+      "/v1/entries/tracker/fields/current_weight",
+      { token },
     );
     expect(read).toEqual(written);
   });
@@ -75,55 +79,45 @@ describe("customer routes answer the session customer's own data", () => {
       plan: "premium",
     };
     for (const [key, value] of Object.entries(values)) {
-      await json(
-        await proxy.call("PUT", `/v1/entries/tracker/fields/${key}`, { token, body: { value } }),
-      );
+      await proxy.json("PUT", `/v1/entries/tracker/fields/${key}`, { token, body: { value } });
     }
     for (const [key, value] of Object.entries(values)) {
-      const read = await json<CrmFieldValue>(
-        await proxy.call("GET", `/v1/entries/tracker/fields/${key}`, { token }),
-      );
+      const read = await proxy.json<CrmFieldValue>("GET", `/v1/entries/tracker/fields/${key}`, {
+        token,
+      });
       expect(read.value).toStrictEqual(value);
     }
   });
 
   test("PUT null empties a field", async () => {
     const token = await hsToken(newSubject());
-    await json(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-        token,
-        body: { value: "Jo" },
-      }),
-    );
-    await json(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-        token,
-        body: { value: null },
-      }),
-    );
-    const read = await json<CrmFieldValue>(
-      await proxy.call("GET", "/v1/entries/tracker/fields/nickname", { token }),
-    );
+    await proxy.json("PUT", "/v1/entries/tracker/fields/nickname", {
+      token,
+      body: { value: "Jo" },
+    });
+    await proxy.json("PUT", "/v1/entries/tracker/fields/nickname", {
+      token,
+      body: { value: null },
+    });
+    const read = await proxy.json<CrmFieldValue>("GET", "/v1/entries/tracker/fields/nickname", {
+      token,
+    });
     expect(read.value).toBeNull();
   });
 
   test("GET /v1/entries/:slug lists the customer's entry with readable values only", async () => {
     const subject = newSubject();
     const token = await hsToken(subject);
-    const none = await json<{ entries: CrmEntry[] }>(
-      await proxy.call("GET", "/v1/entries/tracker", { token }),
-    );
+    const none = await proxy.json<{ entries: CrmEntry[] }>("GET", "/v1/entries/tracker", { token });
     expect(none.entries).toEqual([]);
 
-    await json(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-        token,
-        body: { value: "Ana" },
-      }),
-    );
-    const { entries } = await json<{ entries: CrmEntry[] }>(
-      await proxy.call("GET", "/v1/entries/tracker", { token }),
-    );
+    await proxy.json("PUT", "/v1/entries/tracker/fields/nickname", {
+      token,
+      body: { value: "Ana" },
+    });
+    const { entries } = await proxy.json<{ entries: CrmEntry[] }>("GET", "/v1/entries/tracker", {
+      token,
+    });
     expect(entries).toHaveLength(1);
     const [entry] = entries;
     expect(entry?.values).toEqual({ nickname: "Ana" });
@@ -135,17 +129,17 @@ describe("customer routes answer the session customer's own data", () => {
       value: "private",
       referenceId: entry?.reference.id as string,
     });
-    const again = await json<{ entries: CrmEntry[] }>(
-      await proxy.call("GET", "/v1/entries/tracker", { token }),
-    );
+    const again = await proxy.json<{ entries: CrmEntry[] }>("GET", "/v1/entries/tracker", {
+      token,
+    });
     expect(again.entries[0]?.values).toEqual({ nickname: "Ana" });
   });
 
   test("PUT then GET /v1/entries/:slug/stages/:pipeline moves the entry and records when", async () => {
     const token = await hsToken(newSubject());
-    const before = await json<CrmStageValue>(
-      await proxy.call("GET", "/v1/entries/tracker/stages/progress", { token }),
-    );
+    const before = await proxy.json<CrmStageValue>("GET", "/v1/entries/tracker/stages/progress", {
+      token,
+    });
     expect(before).toEqual({
       slug: "tracker",
       pipeline: "progress",
@@ -153,67 +147,61 @@ describe("customer routes answer the session customer's own data", () => {
       entryId: null,
     });
 
-    const moved = await json<CrmStageValue>(
-      await proxy.call("PUT", "/v1/entries/tracker/stages/progress", {
-        token,
-        body: { stage: "in_progress" },
-      }),
-    );
+    const moved = await proxy.json<CrmStageValue>("PUT", "/v1/entries/tracker/stages/progress", {
+      token,
+      body: { stage: "in_progress" },
+    });
     expect(moved.position?.stage).toBe("in_progress");
     expect(Number.isNaN(Date.parse(moved.position?.enteredAt ?? ""))).toBe(false);
 
-    const after = await json<CrmStageValue>(
-      await proxy.call("GET", "/v1/entries/tracker/stages/progress", { token }),
-    );
+    const after = await proxy.json<CrmStageValue>("GET", "/v1/entries/tracker/stages/progress", {
+      token,
+    });
     expect(after).toEqual(moved);
   });
 
   test("POST /v1/entries/:slug creates entries of a many-entries entity, addressed by entryId", async () => {
     const token = await hsToken(newSubject());
-    const first = await json<{ entry: CrmEntry }>(
-      await proxy.call("POST", "/v1/entries/deals", {
-        token,
-        body: { values: { title: "Gym plan", amount: 120 } },
-      }),
-      201,
-    );
+    const first = await proxy.json<{ entry: CrmEntry }>("POST", "/v1/entries/deals", {
+      token,
+      body: { values: { title: "Gym plan", amount: 120 } },
+      status: 201,
+    });
     expect(first.entry.values).toEqual({ title: "Gym plan", amount: 120 });
-    const second = await json<{ entry: CrmEntry }>(
-      await proxy.call("POST", "/v1/entries/deals", {
-        token,
-        body: { values: { title: "Shoes" } },
-      }),
-      201,
-    );
+    const second = await proxy.json<{ entry: CrmEntry }>("POST", "/v1/entries/deals", {
+      token,
+      body: { values: { title: "Shoes" } },
+      status: 201,
+    });
     expect(second.entry.id).not.toBe(first.entry.id);
 
     const query = `entryId=${encodeURIComponent(second.entry.id)}`;
-    await json(
-      await proxy.call("PUT", "/v1/entries/deals/fields/amount", {
-        token,
-        body: { value: 80, entryId: second.entry.id },
-      }),
-    );
-    const amount = await json<CrmFieldValue>(
-      await proxy.call("GET", `/v1/entries/deals/fields/amount?${query}`, { token }),
+    await proxy.json("PUT", "/v1/entries/deals/fields/amount", {
+      token,
+      body: { value: 80, entryId: second.entry.id },
+    });
+    const amount = await proxy.json<CrmFieldValue>(
+      "GET",
+      `/v1/entries/deals/fields/amount?${query}`,
+      { token },
     );
     expect(amount).toMatchObject({ value: 80, entryId: second.entry.id });
 
-    const stage = await json<CrmStageValue>(
-      await proxy.call("PUT", "/v1/entries/deals/stages/sales", {
-        token,
-        body: { stage: "won", entryId: second.entry.id },
-      }),
-    );
+    const stage = await proxy.json<CrmStageValue>("PUT", "/v1/entries/deals/stages/sales", {
+      token,
+      body: { stage: "won", entryId: second.entry.id },
+    });
     expect(stage.position?.stage).toBe("won");
-    const stageRead = await json<CrmStageValue>(
-      await proxy.call("GET", `/v1/entries/deals/stages/sales?${query}`, { token }),
+    const stageRead = await proxy.json<CrmStageValue>(
+      "GET",
+      `/v1/entries/deals/stages/sales?${query}`,
+      { token },
     );
     expect(stageRead.position?.stage).toBe("won");
 
-    const { entries } = await json<{ entries: CrmEntry[] }>(
-      await proxy.call("GET", "/v1/entries/deals", { token }),
-    );
+    const { entries } = await proxy.json<{ entries: CrmEntry[] }>("GET", "/v1/entries/deals", {
+      token,
+    });
     // Newest first.
     expect(entries.map((entry) => entry.values)).toEqual([
       { title: "Shoes", amount: 80 },
@@ -233,8 +221,10 @@ describe("customer routes answer the session customer's own data", () => {
         { op: "getCrmEntries", args: { slug: "deals" } },
       ],
     };
-    const { results } = await json<{ results: { ok: boolean; data?: unknown }[] }>(
-      await proxy.call("POST", "/v1/batch", { token, body }),
+    const { results } = await proxy.json<{ results: { ok: boolean; data?: unknown }[] }>(
+      "POST",
+      "/v1/batch",
+      { token, body },
     );
     expect(results.map((result) => result.ok)).toEqual([true, true, true, true, true, true]);
     expect(results[0]?.data).toMatchObject({ slug: "tracker" });
@@ -256,8 +246,10 @@ describe("customer routes answer the session customer's own data", () => {
         { op: "getCrmEntries", args: { slug: "deals" } },
       ],
     };
-    const { results } = await json<{ results: { ok: boolean; data?: unknown }[] }>(
-      await proxy.call("POST", "/v1/batch", { token, body }),
+    const { results } = await proxy.json<{ results: { ok: boolean; data?: unknown }[] }>(
+      "POST",
+      "/v1/batch",
+      { token, body },
     );
     expect(results[0]).toMatchObject({ ok: true, data: { values: { title: "From a batch" } } });
     expect(results[1]).toMatchObject({ ok: true, data: [{ values: { title: "From a batch" } }] });
@@ -265,24 +257,20 @@ describe("customer routes answer the session customer's own data", () => {
 
   test("a session signed with an RS256 key from the JWKS URL is accepted", async () => {
     const token = await jwks.rsToken(newSubject("rs"));
-    const entity = await json<EntityDefinition>(
-      await proxy.call("GET", "/v1/entities/deals", { token }),
-    );
+    const entity = await proxy.json<EntityDefinition>("GET", "/v1/entities/deals", { token });
     expect(entity.slug).toBe("deals");
     expect(jwks.fetches()).toBeGreaterThan(0);
   });
 
   test("the same subject resolves to the same customer on every request", async () => {
     const subject = newSubject();
-    await json(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-        token: await hsToken(subject),
-        body: { value: "A" },
-      }),
-    );
-    const { entries } = await json<{ entries: CrmEntry[] }>(
-      await proxy.call("GET", "/v1/entries/tracker", { token: await hsToken(subject) }),
-    );
+    await proxy.json("PUT", "/v1/entries/tracker/fields/nickname", {
+      token: await hsToken(subject),
+      body: { value: "A" },
+    });
+    const { entries } = await proxy.json<{ entries: CrmEntry[] }>("GET", "/v1/entries/tracker", {
+      token: await hsToken(subject),
+    });
     expect(entries[0]?.values.nickname).toBe("A");
   });
 });
@@ -290,65 +278,63 @@ describe("customer routes answer the session customer's own data", () => {
 describe("read your writes across routes", () => {
   test("a field PUT is returned by the next GET entries and the next batch getCrmField", async () => {
     const token = await hsToken(newSubject());
-    await json(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/current_weight", {
-        token,
-        body: { value: 77 },
-      }),
-    );
-    const { entries } = await json<{ entries: CrmEntry[] }>(
-      await proxy.call("GET", "/v1/entries/tracker", { token }),
-    );
+    await proxy.json("PUT", "/v1/entries/tracker/fields/current_weight", {
+      token,
+      body: { value: 77 },
+    });
+    const { entries } = await proxy.json<{ entries: CrmEntry[] }>("GET", "/v1/entries/tracker", {
+      token,
+    });
     expect(entries[0]?.values.current_weight).toBe(77);
-    const { results } = await json<{ results: { ok: boolean; data: CrmFieldValue }[] }>(
-      await proxy.call("POST", "/v1/batch", {
+    const { results } = await proxy.json<{ results: { ok: boolean; data: CrmFieldValue }[] }>(
+      "POST",
+      "/v1/batch",
+      {
         token,
         body: {
           calls: [{ op: "getCrmField", args: { slug: "tracker", fieldKey: "current_weight" } }],
         },
-      }),
+      },
     );
     expect(results[0]?.data.value).toBe(77);
   });
 
   test("a batch setCrmField is returned by the next GET field and by a search of many entries", async () => {
     const token = await hsToken(newSubject());
-    const { entry } = await json<{ entry: CrmEntry }>(
-      await proxy.call("POST", "/v1/entries/deals", {
-        token,
-        body: { values: { title: "Before" } },
-      }),
-      201,
-    );
-    await json(
-      await proxy.call("POST", "/v1/batch", {
-        token,
-        body: {
-          calls: [
-            {
-              op: "setCrmField",
-              args: { slug: "deals", fieldKey: "title", value: "After", entryId: entry.id },
-            },
-            { op: "setCrmField", args: { slug: "tracker", fieldKey: "nickname", value: "Kim" } },
-          ],
-        },
-      }),
-    );
-    const nickname = await json<CrmFieldValue>(
-      await proxy.call("GET", "/v1/entries/tracker/fields/nickname", { token }),
-    );
+    const { entry } = await proxy.json<{ entry: CrmEntry }>("POST", "/v1/entries/deals", {
+      token,
+      body: { values: { title: "Before" } },
+      status: 201,
+    });
+    await proxy.json("POST", "/v1/batch", {
+      token,
+      body: {
+        calls: [
+          {
+            op: "setCrmField",
+            args: { slug: "deals", fieldKey: "title", value: "After", entryId: entry.id },
+          },
+          { op: "setCrmField", args: { slug: "tracker", fieldKey: "nickname", value: "Kim" } },
+        ],
+      },
+    });
+    const nickname = await proxy.json<CrmFieldValue>("GET", "/v1/entries/tracker/fields/nickname", {
+      token,
+    });
     expect(nickname.value).toBe("Kim");
-    const { entries } = await json<{ entries: CrmEntry[] }>(
-      await proxy.call("GET", "/v1/entries/deals", { token }),
-    );
+    const { entries } = await proxy.json<{ entries: CrmEntry[] }>("GET", "/v1/entries/deals", {
+      token,
+    });
     expect(entries.map((e) => e.values.title)).toEqual(["After"]);
   });
 
   test("a read after a write in the same batch sees that write, every time", async () => {
     for (let round = 0; round < 10; round++) {
       const token = await hsToken(newSubject());
-      const { results } = await json<{ results: { ok: boolean; data: CrmFieldValue }[] }>(
-        await proxy.call("POST", "/v1/batch", {
+      const { results } = await proxy.json<{ results: { ok: boolean; data: CrmFieldValue }[] }>(
+        "POST",
+        "/v1/batch",
+        {
           token,
           body: {
             calls: [
@@ -359,7 +345,7 @@ describe("read your writes across routes", () => {
               { op: "getCrmField", args: { slug: "tracker", fieldKey: "plan" } },
             ],
           },
-        }),
+        },
       );
       expect(results.map((result) => result.data.value)).toEqual([
         null,
@@ -381,10 +367,11 @@ describe("admin routes", () => {
       name: "Visits",
       fields: [{ key: "count", label: "Count", type: "number" }],
     };
-    const created = await json<EntityDefinition>(
-      await proxy.call("POST", "/v1/admin/entities", { ...admin, body: definition }),
-      201,
-    );
+    const created = await proxy.json<EntityDefinition>("POST", "/v1/admin/entities", {
+      ...admin,
+      body: definition,
+      status: 201,
+    });
     expect(created).toMatchObject({ slug: "visits", entriesPerReference: "one" });
     expect(created.fields[0]).toMatchObject({
       key: "count",
@@ -392,44 +379,39 @@ describe("admin routes", () => {
       required: false,
     });
 
-    const { entities } = await json<{ entities: EntityDefinition[] }>(
-      await proxy.call("GET", "/v1/admin/entities", admin),
+    const { entities } = await proxy.json<{ entities: EntityDefinition[] }>(
+      "GET",
+      "/v1/admin/entities",
+      admin,
     );
     expect(entities.map((entity) => entity.slug).sort()).toEqual(["deals", "tracker", "visits"]);
 
-    const updated = await json<EntityDefinition>(
-      await proxy.call("PUT", "/v1/admin/entities/visits", {
-        ...admin,
-        body: { ...definition, name: "Store visits" },
-      }),
-    );
+    const updated = await proxy.json<EntityDefinition>("PUT", "/v1/admin/entities/visits", {
+      ...admin,
+      body: { ...definition, name: "Store visits" },
+    });
     expect(updated.name).toBe("Store visits");
-    const read = await json<EntityDefinition>(
-      await proxy.call("GET", "/v1/admin/entities/visits", admin),
-    );
+    const read = await proxy.json<EntityDefinition>("GET", "/v1/admin/entities/visits", admin);
     expect(read.name).toBe("Store visits");
   });
 
   test("GET /v1/admin/entities/:slug includes fields hidden from customers", async () => {
-    const entity = await json<EntityDefinition>(
-      await proxy.call("GET", "/v1/admin/entities/tracker", admin),
-    );
+    const entity = await proxy.json<EntityDefinition>("GET", "/v1/admin/entities/tracker", admin);
     expect(entity.fields.map((field) => field.key)).toContain("coach_notes");
     expect(entity.fields).toHaveLength(trackerEntity.fields?.length ?? 0);
   });
 
   test("GET /v1/admin/customers/:id/entries returns the customer, every entry across entities and their definitions", async () => {
     const token = await hsToken(newSubject("crm-tab"));
-    await json(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-        token,
-        body: { value: "Tab" },
-      }),
-    );
-    const { entry } = await json<{ entry: CrmEntry }>(
-      await proxy.call("POST", "/v1/entries/deals", { token, body: { values: { title: "Deal" } } }),
-      201,
-    );
+    await proxy.json("PUT", "/v1/entries/tracker/fields/nickname", {
+      token,
+      body: { value: "Tab" },
+    });
+    const { entry } = await proxy.json<{ entry: CrmEntry }>("POST", "/v1/entries/deals", {
+      token,
+      body: { values: { title: "Deal" } },
+      status: 201,
+    });
     const customerId = entry.reference.id;
     await proxy.adapter.setCrmField({
       slug: "tracker",
@@ -438,11 +420,11 @@ describe("admin routes", () => {
       referenceId: customerId,
     });
 
-    const tab = await json<{
+    const tab = await proxy.json<{
       customer: { id: string } | null;
       entities: EntityDefinition[];
       entries: CrmEntry[];
-    }>(await proxy.call("GET", `/v1/admin/customers/${customerId}/entries`, admin));
+    }>("GET", `/v1/admin/customers/${customerId}/entries`, admin);
     expect(tab.customer?.id).toBe(customerId);
     expect(tab.entities.map((entity) => entity.slug).sort()).toEqual(
       [dealsEntity.slug, trackerEntity.slug].sort(),
@@ -455,8 +437,10 @@ describe("admin routes", () => {
   });
 
   test("GET /v1/admin/customers/:id/entries of an unknown customer is empty with customer null", async () => {
-    const tab = await json<{ customer: unknown; entities: unknown[]; entries: unknown[] }>(
-      await proxy.call("GET", "/v1/admin/customers/c_nobody/entries", admin),
+    const tab = await proxy.json<{ customer: unknown; entities: unknown[]; entries: unknown[] }>(
+      "GET",
+      "/v1/admin/customers/c_nobody/entries",
+      admin,
     );
     expect(tab).toEqual({ customer: null, entities: [], entries: [] });
   });
@@ -464,14 +448,14 @@ describe("admin routes", () => {
 
 describe("service routes", () => {
   test("GET /v1/health answers without credentials", async () => {
-    expect(await json(await proxy.call("GET", "/v1/health"))).toEqual({ status: "ok" });
+    expect(await proxy.json("GET", "/v1/health")).toEqual({ status: "ok" });
   });
 
   test("GET /v1/openapi.json documents every route with its method", async () => {
-    const document = await json<{
+    const document = await proxy.json<{
       openapi: string;
       paths: Record<string, Record<string, unknown>>;
-    }>(await proxy.call("GET", "/v1/openapi.json"));
+    }>("GET", "/v1/openapi.json");
     expect(document.openapi).toBe("3.1.0");
     const routes = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),

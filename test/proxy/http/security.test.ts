@@ -7,7 +7,9 @@ import {
   ADMIN_TOKEN,
   AUDIENCE,
   createTestProxy,
+  type ExpectedError,
   errorOf,
+  expectRefused,
   hsToken,
   ISSUER,
   type JwksServer,
@@ -16,6 +18,7 @@ import {
   STAFF_ROUTES,
   startJwksServer,
   type TestProxy,
+  type TestRequest,
 } from "./support.ts";
 
 /**
@@ -215,6 +218,13 @@ describe("the route tables cover every route", () => {
   });
 });
 
+/** Credentials that are not the admin token: each is refused as forbidden on an admin route. */
+const NOT_ADMIN: { credential: string; token: () => Promise<string> | string }[] = [
+  { credential: "a wrong credential", token: () => `${ADMIN_TOKEN.slice(0, -1)}x` },
+  { credential: "a valid customer session", token: () => hsToken(newSubject()) },
+  { credential: "the session secret as credential", token: () => SESSION_SECRET },
+];
+
 describe.each(ADMIN_ROUTES)("$method $path needs the admin credential", (route) => {
   test("without a credential → 401", async () => {
     const response = await proxy.call(route.method, route.path, { body: route.body });
@@ -222,29 +232,13 @@ describe.each(ADMIN_ROUTES)("$method $path needs the admin credential", (route) 
     expect(await errorOf(response)).toMatchObject({ code: "unauthenticated" });
   });
 
-  test("with a wrong credential → 403", async () => {
+  test.each(NOT_ADMIN)("with $credential → 403", async ({ token }) => {
     const response = await proxy.call(route.method, route.path, {
-      token: `${ADMIN_TOKEN.slice(0, -1)}x`,
+      token: await token(),
       body: route.body,
     });
     expect(response.status).toBe(403);
     expect(await errorOf(response)).toMatchObject({ code: "forbidden" });
-  });
-
-  test("with a valid customer session → 403", async () => {
-    const response = await proxy.call(route.method, route.path, {
-      token: await hsToken(newSubject()),
-      body: route.body,
-    });
-    expect(response.status).toBe(403);
-  });
-
-  test("with the session secret as credential → 403", async () => {
-    const response = await proxy.call(route.method, route.path, {
-      token: SESSION_SECRET,
-      body: route.body,
-    });
-    expect(response.status).toBe(403);
   });
 });
 
@@ -405,43 +399,45 @@ describe("a customer reaches only their own entries", () => {
 });
 
 describe("field and pipeline access for customers", () => {
-  test("a field hidden from customers does not exist for them (404 field_not_found)", async () => {
-    const token = await hsToken(newSubject());
-    for (const response of [
-      await proxy.call("GET", "/v1/entries/tracker/fields/coach_notes", { token }),
-      await proxy.call("PUT", "/v1/entries/tracker/fields/coach_notes", {
-        token,
-        body: { value: "x" },
-      }),
-    ]) {
-      expect(response.status).toBe(404);
-      expect(await errorOf(response)).toMatchObject({
-        code: "field_not_found",
-        field: "coach_notes",
-      });
-    }
-  });
-
-  test("a read-only field refuses a customer's write (403 field_not_writable)", async () => {
-    const response = await proxy.call("PUT", "/v1/entries/tracker/fields/goal_weight", {
-      token: await hsToken(newSubject()),
+  const REFUSED: (TestRequest & { refusal: string; status: number; error: ExpectedError })[] = [
+    {
+      refusal:
+        "a field hidden from customers does not exist for them: a read (404 field_not_found)",
+      method: "GET",
+      path: "/v1/entries/tracker/fields/coach_notes",
+      status: 404,
+      error: { code: "field_not_found", field: "coach_notes" },
+    },
+    {
+      refusal:
+        "a field hidden from customers does not exist for them: a write (404 field_not_found)",
+      method: "PUT",
+      path: "/v1/entries/tracker/fields/coach_notes",
+      body: { value: "x" },
+      status: 404,
+      error: { code: "field_not_found", field: "coach_notes" },
+    },
+    {
+      refusal: "a read-only field refuses a customer's write (403 field_not_writable)",
+      method: "PUT",
+      path: "/v1/entries/tracker/fields/goal_weight",
       body: { value: 60 },
-    });
-    expect(response.status).toBe(403);
-    expect(await errorOf(response)).toMatchObject({
-      code: "field_not_writable",
-      field: "goal_weight",
-    });
-  });
-
-  test("a pipeline customers may not move refuses a stage change (403 stage_not_movable)", async () => {
-    const response = await proxy.call("PUT", "/v1/entries/tracker/stages/review", {
-      token: await hsToken(newSubject()),
+      status: 403,
+      error: { code: "field_not_writable", field: "goal_weight" },
+    },
+    {
+      refusal: "a pipeline customers may not move refuses a stage change (403 stage_not_movable)",
+      method: "PUT",
+      path: "/v1/entries/tracker/stages/review",
       body: { stage: "done" },
-    });
-    expect(response.status).toBe(403);
-    expect(await errorOf(response)).toMatchObject({ code: "stage_not_movable" });
-  });
+      status: 403,
+      error: { code: "stage_not_movable" },
+    },
+  ];
+
+  test.each(REFUSED)("$refusal", ({ refusal: _, status, error, ...request }) =>
+    expectRefused(proxy, request, status, error),
+  );
 
   test("an unknown entity, field, pipeline or stage → 404 with its code", async () => {
     const token = await hsToken(newSubject());

@@ -273,6 +273,37 @@ export async function json<T>(response: Response, status = 200): Promise<T> {
   return JSON.parse(body) as T;
 }
 
+/** The error code (and field) an error answer must name. */
+export interface ExpectedError {
+  code: string;
+  field?: string;
+}
+
+/** An error answer: its status, a JSON body, and the error code (and field) it names. */
+export async function expectError(response: Response, status: number, error: ExpectedError) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(await errorOf(response)).toMatchObject(error);
+}
+
+/** One request of a test, as the case tables write it. */
+export interface TestRequest extends Omit<CallOptions, "token"> {
+  method: string;
+  path: string;
+}
+
+/** A new customer's request to `proxy`, which must be refused with `status` and `error`. */
+export async function expectRefused(
+  proxy: TestProxy,
+  request: TestRequest,
+  status: number,
+  error: ExpectedError,
+) {
+  const { method, path, ...options } = request;
+  const token = await hsToken(newSubject());
+  await expectError(await proxy.call(method, path, { token, ...options }), status, error);
+}
+
 /** Reads a JSON error body and checks its shape. */
 export async function errorOf(
   response: Response,

@@ -1,7 +1,15 @@
 import { describe, expect, test } from "vitest";
 import { MAX_BATCH_CALLS } from "#domain";
 import { testEntities } from "../../support/entities.ts";
-import { ADMIN_TOKEN, errorOf, hsToken, newSubject, useTestProxy } from "./support.ts";
+import {
+  ADMIN_TOKEN,
+  expectError,
+  expectRefused,
+  hsToken,
+  newSubject,
+  type TestRequest,
+  useTestProxy,
+} from "./support.ts";
 
 const proxy = useTestProxy({
   name: "http validation",
@@ -9,35 +17,8 @@ const proxy = useTestProxy({
   entities: testEntities,
 });
 
-async function expectError(
-  response: Response,
-  status: number,
-  error: { code: string; field?: string },
-) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-  expect(await errorOf(response)).toMatchObject(error);
-}
-
-/** A new customer's request, which must be refused with `status` and `error`. */
-async function expectRefused(
-  request: { method: string; path: string; body?: unknown; headers?: Record<string, string> },
-  status: number,
-  error: { code: string; field?: string },
-) {
-  const { method, path, ...options } = request;
-  const token = await hsToken(newSubject());
-  await expectError(await proxy.call(method, path, { token, ...options }), status, error);
-}
-
 describe("unknown keys are refused, naming the key (no silent mass assignment)", () => {
-  const EXTRA_KEYS: {
-    request: string;
-    method: string;
-    path: string;
-    body?: unknown;
-    key: string;
-  }[] = [
+  const EXTRA_KEYS: (TestRequest & { request: string; key: string })[] = [
     {
       request: "PUT field with an extra body key",
       method: "PUT",
@@ -68,7 +49,7 @@ describe("unknown keys are refused, naming the key (no silent mass assignment)",
   ];
 
   test.each(EXTRA_KEYS)("$request → 400 naming it", ({ key, ...request }) =>
-    expectRefused(request, 400, { code: "invalid_request", field: key }),
+    expectRefused(proxy, request, 400, { code: "invalid_request", field: key }),
   );
 
   // 404 field_not_found, like a field hidden from customers: a customer cannot tell a
@@ -147,6 +128,7 @@ describe("values are checked against their field's type, naming the field", () =
 
   test.each(INVALID)("%s = %j (%s) → 400 invalid_value", (field, value) =>
     expectRefused(
+      proxy,
       { method: "PUT", path: `/v1/entries/tracker/fields/${field}`, body: { value } },
       400,
       { code: "invalid_value", field },
@@ -155,13 +137,14 @@ describe("values are checked against their field's type, naming the field", () =
 
   test("a value that is not JSON scalar (object) → 400 naming value", () =>
     expectRefused(
+      proxy,
       { method: "PUT", path: "/v1/entries/tracker/fields/nickname", body: { value: { $set: 1 } } },
       400,
       { code: "invalid_request", field: "value" },
     ));
 
   test("path parameters are validated: a bad slug → 400 naming slug", () =>
-    expectRefused({ method: "GET", path: "/v1/entries/Tracker_*" }, 400, {
+    expectRefused(proxy, { method: "GET", path: "/v1/entries/Tracker_*" }, 400, {
       code: "invalid_request",
       field: "slug",
     }));
@@ -212,7 +195,7 @@ describe("batches: each call succeeds or fails on its own", () => {
     ["an empty batch → 400", 0],
   ])("%s", (_name, size) => {
     const calls = Array.from({ length: size }, () => ({ op: "x", args: {} }));
-    return expectRefused({ method: "POST", path: "/v1/batch", body: { calls } }, 400, {
+    return expectRefused(proxy, { method: "POST", path: "/v1/batch", body: { calls } }, 400, {
       code: "invalid_request",
       field: "calls",
     });
@@ -230,13 +213,7 @@ describe("request bodies", () => {
     await expectError(response, 400, { code: "invalid_request" });
   });
 
-  const UNREADABLE: {
-    request: string;
-    method: string;
-    path: string;
-    body?: string;
-    type: string;
-  }[] = [
+  const UNREADABLE: (TestRequest & { request: string; type: string })[] = [
     {
       request: "a body with another Content-Type is refused",
       method: "POST",
@@ -260,13 +237,14 @@ describe("request bodies", () => {
   ];
 
   test.each(UNREADABLE)("$request", ({ type, ...request }) =>
-    expectRefused({ ...request, headers: { "Content-Type": type } }, 400, {
+    expectRefused(proxy, { ...request, headers: { "Content-Type": type } }, 400, {
       code: "invalid_request",
     }),
   );
 
   test("a body over BODY_LIMIT_BYTES → 413 payload_too_large", () =>
     expectRefused(
+      proxy,
       {
         method: "PUT",
         path: "/v1/entries/tracker/fields/nickname",
