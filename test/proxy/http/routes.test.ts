@@ -1,27 +1,9 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue, CrmStageValue, EntityDefinition } from "#domain";
-import { dealsEntity, testEntities, trackerEntity } from "../../support/entities.ts";
-import {
-  ADMIN_TOKEN,
-  createTestProxy,
-  hsToken,
-  json,
-  newSubject,
-  startJwksServer,
-  type TestProxy,
-} from "./support.ts";
+import { dealsEntity, trackerEntity } from "../../support/entities.ts";
+import { ADMIN_TOKEN, hsToken, json, newSubject, useJwksProxy } from "./support.ts";
 
-let proxy: TestProxy;
-let jwks: Awaited<ReturnType<typeof startJwksServer>>;
-
-beforeAll(async () => {
-  jwks = await startJwksServer();
-  proxy = await createTestProxy({
-    name: "http routes",
-    env: { SESSION_JWKS_URL: jwks.url },
-    entities: testEntities,
-  });
-});
+const { proxy, jwks } = useJwksProxy("http routes");
 
 describe("customer routes answer the session customer's own data", () => {
   test("GET /v1/entities/:slug returns the definition without fields hidden from customers", async () => {

@@ -2,7 +2,6 @@ import { base64url, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { CrmEntry, CrmFieldValue } from "#domain";
 import { customerIdFor } from "../../../proxy/src/adapter/ids.ts";
-import { testEntities } from "../../support/entities.ts";
 import {
   ADMIN_TOKEN,
   AUDIENCE,
@@ -16,9 +15,9 @@ import {
   newSubject,
   SESSION_SECRET,
   STAFF_ROUTES,
-  startJwksServer,
   type TestProxy,
   type TestRequest,
+  useJwksProxy,
 } from "./support.ts";
 
 /**
@@ -132,17 +131,10 @@ const BAD_SESSIONS: { name: string; token: (jwks: JwksServer) => Promise<string 
   },
 ];
 
-let proxy: TestProxy;
+const { proxy, jwks } = useJwksProxy("http security");
 let jwksOnly: TestProxy;
-let jwks: JwksServer;
 
 beforeAll(async () => {
-  jwks = await startJwksServer();
-  proxy = await createTestProxy({
-    name: "http security",
-    env: { SESSION_JWKS_URL: jwks.url },
-    entities: testEntities,
-  });
   // Same indices, but the only session keys are the JWKS: the setup HS/RS confusion targets.
   jwksOnly = await createTestProxy({
     prefix: proxy.config.indexPrefix,
@@ -308,67 +300,41 @@ describe("a customer reaches only their own entries", () => {
     dealId = entry.id;
   });
 
-  const refused = async (response: Response) => {
-    expect(response.status).toBe(404);
+  /** The intruder's request, which must be told the entry does not exist. */
+  const refused = async (method: string, path: string, body?: unknown) => {
+    const response = await proxy.call(method, path, { token: intruder, body });
+    expect(response.status, `${method} ${path}`).toBe(404);
     expect(await errorOf(response)).toMatchObject({ code: "entry_not_found" });
   };
 
   test("naming another customer's reference in GET entries → 404", async () => {
-    await refused(
-      await proxy.call("GET", `/v1/entries/tracker?referenceId=${ownerId}`, { token: intruder }),
-    );
+    await refused("GET", `/v1/entries/tracker?referenceId=${ownerId}`);
   });
 
   test("naming another reference type → 404", async () => {
-    await refused(
-      await proxy.call("GET", `/v1/entries/tracker?referenceType=order&referenceId=${ownerId}`, {
-        token: intruder,
-      }),
-    );
+    await refused("GET", `/v1/entries/tracker?referenceType=order&referenceId=${ownerId}`);
   });
 
   test("naming another customer's reference in GET and PUT field → 404, and their value is unchanged", async () => {
-    await refused(
-      await proxy.call("GET", `/v1/entries/tracker/fields/nickname?referenceId=${ownerId}`, {
-        token: intruder,
-      }),
-    );
-    await refused(
-      await proxy.call("PUT", "/v1/entries/tracker/fields/nickname", {
-        token: intruder,
-        body: { value: "Hijacked", referenceId: ownerId },
-      }),
-    );
-    await refused(
-      await proxy.call("PUT", "/v1/entries/tracker/stages/progress", {
-        token: intruder,
-        body: { stage: "goal_reached", referenceId: ownerId },
-      }),
-    );
+    await refused("GET", `/v1/entries/tracker/fields/nickname?referenceId=${ownerId}`);
+    await refused("PUT", "/v1/entries/tracker/fields/nickname", {
+      value: "Hijacked",
+      referenceId: ownerId,
+    });
+    await refused("PUT", "/v1/entries/tracker/stages/progress", {
+      stage: "goal_reached",
+      referenceId: ownerId,
+    });
     const mine = await proxy.call("GET", "/v1/entries/tracker/fields/nickname", { token: owner });
     expect(((await mine.json()) as CrmFieldValue).value).toBe("Owner");
   });
 
   test("another customer's entry id in field and stage routes → 404", async () => {
     const query = `entryId=${encodeURIComponent(dealId)}`;
-    await refused(
-      await proxy.call("GET", `/v1/entries/deals/fields/title?${query}`, { token: intruder }),
-    );
-    await refused(
-      await proxy.call("PUT", "/v1/entries/deals/fields/title", {
-        token: intruder,
-        body: { value: "x", entryId: dealId },
-      }),
-    );
-    await refused(
-      await proxy.call("GET", `/v1/entries/deals/stages/sales?${query}`, { token: intruder }),
-    );
-    await refused(
-      await proxy.call("PUT", "/v1/entries/deals/stages/sales", {
-        token: intruder,
-        body: { stage: "lost", entryId: dealId },
-      }),
-    );
+    await refused("GET", `/v1/entries/deals/fields/title?${query}`);
+    await refused("PUT", "/v1/entries/deals/fields/title", { value: "x", entryId: dealId });
+    await refused("GET", `/v1/entries/deals/stages/sales?${query}`);
+    await refused("PUT", "/v1/entries/deals/stages/sales", { stage: "lost", entryId: dealId });
     const theirs = await proxy.call("GET", "/v1/entries/deals", { token: intruder });
     expect(((await theirs.json()) as { entries: CrmEntry[] }).entries).toEqual([]);
   });

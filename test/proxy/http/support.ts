@@ -15,6 +15,7 @@ import { ensureCrmIndices } from "../../../proxy/src/elasticsearch/setup.ts";
 import { createApp, type ProxyApp } from "../../../proxy/src/http/app.ts";
 import { createCrmServices } from "../../../proxy/src/services.ts";
 import { elasticsearchUrl, uniquePrefix } from "../../support/elasticsearch.ts";
+import { testEntities } from "../../support/entities.ts";
 import { type SessionClaims, signSession } from "../../support/tokens.ts";
 
 export const ISSUER = "https://shop.test";
@@ -263,6 +264,21 @@ export function useTestProxy(options: TestProxyOptions = {}): TestProxy {
     Object.assign(fixture, await createTestProxy(options));
   });
   return fixture;
+}
+
+/**
+ * A JWKS server (startJwksServer) and the file's proxy over the shared entities, trusting
+ * both the HS256 secret and that key set: the set-up of the suites that sign with either.
+ */
+export function useJwksProxy(name: string): { proxy: TestProxy; jwks: JwksServer } {
+  const proxy = {} as TestProxy;
+  const jwks = {} as JwksServer;
+  beforeAll(async () => {
+    Object.assign(jwks, await startJwksServer());
+    const env = { SESSION_JWKS_URL: jwks.url };
+    Object.assign(proxy, await createTestProxy({ name, env, entities: testEntities }));
+  });
+  return { proxy, jwks };
 }
 
 /** The JSON body of an answer that must have `status` (printing the body when it has not). */
