@@ -248,7 +248,8 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     });
   }
 
-  // Customers and staff sign in the same way, each kind with its own cookie and pages.
+  // Customers and staff sign in, out and get their tokens the same way, each kind with its own
+  // cookie, pages and token (the same keys; its own type, audience and lifetime).
   const signIns = [
     {
       path: "/sign-in",
@@ -257,7 +258,15 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
       cookie: SESSION_COOKIE,
       home: "/progress",
       signOutPath: "/sign-out",
-      people: customers.map(({ subject, name }) => ({ subject, name, label: name })),
+      people: customers.map(({ subject, name }) => ({ subject, name, label: name, claims: {} })),
+      // What a real site's backend provides: a token for the signed-in visitor, and nothing else.
+      token: {
+        path: "/session-token",
+        typ: "JWT",
+        audience: settings.audience,
+        seconds: SESSION_TOKEN_SECONDS,
+        refusal: "Not signed in",
+      },
     },
     {
       path: "/staff/sign-in",
@@ -270,10 +279,18 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
         subject,
         name,
         label: `${name} · ${role}`,
+        claims: { role },
       })),
+      token: {
+        path: "/staff-token",
+        typ: "staff+jwt",
+        audience: settings.staffAudience,
+        seconds: STAFF_TOKEN_SECONDS,
+        refusal: "Not signed in as staff",
+      },
     },
   ];
-  for (const { path, file, title, cookie, home, signOutPath, people } of signIns) {
+  for (const { path, file, title, cookie, home, signOutPath, people, token } of signIns) {
     app.get(path, (c) => page(c, "plain", file, { title, formHtml: signInFormHtml(path, people) }));
 
     app.post(path, async (c) => {
@@ -291,6 +308,22 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
     app.post(signOutPath, (c) => {
       deleteCookie(c, cookie, { path: "/" });
       return c.redirect(path, 303);
+    });
+
+    app.get(token.path, async (c) => {
+      c.header("Cache-Control", "no-store");
+      const subject = await getSignedCookie(c, cookieSecret, cookie);
+      const person = people.find((candidate) => candidate.subject === subject);
+      if (!person) return c.json({ error: token.refusal }, 401);
+      const signed = await new SignJWT(person.claims)
+        .setProtectedHeader({ alg: "HS256", typ: token.typ })
+        .setIssuer(settings.issuer)
+        .setAudience(token.audience)
+        .setSubject(person.subject)
+        .setIssuedAt()
+        .setExpirationTime(`${token.seconds}s`)
+        .sign(sessionKey);
+      return c.json({ token: signed, expiresIn: token.seconds });
     });
   }
 
@@ -319,49 +352,6 @@ export function createSite(options: SiteOptions, origins: () => readonly string[
       title: "CRM settings",
       current: "/back-office/settings",
       who: `${member.name} (${member.role})`,
-    });
-  });
-
-  /** A token signed with the session keys, answered with its lifetime: what the pages' providers ask for. */
-  async function tokenAnswer(
-    c: Context,
-    token: { typ: string; audience: string; subject: string; seconds: number; claims?: object },
-  ) {
-    const signed = await new SignJWT({ ...token.claims })
-      .setProtectedHeader({ alg: "HS256", typ: token.typ })
-      .setIssuer(settings.issuer)
-      .setAudience(token.audience)
-      .setSubject(token.subject)
-      .setIssuedAt()
-      .setExpirationTime(`${token.seconds}s`)
-      .sign(sessionKey);
-    return c.json({ token: signed, expiresIn: token.seconds });
-  }
-
-  /** What a real site's backend provides: a token for the signed-in visitor, and nothing else. */
-  app.get("/session-token", async (c) => {
-    c.header("Cache-Control", "no-store");
-    const customer = await signedIn(c);
-    if (!customer) return c.json({ error: "Not signed in" }, 401);
-    return tokenAnswer(c, {
-      typ: "JWT",
-      audience: settings.audience,
-      subject: customer.subject,
-      seconds: SESSION_TOKEN_SECONDS,
-    });
-  });
-
-  /** A staff token for the signed-in staff member: the same keys, its own type and audience. */
-  app.get("/staff-token", async (c) => {
-    c.header("Cache-Control", "no-store");
-    const member = await staffSignedIn(c);
-    if (!member) return c.json({ error: "Not signed in as staff" }, 401);
-    return tokenAnswer(c, {
-      typ: "staff+jwt",
-      audience: settings.staffAudience,
-      subject: member.subject,
-      seconds: STAFF_TOKEN_SECONDS,
-      claims: { role: member.role },
     });
   });
 
