@@ -28,8 +28,11 @@ const {
 /** A query string carries the limit as text. */
 const limitQuery = z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).optional();
 
+/** Where a field's and a pipeline's routes are, and the arguments their path names. */
 const field = { path: "/{slug}/fields/{fieldKey}", params: fieldParamsSchema } as const;
 const stage = { path: "/{slug}/stages/{pipeline}", params: stageParamsSchema } as const;
+const inFieldPath = { slug: true, fieldKey: true } as const;
+const inStagePath = { slug: true, pipeline: true } as const;
 
 /**
  * The reads of one field or pipeline: the arguments that name it in the path,
@@ -39,31 +42,27 @@ const READS = [
   {
     name: "getCrmField",
     ...field,
-    query: getCrmField.args.omit({ slug: true, fieldKey: true }),
+    query: getCrmField.args.omit(inFieldPath),
     answers: "The field value",
   },
   {
     name: "getCrmStage",
     ...stage,
-    query: getCrmStage.args.omit({ slug: true, pipeline: true }),
+    query: getCrmStage.args.omit(inStagePath),
     answers: "The current stage",
   },
   {
     name: "getCrmFieldHistory",
     ...field,
     path: `${field.path}/history`,
-    query: getCrmFieldHistory.args
-      .omit({ slug: true, fieldKey: true })
-      .extend({ limit: limitQuery }),
+    query: getCrmFieldHistory.args.omit(inFieldPath).extend({ limit: limitQuery }),
     answers: "One page of the field's history",
   },
   {
     name: "getCrmStageHistory",
     ...stage,
     path: `${stage.path}/history`,
-    query: getCrmStageHistory.args
-      .omit({ slug: true, pipeline: true })
-      .extend({ limit: limitQuery }),
+    query: getCrmStageHistory.args.omit(inStagePath).extend({ limit: limitQuery }),
     answers: "One page of the pipeline's moves",
   },
 ] as const;
@@ -73,13 +72,13 @@ const WRITES = [
   {
     name: "setCrmField",
     ...field,
-    body: setCrmField.args.omit({ slug: true, fieldKey: true }),
+    body: setCrmField.args.omit(inFieldPath),
     answers: "The stored value",
   },
   {
     name: "setCrmStage",
     ...stage,
-    body: setCrmStage.args.omit({ slug: true, pipeline: true }),
+    body: setCrmStage.args.omit(inStagePath),
     answers: "The new stage",
   },
 ] as const;
