@@ -133,19 +133,10 @@ describe.concurrent("customer operations on an entity with one entry per custome
   test("a customer naming another customer's entry id is told the entry does not exist", async () => {
     const alice = crm.adapter.forCustomer(await newCustomer(crm.adapter, "alice-ids"));
     const bob = crm.adapter.forCustomer(await newCustomer(crm.adapter, "bob-ids"));
-    const bobsEntry = await bob.setCrmField({
-      slug: "tracker",
-      fieldKey: "nickname",
-      value: "Bob",
-    });
+    const nickname = { slug: "tracker", fieldKey: "nickname" };
+    const { entryId } = await bob.setCrmField({ ...nickname, value: "Bob" });
 
-    const error = await failure(
-      alice.getCrmField({
-        slug: "tracker",
-        fieldKey: "nickname",
-        entryId: bobsEntry.entryId ?? "",
-      }),
-    );
+    const error = await failure(alice.getCrmField({ ...nickname, entryId: entryId ?? "" }));
     expect(error.code).toBe("entry_not_found");
   });
 });
