@@ -20,7 +20,11 @@ export interface AdapterFixture {
   adapter: CrmAdapter;
   /** A second adapter over the same indices: another proxy process with its own caches. */
   newAdapter(options?: Partial<CrmAdapterOptions>): CrmAdapter;
-  /** Counts the Elasticsearch requests `run` sends. */
+  /**
+   * Counts the Elasticsearch requests `run` sends, once the file's cached
+   * definitions are freshly confirmed: their revalidation (one GET each, every
+   * 2 s) belongs to no single call, and on a slow machine it would fall into one.
+   */
   requestsDuring(run: () => Promise<unknown>): Promise<number>;
 }
 
@@ -49,6 +53,7 @@ export function useAdapterFixture(
     fixture.newAdapter = (options = {}) => createCrmAdapter({ client, indices, ...options });
     fixture.adapter = fixture.newAdapter();
     fixture.requestsDuring = async (run) => {
+      await Promise.all(entities.map(({ slug }) => fixture.adapter.entities.get(slug)));
       const before = sent;
       await run();
       return sent - before;
