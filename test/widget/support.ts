@@ -130,6 +130,7 @@ export async function mountLoaded<K extends keyof HTMLElementTagNameMap>(
 ) {
   const root = await mount(template, runtime);
   const elements = [...root.querySelectorAll(tag)];
+  if (elements.length === 0) throw new Error(`the template has no <${tag}> to wait for`);
   await Promise.all(elements.map((element) => shadowPart(element, shown)));
   return { root, runtime, elements, element: elements[0]! };
 }
