@@ -393,10 +393,9 @@ export class HistoryStore {
   }
 
   /**
-   * Withdraws the records of a change that was not applied after all. The
-   * serving credential may not delete documents, so each is written over with
-   * a withdrawn marker that keeps its reference (erase finds it) and matches
-   * no history read. A failure is logged, not hidden.
+   * Withdraws the records of a change that was not applied after all: each is
+   * written over with a withdrawn marker that keeps its reference (erase finds
+   * it) and matches no history read. A failure is logged, not hidden.
    */
   private async withdraw(records: HistoryDocument[]): Promise<void> {
     if (records.length === 0) return;
