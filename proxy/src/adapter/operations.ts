@@ -244,11 +244,15 @@ export function crmOperations(caller: Caller, deps: OperationDeps): CrmOperation
       }
       // Newest first: a page never skips an entry, since new entries only push
       // older ones further down (the next page may repeat one, never lose one).
+      // Entries created in the same millisecond are ordered by their sequence
+      // number (one reference's entries share a shard): without it Elasticsearch
+      // may order ties differently from one page's request to the next (a write
+      // to one of the tied entries still moves it among them).
       const found = await entries.search(reference, {
         slugs: [entity.slug],
         size: limit,
         from: offset,
-        sort: [{ created_at: "desc" }],
+        sort: [{ created_at: "desc" }, { _seq_no: "desc" }],
       });
       return found.map((stored) => toCrmEntry(stored, keep));
     },
