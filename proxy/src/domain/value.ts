@@ -12,17 +12,19 @@ export type FieldValue = string | number | boolean | null;
 export type FieldValueSchema = z.$ZodType<FieldValue>;
 
 /**
- * `schema` with `checks` added, as zod/mini's `.check()` does. The checks are
- * refinements rather than zod's own bound, length and regex checks: each of those
- * is a class that every page's core would carry, for a message these give as well.
+ * A refinement, built as the field schemas are: zod's classes constructed from
+ * their definitions, checks included, which is what zod's factories (`_string`,
+ * `_refine`, and `clone` for `.check()`) end with after normalizing their parameters,
+ * code every page's core would carry. The checks are refinements rather than zod's
+ * own bound, length and regex checks: each of those is a class that every page's
+ * core would carry, for a message these give as well.
  */
-function checked<T extends z.$ZodType>(schema: T, ...checks: z.$ZodCheck<never>[]): T {
-  const def = schema._zod.def;
-  return z.clone(schema, { ...def, checks: [...(def.checks ?? []), ...checks] });
-}
-
-function refine<T>(test: (value: T) => boolean, message: string): z.$ZodCheck<never> {
-  return z._refine(z.$ZodCustom, test, message) as unknown as z.$ZodCheck<never>;
+function refine<T>(test: (value: T) => boolean, message: string): z.$ZodCheck<T> {
+  // zod runs a schema's checks only on values its type accepted: `test` sees a `T`.
+  const fn = test as (value: unknown) => boolean;
+  const check = new z.$ZodCustom({ type: "custom", check: "custom", fn, error: () => message });
+  // A refinement is a schema and a check at once; zod's own `_check` hands it out as a check.
+  return check as unknown as z.$ZodCheck<T>;
 }
 
 /** No value: what a required field refuses with "Required". */
@@ -42,35 +44,38 @@ export function fieldValueSchema(field: FieldDefinition): FieldValueSchema {
 }
 
 function presentValueSchema(field: FieldDefinition): FieldValueSchema {
-  const typeError = (message: string) => ({
-    error: (issue: { input?: unknown }) =>
-      field.required && missing(issue.input) ? "Required" : message,
-  });
+  const typeError =
+    (message: string) =>
+    (issue: { input?: unknown }): string =>
+      field.required && missing(issue.input) ? "Required" : message;
   // Text, dates and options are strings, so "" passes the type: the check comes first.
-  const present: z.$ZodCheck<never>[] = field.required
+  const present: z.$ZodCheck<string>[] = field.required
     ? [refine((text: string) => text !== "", "Required")]
     : [];
   switch (field.type) {
     case "text": {
       const { maxLength } = field;
-      return checked(
-        z._string(z.$ZodString, typeError("Must be text")),
-        ...present,
-        // Code points, as zod's maxLength counts them (an emoji is one character).
-        refine(
-          (text: string) => [...text].length <= maxLength,
-          `Must be at most ${maxLength} characters`,
-        ),
-        refine(
-          // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the intent
-          (text: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text),
-          "Must not contain control characters",
-        ),
-      );
+      return new z.$ZodString({
+        type: "string",
+        error: typeError("Must be text"),
+        checks: [
+          ...present,
+          // Code points, as zod's maxLength counts them (an emoji is one character).
+          refine(
+            (text: string) => [...text].length <= maxLength,
+            `Must be at most ${maxLength} characters`,
+          ),
+          refine(
+            // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the intent
+            (text: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text),
+            "Must not contain control characters",
+          ),
+        ],
+      });
     }
     case "number": {
       // A number schema already refuses NaN and ±Infinity with its type error.
-      const checks: z.$ZodCheck<never>[] = [];
+      const checks: z.$ZodCheck<number>[] = [];
       const { min, max } = field;
       if (min !== undefined)
         checks.push(refine((n: number) => n >= min, `Must be at least ${min}`));
@@ -86,11 +91,11 @@ function presentValueSchema(field: FieldDefinition): FieldValueSchema {
           ),
         );
       }
-      return checked(z._number(z.$ZodNumber, typeError("Must be a number")), ...checks);
+      return new z.$ZodNumber({ type: "number", error: typeError("Must be a number"), checks });
     }
     case "date": {
       const format = "Must be a date written YYYY-MM-DD";
-      const checks: z.$ZodCheck<never>[] = [
+      const checks: z.$ZodCheck<string>[] = [
         ...present,
         refine((d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d), format),
         refine(isCalendarDate, "Must be a real calendar date"),
@@ -100,17 +105,20 @@ function presentValueSchema(field: FieldDefinition): FieldValueSchema {
         checks.push(refine((d: string) => d >= min, `Must be on or after ${min}`));
       if (max !== undefined)
         checks.push(refine((d: string) => d <= max, `Must be on or before ${max}`));
-      return checked(z._string(z.$ZodString, typeError(format)), ...checks);
+      return new z.$ZodString({ type: "string", error: typeError(format), checks });
     }
     case "boolean":
-      return z._boolean(z.$ZodBoolean, typeError("Must be true or false"));
+      return new z.$ZodBoolean({ type: "boolean", error: typeError("Must be true or false") });
     case "select": {
       const values = field.options.map((option) => option.value);
-      return checked(
-        z._string(z.$ZodString, typeError("Must be one of the options")),
-        ...present,
-        refine((v: string) => values.includes(v), `Must be one of: ${values.join(", ")}`),
-      );
+      return new z.$ZodString({
+        type: "string",
+        error: typeError("Must be one of the options"),
+        checks: [
+          ...present,
+          refine((v: string) => values.includes(v), `Must be one of: ${values.join(", ")}`),
+        ],
+      });
     }
   }
 }
