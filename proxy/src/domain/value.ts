@@ -31,11 +31,10 @@ function refine<T>(test: (value: T) => boolean, message: string): z.$ZodCheck<T>
 const missing = (input: unknown) => input === null || input === undefined || input === "";
 
 /**
- * The one schema a value must pass for a field: the proxy enforces it and the
- * widgets run the same one as the user types, so both show the same message.
- * A required field's type error on a missing value says "Required", and its
- * first check refuses the empty string, so no wrapping schema is needed (zod's
- * pipe would add its weight to every page's core for that one word).
+ * The one schema a value must pass for a field, as a zod schema to compose with
+ * others: `checkFieldValue`, which the proxy enforces and the widgets run as the
+ * user types, checks the same (a test holds them to it). An optional field
+ * takes null, its empty value.
  */
 export function fieldValueSchema(field: FieldDefinition): FieldValueSchema {
   const value = presentValueSchema(field);
@@ -43,6 +42,12 @@ export function fieldValueSchema(field: FieldDefinition): FieldValueSchema {
   return new z.$ZodNullable({ type: "nullable", innerType: value }) as FieldValueSchema;
 }
 
+/**
+ * A field's schema for a value that is there (not an optional field's null). A
+ * required field's type error on a missing value says "Required", and its first
+ * check refuses the empty string, so no wrapping schema is needed (zod's pipe
+ * would add its weight to every page's core for that one word).
+ */
 function presentValueSchema(field: FieldDefinition): FieldValueSchema {
   const typeError =
     (message: string) =>
@@ -126,14 +131,19 @@ function presentValueSchema(field: FieldDefinition): FieldValueSchema {
 export type ValueCheck = { ok: true; value: FieldValue } | { ok: false; message: string };
 
 /**
- * Checks one value against its field; the message is the one shown to people.
+ * Checks one value against its field, as `fieldValueSchema` does: the proxy
+ * enforces it and the widgets run it as the user types, so both show the same
+ * message, the one shown to people. An optional field's null passes here rather
+ * than through zod's nullable wrapper, whose lazily computed internals (for JSON
+ * schemas and patterns) every page's core would download for that one comparison.
  * It asks the schema through the Standard Schema interface (`~standard.validate`),
  * which every zod schema carries anyway, rather than zod's `safeParse`: that one
  * wraps the issues in a `ZodError`, whose classes every page's core would download
  * for the one message read here.
  */
 export function checkFieldValue(field: FieldDefinition, input: unknown): ValueCheck {
-  const result = fieldValueSchema(field)["~standard"].validate(input);
+  if (input === null && !field.required) return { ok: true, value: null };
+  const result = presentValueSchema(field)["~standard"].validate(input);
   // Every check here is synchronous, so zod answers at once.
   if (result instanceof Promise) throw new TypeError("A field value schema must be synchronous");
   if (!result.issues) return { ok: true, value: result.value };

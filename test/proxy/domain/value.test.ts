@@ -1,15 +1,29 @@
 import { describe, expect, test } from "vitest";
-import { checkFieldValue, type FieldDefinition, fieldDefinitionSchema } from "#domain";
+import { safeParse } from "zod/v4/core";
+import {
+  checkFieldValue,
+  type FieldDefinition,
+  fieldDefinitionSchema,
+  fieldValueSchema,
+} from "#domain";
 
 /** A field definition as the entity schema completes it (key and label filled in). */
 const field = (input: { type: string; [property: string]: unknown }): FieldDefinition =>
   fieldDefinitionSchema.parse({ key: "f", label: "F", ...input });
 
-/** What checkFieldValue says about each input: the value it keeps, or its message. */
+/**
+ * What checkFieldValue says about each input: the value it keeps, or its message;
+ * the field's zod schema, parsed with zod's own safeParse, must say the same.
+ */
 function verdicts(definition: FieldDefinition, inputs: unknown[]): unknown[] {
   return inputs.map((input) => {
     const check = checkFieldValue(definition, input);
-    return check.ok ? { value: check.value } : check.message;
+    const verdict = check.ok ? { value: check.value } : check.message;
+    const parsed = safeParse(fieldValueSchema(definition), input);
+    expect(parsed.success ? { value: parsed.data } : parsed.error.issues[0]?.message).toEqual(
+      verdict,
+    );
+    return verdict;
   });
 }
 
