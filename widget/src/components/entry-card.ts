@@ -7,7 +7,10 @@ import {
 } from "#domain/browser";
 import { outcomeSuffix, renderStages, stageWord } from "./crm-pipeline-progress/stages.ts";
 import { colorStyle, formatTimestamp, formatValue } from "./format.ts";
-import { message } from "./messages.ts";
+import { message, words } from "./messages.ts";
+
+/** The card's own words. */
+const cardWord = words({ updated: "Updated {date}" }, ["Aktualisiert am {date}"]);
 
 /** What one entry card shows. */
 export interface EntryCardOptions {
@@ -71,7 +74,7 @@ export function renderEntryCard({
                 </div>`,
             )
     }
-    <p part="updated" class="updated">${message(locale, "updated", { date: formatTimestamp(entry.updatedAt, locale) })}</p>
+    <p part="updated" class="updated">${cardWord(locale, "updated", { date: formatTimestamp(entry.updatedAt, locale) })}</p>
   </article>`;
 }
 

@@ -1,8 +1,9 @@
 /**
  * The few words the components write themselves. Values are formatted by Intl;
- * these cover the rest, in English and German, falling back to English. Words
- * one component alone writes sit in a catalog beside it (`words`), so that a
- * page downloads only those of the components it shows.
+ * these cover the rest, in English and German, falling back to English. Here are
+ * the words that several customer components (or their shared base) write; the
+ * words of one component alone, or of the back office, sit in a catalog beside
+ * it (`words`), so that a page downloads only those of the components it shows.
  */
 
 type Params = Record<string, string | number>;
@@ -30,14 +31,8 @@ const en = {
   yes: "Yes",
   no: "No",
   edit: "Edit {label}",
-  save: "Save",
   saving: "Saving…",
-  saved: "Saved",
   saveFailed: "Not saved: {message}",
-  required: "required",
-  updated: "Updated {date}",
-  customer: "Customer {id}",
-  since: "since {date}",
   saveUnknown: "May have been saved, check again: the CRM service did not confirm it.",
 };
 
@@ -52,13 +47,7 @@ export const message: Words<MessageKey> = words(en, [
   "Ja",
   "Nein",
   "{label} bearbeiten",
-  "Speichern",
   "Wird gespeichert…",
-  "Gespeichert",
   "Nicht gespeichert: {message}",
-  "Pflichtfeld",
-  "Aktualisiert am {date}",
-  "Kunde {id}",
-  "seit {date}",
   "Vielleicht gespeichert, bitte prüfen: der CRM-Dienst hat es nicht bestätigt.",
 ]);

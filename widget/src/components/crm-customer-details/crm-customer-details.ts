@@ -11,7 +11,7 @@ import { type CustomerEntries, staffClient } from "../../back-office/staff-clien
 import { asCrmError } from "../../runtime/errors.ts";
 import type { CrmRuntime } from "../../runtime/runtime.ts";
 import { CrmDataElement } from "../crm-data-element.ts";
-import { renderStages } from "../crm-pipeline-progress/stages.ts";
+import { renderStages, stageWord } from "../crm-pipeline-progress/stages.ts";
 import { defineElement } from "../define.ts";
 import { renderEntryCard } from "../entry-card.ts";
 import { FieldEditor } from "../field-editor.ts";
@@ -28,9 +28,16 @@ import {
   lastChanged,
 } from "./staff-edits.ts";
 
-const noCrmData = words({ noCrmData: "No CRM entries for this customer." }, [
-  "Keine CRM-Einträge für diesen Kunden.",
-]);
+/** The back office's own words (a customer page's core holds none of them). */
+const detailsWord = words(
+  {
+    noCrmData: "No CRM entries for this customer.",
+    customer: "Customer {id}",
+    save: "Save",
+    required: "required",
+  },
+  ["Keine CRM-Einträge für diesen Kunden.", "Kunde {id}", "Speichern", "Pflichtfeld"],
+);
 
 /** What the component shows: the customer's entries and every entity they could have. */
 interface DetailsData extends CustomerEntries {
@@ -199,7 +206,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     }
     return html`<div class="details">
       ${this.renderHeader(this.current ?? null)}
-      <p part="empty" class="empty-box">${noCrmData(this.locale, "noCrmData")}</p>
+      <p part="empty" class="empty-box">${detailsWord(this.locale, "noCrmData")}</p>
     </div>`;
   }
 
@@ -212,11 +219,11 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     const subject = data?.customer?.subject;
     return html`<header part="header" class="header">
       <div class="who">
-        <h2>${typeof subject === "string" ? subject : this.t("customer", { id: "" }).trim()}</h2>
+        <h2>${typeof subject === "string" ? subject : detailsWord(this.locale, "customer", { id: "" }).trim()}</h2>
         <code class="meta">${this.customerId}</code>
         ${
           typeof createdAt === "string"
-            ? html`<span class="meta">${this.t("since", { date: formatTimestamp(createdAt, this.locale) })}</span>`
+            ? html`<span class="meta">${stageWord(this.locale, "since", { date: formatTimestamp(createdAt, this.locale) })}</span>`
             : nothing
         }
       </div>
@@ -293,7 +300,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
     const unused = this.readonly ? [] : entities.filter((entity) => !shown(entity));
     return html`<div class="details">
       ${this.renderHeader(data)}
-      ${data.entries.length === 0 ? html`<p part="empty" class="empty-box">${noCrmData(this.locale, "noCrmData")}</p>` : nothing}
+      ${data.entries.length === 0 ? html`<p part="empty" class="empty-box">${detailsWord(this.locale, "noCrmData")}</p>` : nothing}
       ${entities.filter(shown).map((entity) => this.renderEntity(entity, data))}
       ${
         unused.length
@@ -511,7 +518,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
         },
       })}
       <button class="button solid" type="button" aria-disabled=${this.writes.get(key)?.saving ? "true" : "false"} @click=${() => this.saveField(entity, entry, key, field)}>
-        ${this.t("save")}
+        ${detailsWord(this.locale, "save")}
       </button>
       <button class="button" type="button" @click=${() => this.closeEdit(key)}>Cancel</button>
       ${invalid ? html`<span id=${messageId} class="error field-message">${editor.message}</span>` : nothing}
@@ -600,7 +607,7 @@ export class CrmCustomerDetails extends CrmDataElement<DetailsData | null, [stri
           const id = `add-${entity.slug}-${field.key}`;
           const invalid = editor.shown && editor.message !== "";
           return html`<div class="add-field">
-            <label for=${id}>${field.label}${field.required ? html` <span class="meta">(${this.t("required")})</span>` : nothing}</label>
+            <label for=${id}>${field.label}${field.required ? html` <span class="meta">(${detailsWord(this.locale, "required")})</span>` : nothing}</label>
             ${renderFieldControl(field, {
               id,
               draft: editor.draft,

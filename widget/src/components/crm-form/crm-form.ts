@@ -37,6 +37,9 @@ const formWord = words(
     unreachable: "the CRM service cannot be reached",
     formUnknown:
       "Your changes may have been saved: the CRM service did not confirm them. Check again before repeating; your input is kept.",
+    save: "Save",
+    saved: "Saved",
+    required: "required",
   },
   [
     "Bitte korrigieren Sie die markierten Felder.",
@@ -45,6 +48,9 @@ const formWord = words(
     "Nicht gespeichert: {message}. Ihre Eingaben bleiben erhalten.",
     "Der CRM-Dienst ist nicht erreichbar",
     "Ihre Änderungen sind vielleicht gespeichert: der CRM-Dienst hat sie nicht bestätigt. Bitte prüfen Sie, bevor Sie sie wiederholen; Ihre Eingaben bleiben erhalten.",
+    "Speichern",
+    "Gespeichert",
+    "Pflichtfeld",
   ],
 );
 
@@ -215,7 +221,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
           ${
             saving
               ? html`<span class="spinner" aria-hidden="true"></span> ${this.t("saving")}`
-              : html`<slot name="submit-label">${this.t("save")}</slot>`
+              : html`<slot name="submit-label">${formWord(this.locale, "save")}</slot>`
           }
         </button>
         <span class="outcome"
@@ -236,7 +242,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
   #statusText(): string {
     if (this.formOutcomeUnknown) return formWord(this.locale, "formUnknown");
     if (this.formError) return formWord(this.locale, "formNotSent", { message: this.formError });
-    if (this.status === "saved") return this.t("saved");
+    if (this.status === "saved") return formWord(this.locale, "saved");
     const key = statusMessages[this.status];
     return key ? formWord(this.locale, key) : "";
   }
@@ -255,7 +261,7 @@ export class CrmForm extends CrmDataElement<FormData, [string, string, string]> 
       >${field.label}${unit ? html` <span class="unit">(${unit})</span>` : nothing}${
         field.required
           ? html`<span class="required" aria-hidden="true">*</span><span class="sr-only">
-                (${this.t("required")})</span
+                (${formWord(this.locale, "required")})</span
               >`
           : nothing
       }</label

@@ -6,7 +6,7 @@ import {
   type StagePosition,
 } from "#domain/browser";
 import { colorStyle, formatTimestamp } from "../format.ts";
-import { message, words } from "../messages.ts";
+import { words } from "../messages.ts";
 
 export interface StagesOptions {
   pipeline: PipelineDefinition;
@@ -36,6 +36,7 @@ export const stageWord = /* @__PURE__ */ words(
     won: "won",
     lost: "lost",
     moveTo: "Move to {label}",
+    since: "since {date}",
   },
   [
     "Phase {n} von {total}: {label}",
@@ -47,6 +48,7 @@ export const stageWord = /* @__PURE__ */ words(
     "gewonnen",
     "verloren",
     "Nach {label} verschieben",
+    "seit {date}",
   ],
 );
 
@@ -134,7 +136,7 @@ export function renderStages(options: StagesOptions): TemplateResult {
       ${
         position && layout === "full"
           ? html`<span part="since" class="since"
-              >${message(locale, "since", { date: formatTimestamp(position.enteredAt, locale) })} · ${timeSince(position.enteredAt, locale)}</span
+              >${stageWord(locale, "since", { date: formatTimestamp(position.enteredAt, locale) })} · ${timeSince(position.enteredAt, locale)}</span
             >`
           : nothing
       }
