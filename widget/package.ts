@@ -85,11 +85,14 @@ export function writePackageManifest(dist: string): void {
     },
     types: "./types/index.d.ts",
     customElements: "./custom-elements.json",
-    // Every module that defines elements; the types, manifest and chunks have no effect.
+    // Every module that defines elements. Code splitting moves a component's module, its
+    // defineElement call included, into a shared chunk once two entries import it, and which
+    // chunk that is changes with the build: every module of lib/ counts, the chunks too, or
+    // a bundler drops the definitions of a side-effect import. Types and the manifest have none.
     sideEffects: [
-      "./lib/index.js",
-      "./lib/back-office.js",
+      "./lib/*.js",
       "./lib/components/*.js",
+      "./lib/chunks/*.js",
       "./crm-widgets.js",
       "./crm-back-office.js",
       "./components/*.js",

@@ -8,14 +8,11 @@ import { join, resolve } from "node:path";
 import { BUNDLE_PATH } from "./site.ts";
 
 const root = resolve(import.meta.dirname, "../..");
-/** What the bundle is built from: the widget sources, its build scripts and the shared domain model. */
-const sources = [
-  "widget/src",
-  "widget/build.ts",
-  "widget/bundle.ts",
-  "widget/minify-templates.ts",
-  "proxy/src/domain",
-];
+/**
+ * What dist/ is made from: the widget sources, its build scripts (the package manifest
+ * and framework types too), the README it ships and the shared domain model.
+ */
+const sources = ["widget", "proxy/src/domain"];
 
 function newestModification(path: string): number {
   const stats = statSync(path);

@@ -1,32 +1,100 @@
 /**
- * The widget's npm package as an installer gets it: `npm pack dist`, then an
+ * The widget's npm package as an installer gets it: `npm pack ./dist`, then an
  * install of the tarball into a fresh project outside the repository (from
  * npm's cache or registry, nothing else), which imports it in Node without a
  * DOM, type-checks a page, a React page and a Vue script against it (the
- * JSX and Vue declarations) and bundles the page with esbuild.
+ * JSX and Vue declarations), bundles pages with esbuild as an application
+ * would, and runs the bundles in headless Chromium: the elements must be
+ * defined by what the bundler kept, not by what it parsed.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { buildBundle, bundleOutdated } from "../../demo/server/bundle.ts";
+import { chromiumLaunch } from "../support/chromium.ts";
 import { installInto, pack, root, typeCheck, typeScriptSources } from "./support.ts";
 
 let work: string;
 let tarball: string;
 let packed: string[];
+let project: string;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   if (bundleOutdated()) await buildBundle();
   work = mkdtempSync(join(tmpdir(), "crm-widgets-package-"));
   ({ tarball, packed } = pack(join(root, "dist"), work));
-}, 120_000);
+  // React and Vue as an application has them: to type-check the framework declarations
+  // and to render a React page in Chromium.
+  const frameworks = ["react@19", "react-dom@19", "@types/react@19", "vue@3"];
+  project = installInto(work, "consumer", [tarball, ...frameworks]);
+}, 300_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await browser?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+/** The consumer's `file` bundled by esbuild as an application's build does (production React). */
+async function bundle(file: string, source: string): Promise<string> {
+  writeFileSync(join(project, file), source);
+  const bundled = await build({
+    entryPoints: [join(project, file)],
+    absWorkingDir: project,
+    bundle: true,
+    format: "esm",
+    jsx: "automatic",
+    define: { "process.env.NODE_ENV": '"production"' },
+    write: false,
+    logLevel: "silent",
+  });
+  return bundled.outputFiles[0]?.text ?? "";
+}
+
+const origin = "http://consumer.test";
+/** Where the React page's runtime sends its batches: refused, so each component reports a load error. */
+const unreachableProxy = "http://proxy.consumer.test";
+
+/**
+ * Opens `script` as the one module of a page in headless Chromium (served by request
+ * interception, nothing reaches the network) and returns what `check` finds there
+ * once the module ran. An error the page throws fails the test.
+ */
+async function inChromium<T>(
+  script: string,
+  check: (tags: string[]) => T | Promise<T>,
+  tags: string[],
+): Promise<T> {
+  browser ??= await chromium.launch(chromiumLaunch);
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  try {
+    await page.route(`${unreachableProxy}/**`, (route) => route.abort("connectionrefused"));
+    await page.route(`${origin}/**`, (route) =>
+      new URL(route.request().url()).pathname === "/app.js"
+        ? route.fulfill({ contentType: "text/javascript", body: script })
+        : route.fulfill({
+            contentType: "text/html",
+            body: '<!doctype html><html lang="en"><body><div id="root"></div><script type="module" src="/app.js"></script></body></html>',
+          }),
+    );
+    // A module script runs before the load event, which goto waits for.
+    await page.goto(`${origin}/`);
+    const found = await page.evaluate(check, tags);
+    expect(errors).toEqual([]);
+    return found;
+  } finally {
+    await page.close();
+  }
+}
+
+/** The tags of `tags` that the page's registry defines. */
+const defined = (tags: string[]) => tags.filter((tag) => customElements.get(tag) !== undefined);
 
 test("the packed widget package holds built modules, types, the manifest and the README, no sources", () => {
   expect(packed).toEqual(
@@ -47,9 +115,6 @@ test("the packed widget package holds built modules, types, the manifest and the
 });
 
 test("installed into a fresh project it brings no server dependency, imports in Node, type-checks and bundles", async () => {
-  // React and Vue only to type-check the framework declarations below, as an application would.
-  const frameworks = ["react@19", "react-dom@19", "@types/react@19", "vue@3"];
-  const project = installInto(work, "consumer", [tarball, ...frameworks]);
   const modules = join(project, "node_modules");
   for (const name of ["crm-widgets", "lit", "zod", "@lit/task", "@lit/context"]) {
     expect(existsSync(join(modules, name)), name).toBe(true);
@@ -152,3 +217,73 @@ export const wrong: FormProps = { noHeading: "false" };
   expect(inputs.some((input) => input.endsWith("crm-widgets/crm-widgets.js"))).toBe(false);
   expect(readFileSync(join(modules, "crm-widgets", "package.json"), "utf8")).not.toContain("hono");
 }, 180_000);
+
+/** What `lib/index.js` registers: every customer component it exports. */
+const indexTags = ["crm-field", "crm-pipeline-progress", "crm-form", "crm-entries"];
+
+test.each([
+  ["crm-widgets/crm-field", ["crm-field"]],
+  ["crm-widgets/crm-form", ["crm-form"]],
+  ["crm-widgets", indexTags],
+  ["crm-widgets/back-office", ["crm-customer-details"]],
+])(
+  "a bundler keeps the element definitions of a side-effect import of %s",
+  async (specifier, tags) => {
+    // The README's way to use a component from npm: import the module for its effect only.
+    const script = await bundle("side-effect.ts", `import ${JSON.stringify(specifier)};\n`);
+    for (const tag of tags) expect(script, tag).toContain(JSON.stringify(tag));
+    expect(await inChromium(script, defined, tags)).toEqual(tags);
+  },
+);
+
+test("a React page that imports only what the README says renders upgraded elements with React's props and hears their events", async () => {
+  const script = await bundle(
+    "react-app.tsx",
+    `import type {} from "crm-widgets/react";
+import { configure } from "crm-widgets";
+import { createRoot } from "react-dom/client";
+
+configure({ proxyUrl: ${JSON.stringify(unreachableProxy)}, token: "a-session-token" });
+const heard: string[] = [];
+Object.assign(window, { heard });
+
+function Page() {
+  return (
+    <main>
+      <crm-field slug="weight-tracker" field="current_weight" editable
+        oncrm-load-error={(event) => heard.push(\`crm-field \${event.detail.error.code}\`)} />
+      <crm-pipeline-progress slug="weight-tracker" pipeline="progress" showHistory={true} />
+      <crm-form slug="weight-tracker" fields="notes" noHeading={true}
+        oncrm-load-error={(event) => heard.push(\`crm-form \${event.detail.error.code}\`)} />
+    </main>
+  );
+}
+createRoot(document.getElementById("root") as HTMLElement).render(<Page />);
+`,
+  );
+  const page = await inChromium(
+    script,
+    async (tags) => {
+      const elements = tags.map((tag) => document.querySelector(tag));
+      const heard = () => [...(window as unknown as { heard: string[] }).heard].sort();
+      for (let waited = 0; heard().length < 2 && waited < 150; waited++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return {
+        upgraded: elements.map((element) => element !== null && element.shadowRoot !== null),
+        slug: (elements[0] as HTMLElement & { slug?: string }).slug,
+        showHistory: (elements[1] as HTMLElement & { showHistory?: boolean }).showHistory,
+        noHeading: (elements[2] as HTMLElement & { noHeading?: boolean }).noHeading,
+        heard: heard(),
+      };
+    },
+    ["crm-field", "crm-pipeline-progress", "crm-form"],
+  );
+  expect(page).toEqual({
+    upgraded: [true, true, true],
+    slug: "weight-tracker",
+    showHistory: true,
+    noHeading: true,
+    heard: ["crm-field unavailable", "crm-form unavailable"],
+  });
+});
