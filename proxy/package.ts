@@ -1,6 +1,6 @@
 /**
  * `npm run build:proxy`: the proxy's npm package in proxy/dist/, which
- * `npm pack proxy/dist` turns into a tarball. Proxy users (backend scripts, a
+ * `npm pack ./proxy/dist` turns into a tarball. Proxy users (backend scripts, a
  * Node server, a Cloudflare Worker) are not widget users: this package holds
  * the server code only, and its dependencies are exactly the packages that
  * code imports, at the repository's ranges.

@@ -7,7 +7,7 @@
  *   once); dist/crm-back-office.js and dist/back-office/: the back office bundle
  *   (see bundle.ts);
  * - dist/lib/: the npm package's modules (Lit and zod left to the installer), and
- *   dist/package.json + dist/README.md: the package `npm pack dist` makes (see package.ts);
+ *   dist/package.json + dist/README.md: the package `npm pack ./dist` makes (see package.ts);
  * - dist/types/: self-contained declarations (index.d.ts; the domain model under model/;
  *   react.d.ts and vue.d.ts, the elements in JSX and in Vue templates, see frameworks.ts),
  *   type-checked from outside the repository; dist/custom-elements.json: the manifest;

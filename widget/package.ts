@@ -1,5 +1,5 @@
 /**
- * The npm package of the widgets, made from `dist/`: `npm pack dist` gives a
+ * The npm package of the widgets, made from `dist/`: `npm pack ./dist` gives a
  * tarball with the built modules, their types, the custom-elements manifest,
  * the README and the script-tag bundles, and a manifest whose dependencies are
  * only what the browser code imports (Lit and zod): none of the proxy's.
@@ -42,7 +42,7 @@ export async function buildLibrary(dist: string): Promise<void> {
   checkInputs(result.metafile);
 }
 
-/** Writes dist/package.json and dist/README.md for `npm pack dist`. */
+/** Writes dist/package.json and dist/README.md for `npm pack ./dist`. */
 export function writePackageManifest(dist: string): void {
   const workspace = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
     version: string;

@@ -1,5 +1,5 @@
 /**
- * The proxy's npm package as an installer gets it: `npm pack proxy/dist`, then
+ * The proxy's npm package as an installer gets it: `npm pack ./proxy/dist`, then
  * an install of the tarball into a fresh project outside the repository (from
  * npm's cache or registry, nothing else), where a plain Node script uses the
  * adapter against the real Elasticsearch, the Node entry serves, the Worker
@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { buildProxyPackage } from "../../proxy/package.ts";
 import { elasticsearchUrl, uniquePrefix } from "../support/elasticsearch.ts";
-import { installInto, pack, root, typeCheck, typeScriptSources } from "./support.ts";
+import { installInto, pack, typeCheck, typeScriptSources } from "./support.ts";
 
 let work: string;
 let project: string;
@@ -22,7 +22,7 @@ let packed: string[];
 beforeAll(() => {
   buildProxyPackage();
   work = mkdtempSync(join(tmpdir(), "crm-widgets-proxy-package-"));
-  const packedProxy = pack(join(root, "proxy", "dist"), work);
+  const packedProxy = pack("./proxy/dist", work);
   packed = packedProxy.packed;
   project = installInto(work, "backend", [packedProxy.tarball]);
 }, 420_000);

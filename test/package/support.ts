@@ -14,9 +14,14 @@ export function npm(args: string[], cwd: string): string {
   return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-/** `npm pack dist` into `work`: the tarball's path and the files it holds. */
-export function pack(dist: string, work: string): { tarball: string; packed: string[] } {
-  const [info] = JSON.parse(npm(["pack", dist, "--json", "--pack-destination", work], work)) as {
+/**
+ * The README's `npm pack ./dist` (or `./proxy/dist`), run in the repository root, into
+ * `work`: the tarball's path and the files it holds. The folder is given as the README
+ * writes it, `./` first: npm reads a bare `dist` as a registry package's name and
+ * `proxy/dist` as a GitHub repository.
+ */
+export function pack(folder: `./${string}`, work: string): { tarball: string; packed: string[] } {
+  const [info] = JSON.parse(npm(["pack", folder, "--json", "--pack-destination", work], root)) as {
     filename: string;
     files: { path: string }[];
   }[];

@@ -16,7 +16,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { buildBundle, bundleOutdated } from "../../demo/server/bundle.ts";
 import { chromiumLaunch } from "../support/chromium.ts";
-import { installInto, pack, root, typeCheck, typeScriptSources } from "./support.ts";
+import { installInto, pack, typeCheck, typeScriptSources } from "./support.ts";
 
 let work: string;
 let tarball: string;
@@ -27,7 +27,7 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   if (bundleOutdated()) await buildBundle();
   work = mkdtempSync(join(tmpdir(), "crm-widgets-package-"));
-  ({ tarball, packed } = pack(join(root, "dist"), work));
+  ({ tarball, packed } = pack("./dist", work));
   // React and Vue as an application has them: to type-check the framework declarations
   // and to render a React page in Chromium.
   const frameworks = ["react@19", "react-dom@19", "@types/react@19", "vue@3"];
