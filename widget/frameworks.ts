@@ -3,12 +3,14 @@
  * what the components declare: `types/react.d.ts` adds every element to
  * React's `JSX.IntrinsicElements` (typed properties, and event props spelled
  * as React 19 hears them: `oncrm-change`, the event's exact name after `on`),
- * `types/vue.d.ts` adds them to Vue's `GlobalComponents` (`@crm-change`, i.e.
- * the `onCrm-change` prop). Properties are typed by the component classes
- * themselves; only their names come from the manifest.
+ * `types/vue.d.ts` adds them to Vue's `GlobalComponents` (`@crm-change`, which
+ * Vue's compiler and vue-tsc read as the `onCrmChange` prop). Properties are
+ * typed by the component classes themselves; only their names come from the
+ * manifest.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { camelize, toHandlerKey } from "vue";
 import { backOfficeTags } from "./src/back-office-tags.ts";
 import { customerTags } from "./src/tags.ts";
 
@@ -117,9 +119,10 @@ ${entries.join("\n")}
 function vue(elements: Element[]): string {
   const entries = elements.map((element) => {
     const events = element.events
+      // Vue's own rule for a listener on an element: `@crm-save-error` is the prop
+      // `onCrmSaveError` (toHandlerKey(camelize(name))), in templates and in h().
       .map(
-        (event) =>
-          `      "on${event.name[0]?.toUpperCase()}${event.name.slice(1)}"?: (event: ${event.type}) => void;`,
+        (event) => `      ${toHandlerKey(camelize(event.name))}?: (event: ${event.type}) => void;`,
       )
       .join("\n");
     return `    "${element.tag}": DefineComponent<Partial<Pick<${element.className}, ${names(element)}>> & {\n${events}\n    }>;`;

@@ -29,8 +29,8 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "crm-widgets-package-"));
   ({ tarball, packed } = pack("./dist", work));
   // React and Vue as an application has them: to type-check the framework declarations
-  // and to render a React page in Chromium.
-  const frameworks = ["react@19", "react-dom@19", "@types/react@19", "vue@3"];
+  // (vue-tsc for Vue templates) and to render a React page in Chromium.
+  const frameworks = ["react@19", "react-dom@19", "@types/react@19", "vue@3", "vue-tsc@3"];
   project = installInto(work, "consumer", [tarball, ...frameworks]);
 }, 300_000);
 
@@ -193,7 +193,7 @@ type FormProps = InstanceType<GlobalComponents["crm-form"]>["$props"];
 export const props: FormProps = {
   slug: "weight-tracker",
   noHeading: false,
-  "onCrm-save": (event) => console.log(event.detail.fields.length),
+  onCrmSave: (event) => console.log(event.detail.fields.length),
 };
 // @ts-expect-error noHeading is a boolean property
 export const wrong: FormProps = { noHeading: "false" };
@@ -217,6 +217,80 @@ export const wrong: FormProps = { noHeading: "false" };
   expect(inputs.some((input) => input.endsWith("crm-widgets/crm-widgets.js"))).toBe(false);
   expect(readFileSync(join(modules, "crm-widgets", "package.json"), "utf8")).not.toContain("hono");
 }, 180_000);
+
+/** vue-tsc on `component` (a `.vue` file of the consumer): tsc's report, empty when it type-checks. */
+function vueTypeErrors(component: string, source: string): string {
+  writeFileSync(join(project, component), source);
+  const config = `tsconfig.${component}.json`;
+  writeFileSync(
+    join(project, config),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        lib: ["ES2022", "DOM"],
+        types: [],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+      },
+      files: [component],
+    }),
+  );
+  const vueTsc = join(project, "node_modules", "vue-tsc", "bin", "vue-tsc.js");
+  try {
+    execFileSync(process.execPath, [vueTsc, "-p", config], { cwd: project, encoding: "utf8" });
+    return "";
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error);
+  }
+}
+
+test("a Vue template's listeners and props are typed by the package's Vue declarations (vue-tsc)", () => {
+  const typed = vueTypeErrors(
+    "Weight.vue",
+    `<script setup lang="ts">
+import type {} from "crm-widgets/vue";
+import type { CrmSaveEvent } from "crm-widgets";
+const onSaved = (event: CrmSaveEvent) => console.log(event.detail.fields.length);
+</script>
+<template>
+  <crm-field slug="weight-tracker" field="current_weight" editable @crm-save="onSaved" />
+  <crm-form slug="weight-tracker" fields="notes" :noHeading.prop="false"
+    @crm-save-error="(event) => console.log(event.detail.error.code)"
+    @crm-load-error="(event) => console.log(event.detail.error.message)" />
+</template>
+`,
+  );
+  // Unchecked listeners would leave \`event\` an implicit any here (TS7006).
+  expect(typed).toBe("");
+
+  const wrongHandler = vueTypeErrors(
+    "WrongHandler.vue",
+    `<script setup lang="ts">
+import type {} from "crm-widgets/vue";
+const takesANumber = (event: number) => event;
+</script>
+<template>
+  <crm-field slug="weight-tracker" field="current_weight" @crm-save="takesANumber" />
+</template>
+`,
+  );
+  expect(wrongHandler).toMatch(/WrongHandler\.vue\(6,\d+\): error TS2322/);
+
+  const wrongProp = vueTypeErrors(
+    "WrongProp.vue",
+    `<script setup lang="ts">
+import type {} from "crm-widgets/vue";
+</script>
+<template>
+  <crm-form slug="weight-tracker" :fields="3" />
+</template>
+`,
+  );
+  expect(wrongProp).toMatch(/WrongProp\.vue\(5,\d+\): error TS2322/);
+});
 
 /** What `lib/index.js` registers: every customer component it exports. */
 const indexTags = ["crm-field", "crm-pipeline-progress", "crm-form", "crm-entries"];
