@@ -41,6 +41,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: "ssr",
+          environment: "node",
+          include: ["test/ssr/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],

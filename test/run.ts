@@ -102,6 +102,7 @@ const suites: Suite[] = [
     counts: wtrCounts,
   },
   vitestSuite("package", "test/package"),
+  vitestSuite("ssr", "test/ssr"),
   vitestSuite("e2e", "test/e2e", true),
 ];
 

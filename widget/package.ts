@@ -9,6 +9,9 @@
  *   each; `lib/back-office.js` the back office components. Lit, @lit/* and zod
  *   stay imports, so an application's bundler keeps one Lit, and Node resolves
  *   Lit's server build (importing the package in a server render does not throw);
+ * - `lib/ssr.js` (Node) and `lib/hydrate-support.js` (browser) for pages whose server renders
+ *   the components with Lit's SSR: `@lit-labs/ssr` and `@lit-labs/ssr-client` are optional
+ *   peer dependencies, installed only by such sites;
  * - the script-tag files (`crm-widgets.js`, `components/`, `back-office/`, …) for a CDN.
  */
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
@@ -22,6 +25,8 @@ const root = resolve(import.meta.dirname, "..");
 const componentSource = (tag: string) => `widget/src/components/${tag}/${tag}.ts`;
 /** What the browser code imports at run time; the installer provides these. */
 const runtimeDependencies = ["lit", "@lit/context", "@lit/task", "zod"];
+/** What only server-rendering sites install (`crm-widgets/ssr`, `crm-widgets/hydrate-support`). */
+const serverRenderingPeers = ["@lit-labs/ssr", "@lit-labs/ssr-client"];
 
 /** Writes dist/lib: readable ES modules for bundlers and Node, dependencies left as imports. */
 export async function buildLibrary(dist: string): Promise<void> {
@@ -30,6 +35,8 @@ export async function buildLibrary(dist: string): Promise<void> {
     entryPoints: {
       index: "widget/src/index.ts",
       "back-office": componentSource(backOfficeTags[0]),
+      ssr: "widget/src/ssr/server.ts",
+      "hydrate-support": "widget/src/ssr/hydrate-support.ts",
       ...Object.fromEntries(customerTags.map((tag) => [`components/${tag}`, componentSource(tag)])),
     },
     outdir: join(dist, "lib"),
@@ -49,11 +56,19 @@ export function writePackageManifest(dist: string): void {
     license: string;
     engines: Record<string, string>;
     dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
   };
   const dependencies = Object.fromEntries(
     runtimeDependencies.map((name) => {
       const range = workspace.dependencies[name];
       if (!range) throw new Error(`package.json has no dependency ${name}`);
+      return [name, range];
+    }),
+  );
+  const peerDependencies = Object.fromEntries(
+    serverRenderingPeers.map((name) => {
+      const range = workspace.devDependencies[name];
+      if (!range) throw new Error(`package.json has no dev dependency ${name}`);
       return [name, range];
     }),
   );
@@ -75,6 +90,11 @@ export function writePackageManifest(dist: string): void {
           { types: typesOf(tag), default: `./lib/components/${tag}.js` },
         ]),
       ),
+      "./ssr": { types: "./types/ssr/server.d.ts", default: "./lib/ssr.js" },
+      "./hydrate-support": {
+        types: "./types/ssr/hydrate-support.d.ts",
+        default: "./lib/hydrate-support.js",
+      },
       // Types only: `import type {} from "crm-widgets/react"` (or "/vue") once in an application.
       "./react": { types: "./types/react.d.ts" },
       "./vue": { types: "./types/vue.d.ts" },
@@ -99,6 +119,10 @@ export function writePackageManifest(dist: string): void {
       "./back-office/*.js",
     ],
     dependencies,
+    peerDependencies,
+    peerDependenciesMeta: Object.fromEntries(
+      serverRenderingPeers.map((name) => [name, { optional: true }]),
+    ),
     engines: { node: workspace.engines.node },
   };
   writeFileSync(join(dist, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -24,6 +24,7 @@ import { chromiumLaunch } from "../support/chromium.ts";
 import { signSession } from "../support/tokens.ts";
 import { buildFrameworkApps } from "./frameworks/build.ts";
 import { testEntities } from "./seed.ts";
+import { ssrPages } from "./ssr/pages.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const screenshots = join(root, "test-results", "screenshots");
@@ -240,6 +241,7 @@ const config: TestRunnerConfig = {
   plugins: [
     esbuildPlugin({ ts: true, target: "es2022", tsconfig: join(root, "tsconfig.json") }),
     crmPlugin(launcher),
+    ssrPages(root),
   ],
   // axe-core for the accessibility checks, as a classic script before the tests.
   testRunnerHtml: (testFramework) => `<!doctype html>
