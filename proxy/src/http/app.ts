@@ -11,11 +11,8 @@ import { createSessionVerifier, tokenKeys } from "../auth/session.ts";
 import { createStaffVerifier, type StaffEnv, staffAuth } from "../auth/staff.ts";
 import type { ProxyConfig } from "../config.ts";
 import { notFound, onError } from "./errors.ts";
-import { allowedMethods } from "./middleware/allowed-methods.ts";
-import { bodySizeLimit } from "./middleware/body-limit.ts";
-import { corsAllowList } from "./middleware/cors.ts";
 import { requestDeadline } from "./middleware/deadline.ts";
-import { requireJsonBody } from "./middleware/json-body.ts";
+import { requestGate } from "./middleware/gate.ts";
 import {
   batchOperations,
   customerRateLimit,
@@ -24,8 +21,6 @@ import {
   oneOperation,
   type RateLimiter,
 } from "./middleware/rate-limit.ts";
-import { requestId } from "./middleware/request-id.ts";
-import { securityHeaders } from "./middleware/security-headers.ts";
 import { registerSecuritySchemes } from "./route-kinds.ts";
 import { createRouter, guardedRouter } from "./router.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -55,9 +50,10 @@ export interface AppOptions {
 }
 
 /**
- * The proxy as one Hono app, the same on Node and Workers. Order matters:
- * request id and headers first so every answer (errors included) carries
- * them, then CORS (preflights end there), size and content checks before
+ * The proxy as one Hono app, the same on Node and Workers. Every request
+ * first passes the request gate (`middleware/gate.ts`): its request id and the
+ * headers every answer carries (errors included), CORS (preflights end there),
+ * 405 for a method the path does not have, size and content checks before
  * anything reads a body. Each route group is then mounted on a router of its
  * kind, whose guards run for that group only: customer routes verify the
  * session and rate-limit per customer, admin routes check the admin credential.
@@ -81,16 +77,14 @@ export function createApp({
   );
   const app = createRouter();
 
-  app.use("*", requestId(), ...securityHeaders());
-  app.use("/v1/*", corsAllowList(config.corsOrigins));
-  app.use("/v1/*", allowedMethods(app));
-  app.use("/v1/*", bodySizeLimit(config.bodyLimitBytes), requireJsonBody());
-  if (ready) {
-    app.use("/v1/*", async (_c, next) => {
-      await ready();
-      await next();
-    });
-  }
+  app.use(
+    "*",
+    requestGate(app, {
+      corsOrigins: config.corsOrigins,
+      bodyLimitBytes: config.bodyLimitBytes,
+      ready,
+    }),
+  );
 
   // One budget for every customer route (per customer, not per group), spent
   // before the customer record is looked up or created. The deadline first, so

@@ -1,4 +1,7 @@
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import { describe, expect, test } from "vitest";
+import { SECURITY_HEADERS } from "../../../proxy/src/http/middleware/security-headers.ts";
 import { testEntities } from "../../support/entities.ts";
 import { ALLOWED_ORIGIN, errorOf, hsToken, newSubject, useTestProxy } from "./support.ts";
 
@@ -89,6 +92,20 @@ describe("CORS allow-list", () => {
 });
 
 describe("security headers", () => {
+  test("are the headers Hono's secureHeaders sets with the API's options", async () => {
+    const reference = new Hono()
+      .use(
+        secureHeaders({
+          contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+          strictTransportSecurity: "max-age=31536000; includeSubDomains",
+          xFrameOptions: "DENY",
+        }),
+      )
+      .get("/", (c) => c.body(null));
+    const headers = Object.fromEntries((await reference.request("/")).headers);
+    expect(SECURITY_HEADERS).toEqual(headers);
+  });
+
   test("successes and errors alike carry the security headers and are not cached", async () => {
     for (const response of [
       await proxy.call("GET", "/v1/health"),

@@ -1,4 +1,5 @@
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
+import { matchedRoutes } from "hono/route";
 import { CrmError } from "#domain";
 
 /** What of a Hono app this reads: its routes, middleware (`ALL`) included. */
@@ -40,11 +41,14 @@ function knownPaths(app: RoutedApp): KnownPath[] {
  * A method the app has no handler for, on a path it knows, answers 405 with
  * `Allow` (RFC 9110), before any guard or body check runs, so the answer
  * says what is wrong rather than 401, 400 or 404. The routes are read from
- * the app on the first request, once all of them are registered.
+ * the app on the first request, once all of them are registered. A request
+ * that Hono matched to a handler of its method is allowed without looking
+ * further (every request a route serves, the hot read included).
  */
-export function allowedMethods(app: RoutedApp) {
+export function methodCheck(app: RoutedApp): (c: Context) => void {
   let paths: KnownPath[] | undefined;
-  return createMiddleware(async (c, next) => {
+  return (c) => {
+    if (matchedRoutes(c).some((route) => route.method !== "ALL")) return;
     paths ??= knownPaths(app);
     const { method, path } = c.req;
     const allowed = new Set<string>();
@@ -55,6 +59,5 @@ export function allowedMethods(app: RoutedApp) {
       c.header("Allow", [...allowed].sort().join(", "));
       throw new CrmError("method_not_allowed", `${method} is not allowed on ${path}`);
     }
-    await next();
-  });
+  };
 }

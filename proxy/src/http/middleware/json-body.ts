@@ -1,4 +1,4 @@
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
 import { CrmError } from "#domain";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -8,14 +8,10 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
  * with a missing or other content type would be validated as `{}` (or reach
  * the handler unparsed) instead of being refused.
  */
-export function requireJsonBody() {
-  return createMiddleware(async (c, next) => {
-    if (BODY_METHODS.has(c.req.method)) {
-      const type = c.req.header("Content-Type") ?? "";
-      if (!/^application\/json\s*(;|$)/i.test(type)) {
-        throw new CrmError("invalid_request", "Content-Type must be application/json");
-      }
-    }
-    await next();
-  });
+export function requireJsonBody(c: Context): void {
+  if (!BODY_METHODS.has(c.req.method)) return;
+  const type = c.req.header("Content-Type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new CrmError("invalid_request", "Content-Type must be application/json");
+  }
 }

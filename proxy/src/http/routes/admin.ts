@@ -1,5 +1,6 @@
 import type { BlankEnv } from "hono/types";
 import type { CrmAdapter } from "../../adapter/types.ts";
+import { answerJson } from "../answer.ts";
 import { type AdminRouter, adminRoute } from "../route-kinds.ts";
 import { entitySchema, slugParamSchema } from "../schemas.ts";
 import * as backOffice from "./back-office.ts";
@@ -23,7 +24,11 @@ export function adminRoutes(router: AdminRouter, adapter: CrmAdapter) {
     .openapi(adminRoute(backOffice.getEntityRoute), shared.getEntity)
     .openapi(updateEntity, async (c) => {
       const { slug } = c.req.valid("param");
-      return c.json(await backOffice.updateDefinition(adapter, slug, c.req.valid("json")), 200);
+      return answerJson(
+        c,
+        await backOffice.updateDefinition(adapter, slug, c.req.valid("json")),
+        200,
+      );
     })
     .openapi(adminRoute(backOffice.customerEntriesRoute), shared.customerEntries);
 }

@@ -2,6 +2,7 @@ import { type createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import { CrmError, crmEntrySchema, type EntityDefinition, entityDefinitionSchema } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
+import { answerJson } from "../answer.ts";
 import { customerSchema, entitySchema, slugParamSchema } from "../schemas.ts";
 
 /**
@@ -99,11 +100,11 @@ type Handler<R, E extends Env> = R extends Parameters<typeof createRoute>[0]
 /** The handlers of the shared routes, the same whichever credential let the request in. */
 export function backOfficeHandlers<E extends Env>(adapter: CrmAdapter) {
   const listEntities: Handler<typeof listEntitiesRoute, E> = async (c) =>
-    c.json({ entities: await adapter.entities.list() }, 200);
+    answerJson(c, { entities: await adapter.entities.list() }, 200);
   const getEntity: Handler<typeof getEntityRoute, E> = async (c) =>
-    c.json(await adapter.entities.get(c.req.valid("param").slug), 200);
+    answerJson(c, await adapter.entities.get(c.req.valid("param").slug), 200);
   const createEntity: Handler<typeof createEntityRoute, E> = async (c) =>
-    c.json(await adapter.entities.create(c.req.valid("json")), 201);
+    answerJson(c, await adapter.entities.create(c.req.valid("json")), 201);
   const customerEntries: Handler<typeof customerEntriesRoute, E> = async (c) => {
     const { customerId } = c.req.valid("param");
     const [customer, entries, entities] = await Promise.all([
@@ -112,7 +113,8 @@ export function backOfficeHandlers<E extends Env>(adapter: CrmAdapter) {
       adapter.entities.list(),
     ]);
     const used = new Set(entries.map((entry) => entry.slug));
-    return c.json(
+    return answerJson(
+      c,
       { customer, entities: entities.filter((entity) => used.has(entity.slug)), entries },
       200,
     );

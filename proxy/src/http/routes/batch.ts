@@ -16,6 +16,7 @@ import {
   targetOf as targetOfCall,
 } from "#domain";
 import type { CrmAdapter, CrmOperations } from "../../adapter/types.ts";
+import { answerJson } from "../answer.ts";
 import { validationError } from "../errors.ts";
 import { type CustomerRouter, customerRoute } from "../route-kinds.ts";
 import { errorSchema } from "../schemas.ts";
@@ -183,7 +184,8 @@ export function batchRoutes(router: CustomerRouter, adapter: CrmAdapter) {
     const customerId = c.var.customer.id;
     const ops = adapter.forCustomer(customerId);
     const { calls } = c.req.valid("json");
-    return c.json(
+    return answerJson(
+      c,
       await runBatch(ops, calls, c.var.requestId, isCustomerOperation, customerId),
       200,
     );

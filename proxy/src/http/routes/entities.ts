@@ -1,5 +1,6 @@
 import { OPERATIONS } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
+import { answerJson } from "../answer.ts";
 import { type CustomerRouter, customerRoute } from "../route-kinds.ts";
 import { slugParamSchema } from "../schemas.ts";
 
@@ -21,6 +22,6 @@ const getEntity = customerRoute({
 export function entityRoutes(router: CustomerRouter, adapter: CrmAdapter) {
   return router.openapi(getEntity, async (c) => {
     const ops = adapter.forCustomer(c.var.customer.id);
-    return c.json(await ops.getCrmEntity(c.req.valid("param")), 200);
+    return answerJson(c, await ops.getCrmEntity(c.req.valid("param")), 200);
   });
 }

@@ -10,6 +10,7 @@ import {
   wireValueSchema,
 } from "#domain";
 import type { CrmAdapter } from "../../adapter/types.ts";
+import { answerJson } from "../answer.ts";
 import { type CustomerRouter, customerRoute } from "../route-kinds.ts";
 import { fieldParamsSchema, slugParamSchema, stageParamsSchema } from "../schemas.ts";
 
@@ -144,12 +145,12 @@ export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
     .openapi(listEntries, async (c) => {
       const ops = adapter.forCustomer(c.var.customer.id);
       const entries = await ops.getCrmEntries({ ...c.req.valid("query"), ...c.req.valid("param") });
-      return c.json({ entries }, 200);
+      return answerJson(c, { entries }, 200);
     })
     .openapi(createEntry, async (c) => {
       const ops = adapter.forCustomer(c.var.customer.id);
       const entry = await ops.createCrmEntry({ ...c.req.valid("json"), ...c.req.valid("param") });
-      return c.json({ entry }, 201);
+      return answerJson(c, { entry }, 201);
     });
   for (const { name, path, params, query, answers } of READS) {
     const route = customerRoute({
@@ -162,7 +163,7 @@ export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
       const ops = adapter.forCustomer(c.var.customer.id);
       // The query is the operation's arguments but those of the path: together, all of them.
       const args = { ...c.req.valid("query"), ...c.req.valid("param") } as OperationArgs<Read>;
-      return c.json(await runOperation(ops, name, args), 200);
+      return answerJson(c, await runOperation(ops, name, args), 200);
     });
   }
   for (const { name, path, params, body, answers } of WRITES) {
@@ -176,7 +177,7 @@ export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
       const ops = adapter.forCustomer(c.var.customer.id);
       // The body is the operation's arguments but those of the path: together, all of them.
       const args = { ...c.req.valid("json"), ...c.req.valid("param") } as OperationArgs<Write>;
-      return c.json(await runOperation(ops, name, args), 200);
+      return answerJson(c, await runOperation(ops, name, args), 200);
     });
   }
   return router;

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { answerJson } from "../answer.ts";
 import { createRouter } from "../router.ts";
 
 const health = createRoute({
@@ -14,5 +15,5 @@ const health = createRoute({
 });
 
 export function metaRoutes() {
-  return createRouter().openapi(health, (c) => c.json({ status: "ok" as const }, 200));
+  return createRouter().openapi(health, (c) => answerJson(c, { status: "ok" as const }, 200));
 }

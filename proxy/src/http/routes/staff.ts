@@ -3,6 +3,7 @@ import { actorSchema, crmEntrySchema, OPERATION_NAMES, wireValueSchema } from "#
 import { MAX_PAGE_SIZE } from "../../adapter/back-office.ts";
 import type { CrmAdapter } from "../../adapter/types.ts";
 import type { StaffEnv } from "../../auth/staff.ts";
+import { answerJson } from "../answer.ts";
 import { type StaffRouter, staffAdminRoute, staffRoute } from "../route-kinds.ts";
 import { customerSchema, entitySchema, slugParamSchema } from "../schemas.ts";
 import * as backOffice from "./back-office.ts";
@@ -142,17 +143,17 @@ export function staffRoutes(router: StaffRouter, adapter: CrmAdapter) {
     .openapi(batch, async (c) => {
       const ops = adapter.forStaff(c.var.staff.subject);
       const { calls } = c.req.valid("json");
-      return c.json(await runBatch(ops, calls, c.var.requestId, () => true), 200);
+      return answerJson(c, await runBatch(ops, calls, c.var.requestId, () => true), 200);
     })
     .openapi(findCustomers, async (c) =>
-      c.json(await adapter.findCustomers(c.req.valid("query")), 200),
+      answerJson(c, await adapter.findCustomers(c.req.valid("query")), 200),
     )
     .openapi(staffRoute(backOffice.customerEntriesRoute), shared.customerEntries)
     .openapi(exportCustomer, async (c) =>
-      c.json(await adapter.exportCustomer(c.req.valid("param").customerId), 200),
+      answerJson(c, await adapter.exportCustomer(c.req.valid("param").customerId), 200),
     )
     .openapi(eraseCustomer, async (c) =>
-      c.json(await adapter.eraseCustomer(c.req.valid("param").customerId), 200),
+      answerJson(c, await adapter.eraseCustomer(c.req.valid("param").customerId), 200),
     )
     .openapi(staffRoute(backOffice.listEntitiesRoute), shared.listEntities)
     .openapi(staffRoute(backOffice.getEntityRoute), shared.getEntity)
@@ -161,11 +162,15 @@ export function staffRoutes(router: StaffRouter, adapter: CrmAdapter) {
       const { slug } = c.req.valid("param");
       const consents = c.req.valid("query");
       const definition = c.req.valid("json");
-      return c.json(await backOffice.updateDefinition(adapter, slug, definition, consents), 200);
+      return answerJson(
+        c,
+        await backOffice.updateDefinition(adapter, slug, definition, consents),
+        200,
+      );
     })
     .openapi(deleteEntity, async (c) => {
       const { slug } = c.req.valid("param");
       const { deleteEntries } = c.req.valid("query");
-      return c.json(await adapter.entities.delete(slug, { deleteEntries }), 200);
+      return answerJson(c, await adapter.entities.delete(slug, { deleteEntries }), 200);
     });
 }
