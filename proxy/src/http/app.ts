@@ -1,12 +1,7 @@
 import { MAX_BATCH_CALLS } from "#domain";
 import type { CrmAdapter } from "../adapter/types.ts";
 import { adminAuth } from "../auth/admin.ts";
-import {
-  type ClientAddress,
-  type CustomerEnv,
-  customerRecord,
-  sessionAuth,
-} from "../auth/customer.ts";
+import { type ClientAddress, type CustomerEnv, customerGuard } from "../auth/customer.ts";
 import { createSessionVerifier, tokenKeys } from "../auth/session.ts";
 import { createStaffVerifier, type StaffEnv, staffAuth } from "../auth/staff.ts";
 import type { ProxyConfig } from "../config.ts";
@@ -15,7 +10,6 @@ import { requestDeadline } from "./middleware/deadline.ts";
 import { requestGate } from "./middleware/gate.ts";
 import {
   batchOperations,
-  customerRateLimit,
   memoryRateLimiter,
   type OperationCount,
   oneOperation,
@@ -86,18 +80,20 @@ export function createApp({
     }),
   );
 
-  // One budget for every customer route (per customer, not per group), spent
-  // before the customer record is looked up or created. The deadline first, so
-  // it bounds the customer's resolution too.
-  const customerGuards = (count: OperationCount) =>
-    [
-      requestDeadline(config.elasticsearch.timeoutMs),
-      sessionAuth(verify),
-      customerRateLimit(limits.operations, count),
-      customerRecord(adapter, limits.customerCreations, clientAddress),
-    ] as const;
+  // One budget for every customer route (per customer, not per group). The deadline first,
+  // so it bounds the customer's resolution too.
   const customerRouter = (count: OperationCount = oneOperation) =>
-    guardedRouter<CustomerEnv>([...customerGuards(count)]);
+    guardedRouter<CustomerEnv>([
+      requestDeadline(config.elasticsearch.timeoutMs),
+      customerGuard({
+        verify,
+        operations: limits.operations,
+        count,
+        adapter,
+        creations: limits.customerCreations,
+        clientAddress,
+      }),
+    ]);
   const staffRouter = () => guardedRouter<StaffEnv>([staffAuth(verifyStaff)]);
   const adminRouter = () => guardedRouter([adminAuth(config.adminToken)]);
 

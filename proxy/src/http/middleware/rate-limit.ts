@@ -1,8 +1,5 @@
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import { CrmError } from "#domain";
-import { customerIdFor } from "../../adapter/ids.ts";
-import type { CustomerEnv } from "../../auth/customer.ts";
 
 /** Whether a budget covered a cost, and when to try again if not. */
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -125,21 +122,4 @@ export function batchOperations(maxCalls: number): OperationCount {
 export function rateLimited(c: Context, retryAfterSeconds: number, message: string): CrmError {
   c.header("Retry-After", String(retryAfterSeconds));
   return new CrmError("rate_limited", `${message}; retry in ${retryAfterSeconds} s`);
-}
-
-/**
- * Customer routes, after the session is verified and before the customer
- * record is looked up or created: each operation of the request spends one
- * unit of the session customer's budget (a batch of 50 calls costs 50), so an
- * identity over its budget costs Elasticsearch nothing.
- */
-export function customerRateLimit(limiter: RateLimiter, count: OperationCount = oneOperation) {
-  return createMiddleware<CustomerEnv>(async (c, next) => {
-    const { issuer, subject } = c.var.session;
-    const decision = await limiter.take(customerIdFor(issuer, subject), await count(c));
-    if (!decision.allowed) {
-      throw rateLimited(c, decision.retryAfterSeconds, "Too many operations");
-    }
-    await next();
-  });
 }

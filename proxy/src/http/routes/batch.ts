@@ -181,7 +181,7 @@ export async function runBatch(
 /** Many operations in one request (mounted at `/v1/batch`). */
 export function batchRoutes(router: CustomerRouter, adapter: CrmAdapter) {
   return router.openapi(batch, async (c) => {
-    const customerId = c.var.customer.id;
+    const customerId = c.get("customer").id;
     const ops = adapter.forCustomer(customerId);
     const { calls } = c.req.valid("json");
     return answerJson(

@@ -21,7 +21,7 @@ const getEntity = customerRoute({
 /** The entity definitions as the session customer sees them (mounted at `/v1/entities`). */
 export function entityRoutes(router: CustomerRouter, adapter: CrmAdapter) {
   return router.openapi(getEntity, async (c) => {
-    const ops = adapter.forCustomer(c.var.customer.id);
+    const ops = adapter.forCustomer(c.get("customer").id);
     return answerJson(c, await ops.getCrmEntity(c.req.valid("param")), 200);
   });
 }

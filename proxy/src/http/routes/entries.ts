@@ -143,12 +143,12 @@ const createEntry = customerRoute({
 export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
   router
     .openapi(listEntries, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
+      const ops = adapter.forCustomer(c.get("customer").id);
       const entries = await ops.getCrmEntries({ ...c.req.valid("query"), ...c.req.valid("param") });
       return answerJson(c, { entries }, 200);
     })
     .openapi(createEntry, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
+      const ops = adapter.forCustomer(c.get("customer").id);
       const entry = await ops.createCrmEntry({ ...c.req.valid("json"), ...c.req.valid("param") });
       return answerJson(c, { entry }, 201);
     });
@@ -160,7 +160,7 @@ export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
       ...documented(name, answers),
     });
     router.openapi(route, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
+      const ops = adapter.forCustomer(c.get("customer").id);
       // The query is the operation's arguments but those of the path: together, all of them.
       const args = { ...c.req.valid("query"), ...c.req.valid("param") } as OperationArgs<Read>;
       return answerJson(c, await runOperation(ops, name, args), 200);
@@ -174,7 +174,7 @@ export function entryRoutes(router: CustomerRouter, adapter: CrmAdapter) {
       ...documented(name, answers),
     });
     router.openapi(route, async (c) => {
-      const ops = adapter.forCustomer(c.var.customer.id);
+      const ops = adapter.forCustomer(c.get("customer").id);
       // The body is the operation's arguments but those of the path: together, all of them.
       const args = { ...c.req.valid("json"), ...c.req.valid("param") } as OperationArgs<Write>;
       return answerJson(c, await runOperation(ops, name, args), 200);
