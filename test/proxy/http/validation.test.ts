@@ -46,6 +46,24 @@ describe("unknown keys are refused, naming the key (no silent mass assignment)",
       path: "/v1/entries/tracker?index=crm_entries",
       key: "index",
     },
+    {
+      request: "an unknown query parameter of a field read",
+      method: "GET",
+      path: "/v1/entries/tracker/fields/nickname?index=crm_entries",
+      key: "index",
+    },
+    {
+      request: "a field read's path argument sent again in its query",
+      method: "GET",
+      path: "/v1/entries/tracker/fields/nickname?fieldKey=plan",
+      key: "fieldKey",
+    },
+    {
+      request: "a query argument of a stage read sent twice",
+      method: "GET",
+      path: "/v1/entries/tracker/stages/progress?referenceType=customer&referenceType=order",
+      key: "referenceType",
+    },
   ];
 
   test.each(EXTRA_KEYS)("$request → 400 naming it", ({ key, ...request }) =>
