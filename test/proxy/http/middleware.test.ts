@@ -83,6 +83,14 @@ describe("CORS allow-list", () => {
     }
   });
 
+  test("paths outside the API answer 404 without CORS headers, even to an allowed origin", async () => {
+    const response = await proxy.call("GET", "/elsewhere", { headers: { Origin: ALLOWED_ORIGIN } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(response.headers.get("Vary")).toBeNull();
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  });
+
   test("every listed origin is allowed", async () => {
     const response = await proxy.call("GET", "/v1/health", {
       headers: { Origin: "https://other-shop.test" },

@@ -36,8 +36,8 @@ const isApiPath = (path: string) => path === "/v1" || path.startsWith("/v1/");
  *
  * 1. a request id generated here (a client-sent `X-Request-Id` is ignored: it would let a
  *    caller forge or collide log lines; Hono's own `requestId` trusts it by default);
- * 2. the headers of every answer (security headers, `Cache-Control: no-store`, `Vary:
- *    Origin`, the request id, CORS for an allowed origin), one plain record;
+ * 2. the headers of every answer (security headers, `Cache-Control: no-store`, the request
+ *    id; on the API `Vary: Origin` and CORS for an allowed origin), one plain record;
  * 3. for the API (`/v1`): CORS preflights end here; a method the path has no handler for is
  *    405; a body is limited in size and must be JSON; then `ready`.
  *
@@ -70,22 +70,25 @@ export function requestGate(app: RoutedApp, options: GateOptions) {
 
   return createMiddleware(async (c, next) => {
     const id = crypto.randomUUID();
-    const origin = c.req.header("Origin");
+    const api = isApiPath(c.req.path);
     const headers: Record<string, string> = {
       ...SECURITY_HEADERS,
       "cache-control": "no-store",
-      // Answers differ by origin, so caches must keep them apart.
-      vary: "Origin",
       "x-request-id": id,
     };
-    if (cors.allows(origin)) {
-      headers["access-control-allow-origin"] = origin;
-      headers["access-control-expose-headers"] = cors.exposed;
+    if (api) {
+      // Answers differ by origin, so caches must keep them apart.
+      headers.vary = "Origin";
+      const origin = c.req.header("Origin");
+      if (cors.allows(origin)) {
+        headers["access-control-allow-origin"] = origin;
+        headers["access-control-expose-headers"] = cors.exposed;
+      }
     }
     c.set("requestId", id);
     c.set("answerHeaders", headers);
     try {
-      if (!isApiPath(c.req.path)) await next();
+      if (!api) await next();
       else if (c.req.method === "OPTIONS") {
         const answered = await cors.preflight(c, next);
         if (answered) c.res = answered;
