@@ -15,9 +15,10 @@ import {
  * Pages whose server rendered the customer components with Lit's SSR (test/widget/ssr/pages.ts),
  * each served with its own Content-Security-Policy. `hydrate` names what page.js loads:
  * `crm` the package's hydrate support then the core, `lit` Lit's hydrate support alone then
- * the core, `off` the core alone, `none` nothing (the page as the server sent it).
+ * the core, `off` the core alone, `npm` the package's modules (its hydrate support first),
+ * `none` nothing (the page as the server sent it).
  */
-type Hydrate = "crm" | "lit" | "off" | "none";
+type Hydrate = "crm" | "lit" | "off" | "npm" | "none";
 
 interface ServerRenderedPage {
   window: Window & { cspViolations: string[]; hydrated?: Promise<void> };
@@ -145,6 +146,14 @@ describe("server-rendered with Lit SSR", () => {
     for (const tag of tags) {
       expect(page.element(tag).shadowRoot!.adoptedStyleSheets.length, tag).to.be.greaterThan(0);
     }
+    expect(fieldStyled(page)).to.equal(true);
+    expect(page.window.cspViolations).to.deep.equal([]);
+  });
+
+  it("rendered without <style>, the npm package's modules (its hydrate support imported first) hydrate them; they read and save, with no violation", async () => {
+    const session = await customer("ssr-npm");
+    const page = await serverRendered("strict", "npm", session);
+    await readsAndSaves(page, session);
     expect(fieldStyled(page)).to.equal(true);
     expect(page.window.cspViolations).to.deep.equal([]);
   });
