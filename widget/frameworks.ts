@@ -28,12 +28,15 @@ interface Declaration {
   tagName?: string;
   members?: Member[];
   events?: { name: string; type?: { text: string } }[];
+  attributes?: { name: string; fieldName?: string }[];
 }
 
 interface Element {
   tag: string;
   className: string;
   properties: string[];
+  /** Attributes spelled unlike their property (`no-heading` for `noHeading`), by attribute. */
+  attributes: Record<string, string>;
   events: { name: string; type: string }[];
 }
 
@@ -59,6 +62,11 @@ function elementsOf(manifestFile: string): Element[] {
             member.type !== undefined,
         )
         .map((member) => member.name),
+      attributes: Object.fromEntries(
+        (declaration.attributes ?? [])
+          .filter((attribute) => attribute.fieldName && attribute.fieldName !== attribute.name)
+          .map((attribute) => [attribute.name, attribute.fieldName as string]),
+      ),
       events: (declaration.events ?? []).map((event) => {
         if (!event.type) throw new Error(`${declaration.tagName}: event ${event.name} has no type`);
         return { name: event.name, type: event.type.text };
@@ -92,19 +100,32 @@ function react(elements: Element[]): string {
     const events = element.events
       .map((event) => `        "on${event.name}"?: (event: ${event.type}) => void;`)
       .join("\n");
-    return `      "${element.tag}": CrmElementProps<${element.className}, ${names(element)}> & {\n${events}\n      };`;
+    const attributes = Object.entries(element.attributes)
+      .filter(([, property]) => element.properties.includes(property))
+      .map(([attribute, property]) => `${JSON.stringify(attribute)}: ${JSON.stringify(property)}`)
+      .join("; ");
+    return `      "${element.tag}": CrmElementProps<${element.className}, ${names(element)}, ${attributes ? `{ ${attributes} }` : "{}"}> & {\n${events}\n      };`;
   });
   return `/**
  * React 19 JSX types of the crm-widgets elements: \`import type {} from "crm-widgets/react";\`
  * once in the application. React 19 sets the element's properties (not attributes) and
  * adds a listener for \`on<exact event name>\`: \`oncrm-change\`, never \`onCrmChange\`.
- * Generated from the custom-elements manifest by the widget build.
+ * A server render has no properties to set: it writes every prop as an attribute, and
+ * hydration sets none, so \`noHeading\` would reach the browser as the attribute
+ * \`noheading\`. The attribute spellings (\`no-heading\`, \`entry-id\`) are props too, for
+ * server-rendered pages. Generated from the custom-elements manifest by the widget build.
  */
 import type { HTMLAttributes, Ref } from "react";
 ${imports(elements)}
 
-type CrmElementProps<E, K extends keyof E> = Omit<HTMLAttributes<E>, K & string> &
-  Partial<Pick<E, K>> & { ref?: Ref<E> | undefined; class?: string | undefined };
+type CrmElementProps<E, K extends keyof E, A extends Record<string, K>> = Omit<
+  HTMLAttributes<E>,
+  K & string
+> &
+  Partial<Pick<E, K>> & { [N in keyof A]?: E[A[N]] | undefined } & {
+    ref?: Ref<E> | undefined;
+    class?: string | undefined;
+  };
 
 declare module "react" {
   namespace JSX {

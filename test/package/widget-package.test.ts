@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { buildBundle, bundleOutdated } from "../../demo/server/bundle.ts";
@@ -39,8 +39,8 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** The consumer's `file` bundled by esbuild as an application's build does (production React). */
-async function bundle(file: string, source: string): Promise<string> {
+/** The consumer's `file` bundled by esbuild as an application's build does (production React; `options` for a server's). */
+async function bundle(file: string, source: string, options: BuildOptions = {}): Promise<string> {
   writeFileSync(join(project, file), source);
   const bundled = await build({
     entryPoints: [join(project, file)],
@@ -51,8 +51,9 @@ async function bundle(file: string, source: string): Promise<string> {
     define: { "process.env.NODE_ENV": '"production"' },
     write: false,
     logLevel: "silent",
+    ...options,
   });
-  return bundled.outputFiles[0]?.text ?? "";
+  return bundled.outputFiles?.[0]?.text ?? "";
 }
 
 const origin = "http://consumer.test";
@@ -61,13 +62,15 @@ const unreachableProxy = "http://proxy.consumer.test";
 
 /**
  * Opens `script` as the one module of a page in headless Chromium (served by request
- * interception, nothing reaches the network) and returns what `check` finds there
- * once the module ran. An error the page throws fails the test.
+ * interception, nothing reaches the network), its `#root` holding `root` (a server
+ * render's HTML), and returns what `check` finds there once the module ran. An error
+ * the page throws fails the test.
  */
 async function inChromium<T>(
   script: string,
   check: (tags: string[]) => T | Promise<T>,
   tags: string[],
+  root = "",
 ): Promise<T> {
   browser ??= await chromium.launch(chromiumLaunch);
   const page = await browser.newPage();
@@ -80,7 +83,7 @@ async function inChromium<T>(
         ? route.fulfill({ contentType: "text/javascript", body: script })
         : route.fulfill({
             contentType: "text/html",
-            body: '<!doctype html><html lang="en"><body><div id="root"></div><script type="module" src="/app.js"></script></body></html>',
+            body: `<!doctype html><html lang="en"><body><div id="root">${root}</div><script type="module" src="/app.js"></script></body></html>`,
           }),
     );
     // A module script runs before the load event, which goto waits for.
@@ -183,6 +186,10 @@ export function Weight({ onSaved }: { onSaved: (keys: string[]) => void }) {
 }
 // @ts-expect-error editable is a boolean property
 export const wrong = <crm-field slug="weight-tracker" editable="yes" />;
+// The attribute spellings a server render needs are typed like their properties.
+export const rendered = <crm-form slug="weight-tracker" no-heading entry-id="e1" />;
+// @ts-expect-error no-heading is a boolean
+export const wrongAttribute = <crm-form slug="weight-tracker" no-heading="yes" />;
 `,
   );
   writeFileSync(
@@ -359,5 +366,87 @@ createRoot(document.getElementById("root") as HTMLElement).render(<Page />);
     showHistory: true,
     noHeading: true,
     heard: ["crm-field unavailable", "crm-form unavailable"],
+  });
+});
+
+test("a server-rendered React page passes the attribute spellings, which the elements read after hydration", async () => {
+  writeFileSync(
+    join(project, "progress-page.tsx"),
+    `import type {} from "crm-widgets/react";
+export function Page() {
+  return (
+    <main>
+      <crm-pipeline-progress slug="weight-tracker" pipeline="progress" show-history />
+      <crm-form slug="weight-tracker" fields="notes" no-heading entry-id="e1" />
+    </main>
+  );
+}
+`,
+  );
+  // The server: Node without a DOM, the package imported as a server render would.
+  const server = await bundle(
+    "server.tsx",
+    `import "crm-widgets";
+import { renderToString } from "react-dom/server";
+import { Page } from "./progress-page.tsx";
+console.log(renderToString(<Page />));
+`,
+    { platform: "node", packages: "external" },
+  );
+  writeFileSync(join(project, "server.mjs"), server);
+  const html = execFileSync(process.execPath, ["server.mjs"], { cwd: project, encoding: "utf8" });
+  expect(html).toContain('show-history=""');
+  expect(html).toContain('no-heading="" entry-id="e1"');
+
+  const client = await bundle(
+    "client.tsx",
+    `import { configure } from "crm-widgets";
+import { useEffect } from "react";
+import { hydrateRoot } from "react-dom/client";
+import { Page } from "./progress-page.tsx";
+configure({ proxyUrl: ${JSON.stringify(unreachableProxy)}, token: "a-session-token" });
+const mismatches: string[] = [];
+Object.assign(window, { mismatches, hydrated: false });
+// The same markup as the server's; its effect runs once hydration is done.
+function Hydrated() {
+  useEffect(() => Object.assign(window, { hydrated: true }), []);
+  return <Page />;
+}
+hydrateRoot(document.getElementById("root") as HTMLElement, <Hydrated />, {
+  onRecoverableError: (error) => mismatches.push(String(error)),
+});
+`,
+  );
+  const hydrated = await inChromium(
+    client,
+    async () => {
+      const state = window as unknown as { hydrated: boolean; mismatches: string[] };
+      for (let waited = 0; !state.hydrated && waited < 150; waited++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const progress = document.querySelector("crm-pipeline-progress") as HTMLElement & {
+        showHistory: boolean;
+      };
+      const form = document.querySelector("crm-form") as HTMLElement & {
+        noHeading: boolean;
+        entryId: string;
+      };
+      return {
+        showHistory: progress.showHistory,
+        noHeading: form.noHeading,
+        entryId: form.entryId,
+        hydrated: state.hydrated,
+        mismatches: state.mismatches,
+      };
+    },
+    [],
+    html.trim(),
+  );
+  expect(hydrated).toEqual({
+    showHistory: true,
+    noHeading: true,
+    entryId: "e1",
+    hydrated: true,
+    mismatches: [],
   });
 });
