@@ -105,7 +105,7 @@ export function buildProxyPackage(): void {
     },
     imports,
     types: "./lib/index.d.ts",
-    files: ["lib", "README.md"],
+    files: ["lib", "README.md", "LICENSE"],
     // Importing a module starts nothing: node.js and setup.js run only as the main module.
     sideEffects: false,
     dependencies,
@@ -113,6 +113,7 @@ export function buildProxyPackage(): void {
   };
   writeFileSync(join(dist, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   copyFileSync(join(root, "proxy", "README.md"), join(dist, "README.md"));
+  copyFileSync(join(root, "LICENSE"), join(dist, "LICENSE"));
 }
 
 if (import.meta.main) buildProxyPackage();

@@ -49,7 +49,29 @@ export async function buildLibrary(dist: string): Promise<void> {
   checkInputs(result.metafile);
 }
 
-/** Writes dist/package.json and dist/README.md for `npm pack ./dist`. */
+/** Where widget/README.md holds the repository README's npm, React, Vue and server rendering sections. */
+const embeddedSections = /<!-- from README\.md -->[\s\S]*?<!-- end -->/;
+
+/**
+ * The package's README: widget/README.md with the repository README's sections on
+ * installing with npm, React, Vue and server-rendered frameworks (from "With npm and a
+ * bundler" to the end of its embedding section) in place of its pointer to them, so
+ * those sections are written once and an installer reads them too.
+ */
+function packageReadme(): string {
+  const repository = readFileSync(join(root, "README.md"), "utf8");
+  const start = repository.indexOf("\n### With npm and a bundler\n");
+  const end = repository.indexOf("\n## ", start + 1);
+  const widget = readFileSync(join(root, "widget", "README.md"), "utf8");
+  if (start < 0 || end < 0 || !embeddedSections.test(widget)) {
+    throw new Error(
+      "README.md has no section 'With npm and a bundler', or widget/README.md no <!-- from README.md --> … <!-- end -->",
+    );
+  }
+  return widget.replace(embeddedSections, repository.slice(start + 1, end).trim());
+}
+
+/** Writes dist/package.json, dist/README.md and dist/LICENSE for `npm pack ./dist`. */
 export function writePackageManifest(dist: string): void {
   const workspace = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
     version: string;
@@ -126,5 +148,6 @@ export function writePackageManifest(dist: string): void {
     engines: { node: workspace.engines.node },
   };
   writeFileSync(join(dist, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  copyFileSync(join(root, "widget", "README.md"), join(dist, "README.md"));
+  writeFileSync(join(dist, "README.md"), packageReadme());
+  copyFileSync(join(root, "LICENSE"), join(dist, "LICENSE"));
 }

@@ -10,9 +10,9 @@ import { BUNDLE_PATH } from "./site.ts";
 const root = resolve(import.meta.dirname, "../..");
 /**
  * What dist/ is made from: the widget sources, its build scripts (the package manifest
- * and framework types too), the README it ships and the shared domain model.
+ * and framework types too), the READMEs and licence it ships and the shared domain model.
  */
-const sources = ["widget", "proxy/src/domain"];
+const sources = ["widget", "proxy/src/domain", "README.md", "LICENSE"];
 
 function newestModification(path: string): number {
   const stats = statSync(path);

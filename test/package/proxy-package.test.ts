@@ -45,6 +45,7 @@ test("the packed proxy package holds built modules, declarations and the README,
     expect.arrayContaining([
       "package.json",
       "README.md",
+      "LICENSE",
       "lib/index.js",
       "lib/index.d.ts",
       "lib/node.js",
@@ -54,7 +55,9 @@ test("the packed proxy package holds built modules, declarations and the README,
     ]),
   );
   expect(typeScriptSources(packed)).toEqual([]);
-  expect(packed.filter((file) => !/^(lib\/|package\.json$|README\.md$)/.test(file))).toEqual([]);
+  expect(
+    packed.filter((file) => !/^(lib\/|package\.json$|README\.md$|LICENSE$)/.test(file)),
+  ).toEqual([]);
 });
 
 test("installed, it brings the server's dependencies and none of the widgets'", () => {

@@ -104,6 +104,7 @@ test("the packed widget package holds built modules, types, the manifest and the
     expect.arrayContaining([
       "package.json",
       "README.md",
+      "LICENSE",
       "custom-elements.json",
       "lib/index.js",
       "lib/components/crm-field.js",
@@ -115,6 +116,28 @@ test("the packed widget package holds built modules, types, the manifest and the
   );
   expect(typeScriptSources(packed)).toEqual([]);
   expect(packed.filter((file) => /^(src|test|demo|proxy|widget)\//.test(file))).toEqual([]);
+});
+
+test("the installed package's README covers npm, React, Vue and server rendering, and its LICENSE is the licence it declares", () => {
+  const installed = join(project, "node_modules", "crm-widgets");
+  const readme = readFileSync(join(installed, "README.md"), "utf8");
+  for (const heading of [
+    "## The snippet a site owner pastes",
+    "### With npm and a bundler",
+    "### React 19",
+    "### Vue 3",
+    "### Server-rendered frameworks",
+  ]) {
+    expect(readme, heading).toContain(`\n${heading}`);
+  }
+  // The sections themselves, not widget/README.md's pointer to them.
+  expect(readme).not.toContain("<!-- from README.md -->");
+  const { license } = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
+    license: string;
+  };
+  expect(readFileSync(join(installed, "LICENSE"), "utf8").split("\n")[0]).toBe(
+    `${license} License`,
+  );
 });
 
 test("installed into a fresh project it brings no server dependency, imports in Node, type-checks and bundles", async () => {
