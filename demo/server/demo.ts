@@ -17,7 +17,10 @@ export interface DemoOptions {
   /** 0 picks free ports (tests). */
   sitePort: number;
   proxyPort: number;
-  /** Extra proxy environment (e.g. Elasticsearch credentials); the demo's own settings win. */
+  /**
+   * Extra proxy environment (e.g. Elasticsearch credentials); the demo's own settings win,
+   * except `CORS_ORIGINS`, whose origins are admitted besides the demo site's.
+   */
   env?: NodeJS.ProcessEnv;
   /** Called before each step that may take a while. */
   onStep?: (step: string) => void;
@@ -87,7 +90,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     SESSION_SECRET: settings.sessionSecret,
     STAFF_AUDIENCE: settings.staffAudience,
     ADMIN_TOKEN: settings.adminToken,
-    CORS_ORIGINS: site.origins.join(","),
+    // The site's own origins, and any the environment names: a developer's own dev server
+    // (say http://localhost:5173) can then try the widget package against this proxy.
+    CORS_ORIGINS: [...site.origins, options.env?.CORS_ORIGINS ?? ""].join(","),
     PORT: String(port),
   });
 
