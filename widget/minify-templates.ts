@@ -2,19 +2,26 @@
  * Shrinks the text of template literals in component sources before esbuild
  * bundles them (esbuild minifies code, not the HTML and CSS inside Lit's
  * `html` and `css` templates): line breaks with their indentation become one
- * space (what HTML renders them as anyway), and `css` templates also lose
- * comments and the spaces around punctuation.
+ * space (what HTML renders them as anyway), `html` and `svg` templates lose
+ * the line break before a tag's closing `>` (inside a tag, where HTML ignores
+ * it), and `css` templates also lose comments and the spaces around punctuation.
  */
 import { readFile } from "node:fs/promises";
 import type { Plugin } from "esbuild";
 
-function compactText(text: string, isCss: boolean): string {
+/** What a template literal holds, by its tag: Lit's `css`, Lit's `html` or `svg`, or text. */
+type Kind = "css" | "markup" | "text";
+
+function compactText(text: string, kind: Kind): string {
   // Whitespace alone between two tags is never shown in these templates' flex and grid layouts.
-  let out = text.replace(/>\s*\n\s*</g, "><").replace(/\s*\n\s*/g, " ");
-  if (isCss) {
+  let out = text.replace(/>\s*\n\s*</g, "><");
+  // A tag closed on a line of its own (`\n  >` or `\n  />`): the break is inside the tag.
+  if (kind === "markup") out = out.replace(/\s*\n\s*(?=\/?>)/g, "");
+  out = out.replace(/\s*\n\s*/g, " ");
+  if (kind === "css") {
     out = out
       .replace(/\/\*[\s\S]*?\*\//g, "")
-      .replace(/\s*([{};,])\s*/g, "$1")
+      .replace(/\s*([{};,>])\s*/g, "$1")
       .replace(/:\s+/g, ":")
       .replace(/;}/g, "}")
       .replace(/([\s:(,-])0\.(\d)/g, "$1.$2")
@@ -27,11 +34,11 @@ function compactText(text: string, isCss: boolean): string {
 export function minifyTemplates(source: string): string {
   let out = "";
   let i = 0;
-  // Each open template remembers whether it is css and the brace depth of its `${}` holes.
-  const stack: { isCss: boolean; depth: number }[] = [];
+  // Each open template remembers its kind and the brace depth of its `${}` holes.
+  const stack: { kind: Kind; depth: number }[] = [];
   let depth = 0;
   const inTemplateText = () => stack.length > 0 && stack[stack.length - 1]!.depth === -1;
-  const readTemplateText = (isCss: boolean) => {
+  const readTemplateText = (kind: Kind) => {
     let text = "";
     while (i < source.length) {
       const c = source[i]!;
@@ -39,12 +46,12 @@ export function minifyTemplates(source: string): string {
         text += c + (source[i + 1] ?? "");
         i += 2;
       } else if (c === "`") {
-        out += `${compactText(text, isCss)}\``;
+        out += `${compactText(text, kind)}\``;
         i++;
         stack.pop();
         return;
       } else if (c === "$" && source[i + 1] === "{") {
-        out += `${compactText(text, isCss)}\${`;
+        out += `${compactText(text, kind)}\${`;
         i += 2;
         stack[stack.length - 1]!.depth = depth;
         depth++;
@@ -58,7 +65,7 @@ export function minifyTemplates(source: string): string {
   };
   while (i < source.length) {
     if (inTemplateText()) {
-      readTemplateText(stack[stack.length - 1]!.isCss);
+      readTemplateText(stack[stack.length - 1]!.kind);
       continue;
     }
     const c = source[i]!;
@@ -78,10 +85,10 @@ export function minifyTemplates(source: string): string {
       out += source.slice(i, j + 1);
       i = j + 1;
     } else if (c === "`") {
-      const isCss = /\bcss\s*$/.test(out);
+      const kind = /\bcss\s*$/.test(out) ? "css" : /\b(html|svg)\s*$/.test(out) ? "markup" : "text";
       out += c;
       i++;
-      stack.push({ isCss, depth: -1 });
+      stack.push({ kind, depth: -1 });
     } else if (c === "{") {
       depth++;
       out += c;
