@@ -206,25 +206,6 @@ describe("read cache", () => {
     expect(calls, "not cached: read again").to.have.length(2);
   });
 
-  it("shares one request per key among uncached loads while it is on its way", async () => {
-    const { cache } = scriptedCache();
-    let loads = 0;
-    let finish = (): void => {};
-    const load = () => {
-      loads++;
-      return new Promise<string>((resolve) => {
-        finish = () => resolve(`answer ${loads}`);
-      });
-    };
-    const first = cache.shared("admin:c1", load);
-    const second = cache.shared("admin:c1", load);
-    finish();
-    expect([await first, await second]).to.deep.equal(["answer 1", "answer 1"]);
-    const third = cache.shared("admin:c1", load);
-    finish();
-    expect(await third, "not cached once answered").to.equal("answer 2");
-  });
-
   it("adds a saved value to the cached history pages it belongs to at once, without reading again", async () => {
     const { cache, calls } = scriptedCache();
     const point = (at: string, value: number) => ({ at, value, entryId: "entry-1" });

@@ -178,16 +178,6 @@ export class ReadCache {
     this.#emit("*");
   }
 
-  /** One request per `key` at a time, not cached (reads outside the batch, e.g. admin routes). */
-  shared<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const pending = this.#inflight.get(key);
-    // Only `shared` stores under its keys, so what it finds is its own `T`.
-    if (pending) return pending as Promise<T>;
-    const request = load().finally(() => this.#inflight.delete(key));
-    this.#inflight.set(key, request);
-    return request;
-  }
-
   read<K extends ReadOperationName>(op: K, args: OperationArgs<K>): Promise<OperationResult<K>> {
     type Data = OperationResult<K>;
     const key = callKey(op, args);
