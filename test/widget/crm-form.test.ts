@@ -198,6 +198,24 @@ describe("crm-form", () => {
     }
   });
 
+  it("keeps what is typed into a number input while the browser cannot read it as a number", async () => {
+    const session = await newSession("form-unreadable-number");
+    const { element: form } = await mountForm(session);
+    const weight = control(form, "current_weight");
+    weight.focus();
+    // On its way to "8e1" (80): for now no number, and the browser reads the input as "".
+    await sendKeys({ type: "8e" });
+    await form.updateComplete;
+    expect(weight.validity.badInput, "the typed text is still there, unreadable").to.equal(true);
+    await form.submit();
+    expect(fieldError(form, "current_weight")).to.equal("Must be a number");
+    weight.focus();
+    await sendKeys({ type: "1" });
+    await form.updateComplete;
+    expect(weight.value, "typed on after the submit").to.equal("8e1");
+    expect(fieldError(form, "current_weight")).to.equal("");
+  });
+
   it("refuses to submit invalid input: no request, messages on the fields, focus on the first", async () => {
     const session = await newSession("form-invalid");
     const { element: form, runtime } = await mountForm(session);

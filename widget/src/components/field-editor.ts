@@ -12,7 +12,11 @@ import { draftFromValue, valueFromDraft } from "./inputs.ts";
  * field; each change asks the host to render.
  */
 export class FieldEditor {
-  /** What the input holds. */
+  /**
+   * What the input holds; while the browser cannot read it (a number input's "8e",
+   * on its way to "8e1"), the last text it could, so that rendering the draft
+   * never writes over what the user is typing.
+   */
   draft: string;
   /** The browser could not read the input as its type (a number input's "1e"). */
   badInput = false;
@@ -37,7 +41,8 @@ export class FieldEditor {
 
   /** A value read from the proxy: it replaces the draft unless the user changed it. */
   sync(value: FieldValue): void {
-    if (this.draft === draftFromValue(this.saved)) this.draft = draftFromValue(value);
+    if (!this.badInput && this.draft === draftFromValue(this.saved))
+      this.draft = draftFromValue(value);
     this.saved = value;
     this.#host.requestUpdate();
   }
@@ -45,8 +50,8 @@ export class FieldEditor {
   /** The user typed or chose: the draft follows the control, and is checked at once. */
   input(event: Event): void {
     const control = event.target as HTMLInputElement;
-    this.draft = control.value;
     this.badInput = control.validity?.badInput ?? false;
+    if (!this.badInput) this.draft = control.value;
     this.check();
   }
 

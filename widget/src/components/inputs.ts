@@ -1,6 +1,5 @@
 import { html, nothing, type TemplateResult } from "lit";
 import { ifDefined } from "lit/directives/if-defined.js";
-import { live } from "lit/directives/live.js";
 import type { FieldDefinition, FieldValue } from "#domain/browser";
 import { message } from "./messages.ts";
 
@@ -43,7 +42,13 @@ export interface ControlOptions {
   onBlur?: (event: FocusEvent) => void;
 }
 
-/** The native control that fits a field's type, with its limits as attributes. */
+/**
+ * The native control that fits a field's type, with its limits as attributes.
+ * Its value is bound as a plain property: `draft` always is what the control
+ * holds (see `FieldEditor`), so Lit writes it only when the draft changed for
+ * another reason (a value read or saved), as Lit's `live` directive would, without
+ * the directive's code on every page that edits.
+ */
 export function renderFieldControl(
   field: FieldDefinition,
   options: ControlOptions,
@@ -63,7 +68,7 @@ export function renderFieldControl(
       aria-invalid=${common.invalid}
       aria-describedby=${ifDefined(common.describedBy)}
       ?required=${field.required}
-      .value=${live(options.draft)}
+      .value=${options.draft}
       @input=${options.onInput}
       @keydown=${options.onKeyDown}
       @blur=${options.onBlur}
@@ -84,7 +89,7 @@ export function renderFieldControl(
       aria-invalid=${common.invalid}
       aria-describedby=${ifDefined(common.describedBy)}
       ?required=${field.required}
-      .value=${live(options.draft)}
+      .value=${options.draft}
       @input=${options.onInput}
       @keydown=${options.onKeyDown}
       @blur=${options.onBlur}
@@ -107,7 +112,7 @@ export function renderFieldControl(
         aria-invalid=${common.invalid}
         aria-describedby=${ifDefined(common.describedBy)}
         ?required=${field.required}
-        .value=${live(options.draft)}
+        .value=${options.draft}
         @input=${options.onInput}
         @change=${options.onInput}
         @keydown=${options.onKeyDown}
