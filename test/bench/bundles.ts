@@ -36,12 +36,9 @@ export interface BundleSizes {
     largestInputs: string[];
     /**
      * What each kind of page downloads, as the build measured it (dist/sizes.json), with the
-     * ceiling the build enforces and, where it is not reached yet, the target beneath it.
+     * budget the build enforces.
      */
-    pages: Record<
-      string,
-      { gzipBytes: number; requests: number; tags: string[]; budget?: number; target?: number }
-    >;
+    pages: Record<string, { gzipBytes: number; requests: number; tags: string[]; budget?: number }>;
   };
   worker: { rawBytes: number; gzipBytes: number; minified: boolean; largestInputs: string[] };
 }
