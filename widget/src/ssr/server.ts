@@ -10,8 +10,8 @@
  * - `crmStyleHashes(tags)`: the CSP hashes of those `<style>` elements, for the page's
  *   `style-src`; the loading state is styled before the script runs;
  * - `crmElementRenderers`: renders the components without their `<style>`, so the page keeps
- *   `style-src 'self'`; `crm-widgets/hydrate-support` (hydrate-support.ts) gives them their stylesheets (through
- *   the CSSOM, as every component has them) when they hydrate.
+ *   `style-src 'self'`; `crm-widgets/hydrate-support` (hydrate-support.ts) gives them their
+ *   stylesheets (through the CSSOM, as every component has them) when they hydrate.
  */
 import { LitElementRenderer } from "@lit-labs/ssr";
 import type { ThunkedRenderResult } from "@lit-labs/ssr/lib/render-result.js";
