@@ -216,6 +216,27 @@ describe("crm-form", () => {
     expect(fieldError(form, "current_weight")).to.equal("");
   });
 
+  it("refuses a date left incomplete, rather than saving the last complete date it held", async () => {
+    const session = await newCustomer("form-incomplete-date", trackerCalls({ mood: "great" }));
+    const { element: form } = await mountForm(session);
+    const date = control(form, "last_checkin");
+    date.focus();
+    await sendKeys({ type: "05012024" });
+    await form.updateComplete;
+    expect(date.value, "a complete date typed").to.equal("2024-05-01");
+    // Clears the year: the control shows 05/01/yyyy, which the browser cannot read as a date.
+    await sendKeys({ press: "Backspace" });
+    await form.updateComplete;
+    expect(date.validity.badInput, "a segment is empty").to.equal(true);
+    await form.submit();
+    expect(fieldError(form, "last_checkin")).to.equal("Must be a date written YYYY-MM-DD");
+    const stored = await runtimeFor(session).getCrmField({
+      slug: "tracker",
+      fieldKey: "last_checkin",
+    });
+    expect(stored.value, "nothing saved").to.equal(null);
+  });
+
   it("refuses to submit invalid input: no request, messages on the fields, focus on the first", async () => {
     const session = await newSession("form-invalid");
     const { element: form, runtime } = await mountForm(session);

@@ -12,15 +12,17 @@ export function draftFromValue(value: FieldValue | undefined): string {
   return String(value);
 }
 
-/** The value a draft stands for; a number input's unparsable text becomes NaN ("Must be a number"). */
+/** The value a draft stands for; an input the browser cannot read becomes NaN, which no field type accepts. */
 export function valueFromDraft(
   field: FieldDefinition,
   draft: string,
   badInput = false,
 ): FieldValue {
+  // An input the browser cannot read (a number's "8e", a date with a segment left empty)
+  // is no value of the field's type, whatever the draft held before: the schema refuses it.
+  if (badInput) return Number.NaN;
   switch (field.type) {
     case "number":
-      if (badInput) return Number.NaN;
       return draft.trim() === "" ? null : Number(draft);
     case "boolean":
       return draft === "" ? null : draft === "true";
