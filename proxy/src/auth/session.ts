@@ -9,10 +9,10 @@ import { CrmError } from "#domain";
 
 /** Who the visitor is, as the site owner's backend vouched for it in a verified token. */
 export interface Session {
-  issuer: string;
-  subject: string;
+  readonly issuer: string;
+  readonly subject: string;
   /** Seconds since the epoch. */
-  expiresAt: number;
+  readonly expiresAt: number;
 }
 
 export interface SessionOptions {
@@ -72,7 +72,12 @@ export function createSessionVerifier(
       if (typeof subject !== "string" || !subject || subject.length > MAX_SUBJECT_LENGTH) {
         throw new CrmError("unauthenticated", "Session token has no usable subject");
       }
-      const session = { issuer: options.issuer, subject, expiresAt: payload.exp as number };
+      // Frozen: every request with this token shares it, and the customer id is cached by it.
+      const session: Session = Object.freeze({
+        issuer: options.issuer,
+        subject,
+        expiresAt: payload.exp as number,
+      });
       // Valid until it expires or grows older than the maximum age, whichever comes first.
       verified.set(
         token,

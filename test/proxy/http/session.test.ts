@@ -136,6 +136,16 @@ describe("verified sessions are remembered by token", () => {
     expect(checks()).toBe(2);
   });
 
+  test("a remembered session cannot be changed by one request for the next", async () => {
+    const verify = createSessionVerifier({ ...options, secret: SESSION_SECRET });
+    const token = await hsToken("shared");
+    const session = await verify(token);
+    expect(() => {
+      (session as { subject: string }).subject = "someone-else";
+    }).toThrow(TypeError);
+    expect((await verify(token)).subject).toBe("shared");
+  });
+
   test("a token that differs in any character, its signature included, is verified afresh and refused", async () => {
     const { keys, checks } = countedKeys();
     const verify = createSessionVerifier({ ...options, secret: SESSION_SECRET }, keys);
