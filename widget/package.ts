@@ -18,7 +18,6 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { checkInputs, common } from "./bundle.ts";
-import { backOfficeTags } from "./src/back-office-tags.ts";
 import { customerTags } from "./src/tags.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -34,7 +33,7 @@ export async function buildLibrary(dist: string): Promise<void> {
     ...common,
     entryPoints: {
       index: "widget/src/index.ts",
-      "back-office": componentSource(backOfficeTags[0]),
+      "back-office": "widget/src/back-office-index.ts",
       ssr: "widget/src/ssr/server.ts",
       "hydrate-support": "widget/src/ssr/hydrate-support.ts",
       ...Object.fromEntries(customerTags.map((tag) => [`components/${tag}`, componentSource(tag)])),
@@ -105,7 +104,7 @@ export function writePackageManifest(dist: string): void {
     keywords: ["web-components", "lit", "crm", "custom-elements"],
     exports: {
       ".": { types: "./types/index.d.ts", default: "./lib/index.js" },
-      "./back-office": { types: typesOf(backOfficeTags[0]), default: "./lib/back-office.js" },
+      "./back-office": { types: "./types/back-office-index.d.ts", default: "./lib/back-office.js" },
       ...Object.fromEntries(
         customerTags.map((tag) => [
           `./${tag}`,

@@ -15,6 +15,8 @@ import { type BuildOptions, build } from "esbuild";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { buildBundle, bundleOutdated } from "../../demo/server/bundle.ts";
+import { backOfficeTags } from "../../widget/src/back-office-tags.ts";
+import { customerTags } from "../../widget/src/tags.ts";
 import { chromiumLaunch } from "../support/chromium.ts";
 import { installInto, pack, typeCheck, typeScriptSources } from "./support.ts";
 
@@ -322,14 +324,13 @@ import type {} from "crm-widgets/vue";
   expect(wrongProp).toMatch(/WrongProp\.vue\(5,\d+\): error TS2322/);
 });
 
-/** What `lib/index.js` registers: every customer component it exports. */
-const indexTags = ["crm-field", "crm-pipeline-progress", "crm-form", "crm-entries"];
-
 test.each([
   ["crm-widgets/crm-field", ["crm-field"]],
   ["crm-widgets/crm-form", ["crm-form"]],
-  ["crm-widgets", indexTags],
-  ["crm-widgets/back-office", ["crm-customer-details"]],
+  // The main module registers every customer component; the back office module every back
+  // office one, and the customer ones its entity editor's preview shows.
+  ["crm-widgets", [...customerTags]],
+  ["crm-widgets/back-office", [...backOfficeTags, ...customerTags]],
 ])(
   "a bundler keeps the element definitions of a side-effect import of %s",
   async (specifier, tags) => {

@@ -7,6 +7,7 @@ export { runtimeContext } from "./components/context.ts";
 export { CrmDataElement } from "./components/crm-data-element.ts";
 export { CrmEntries } from "./components/crm-entries/crm-entries.ts";
 export { CrmField } from "./components/crm-field/crm-field.ts";
+export { CrmFieldHistory } from "./components/crm-field-history/crm-field-history.ts";
 export { CrmForm } from "./components/crm-form/crm-form.ts";
 export { CrmPipelineProgress } from "./components/crm-pipeline-progress/crm-pipeline-progress.ts";
 export type * from "./components/events.ts";
