@@ -1,5 +1,6 @@
 import { expect, oneEvent, waitUntil } from "@open-wc/testing";
 import { sendKeys } from "@web/test-runner-commands";
+import { customerTags as tags } from "../../widget/src/tags.ts";
 import {
   freshToken,
   newCustomer,
@@ -50,14 +51,6 @@ async function serverRendered(
     element: (tag) => window.document.querySelector(tag)!,
   };
 }
-
-const tags = [
-  "crm-pipeline-progress",
-  "crm-field",
-  "crm-form",
-  "crm-entries",
-  "crm-field-history",
-] as const;
 
 /** Whether crm-field has its stylesheet: its `.field` is `inline-flex` only there. */
 function fieldStyled(page: ServerRenderedPage): boolean {

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { TestRunnerPlugin } from "@web/test-runner";
 import { buildLibrary } from "../../../widget/package.ts";
+import { customerTags as tags } from "../../../widget/src/tags.ts";
 
 /** What the tests import of the package's `lib/ssr.js` (typed from its source). */
 type SsrModule = typeof import("../../../widget/src/ssr/server.ts");
@@ -31,14 +32,6 @@ const body = (lit: LitHtml) =>
     <crm-form slug="tracker" fields="mood,notes"></crm-form>
     <crm-entries slug="deals"></crm-entries>
     <crm-field-history slug="tracker" field="current_weight"></crm-field-history>`;
-
-const tags = [
-  "crm-pipeline-progress",
-  "crm-field",
-  "crm-form",
-  "crm-entries",
-  "crm-field-history",
-] as const;
 
 function policy(styleSources: string[]): string {
   return [
